@@ -1,0 +1,1 @@
+"""Everything that talks to a backend or to Redis: ports, HTTP clients, caches, records."""

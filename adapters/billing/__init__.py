@@ -1,0 +1,1 @@
+"""The billing system: balances and quotas (TMF654), charges (TMF678)."""

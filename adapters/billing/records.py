@@ -1,0 +1,45 @@
+"""What billing knows about a number, as frozen records."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from adapters.money import Money
+from adapters.quotas import QuotaKind
+
+
+@dataclass(frozen=True, slots=True)
+class QuotaRecord:
+    kind: QuotaKind
+    remaining: float
+    total: float | None
+    unit: str
+    unlimited: bool
+    valid_until: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class BalanceRecord:
+    msisdn: str
+    money: Money
+    quotas: tuple[QuotaRecord, ...]
+    updated_at: datetime
+    # Set when the record comes from the cache past its fresh TTL because billing failed.
+    stale: bool = False
+
+    @property
+    def next_charge_at(self) -> datetime | None:
+        """Quotas last until the monthly fee is charged, so the earliest end of a tariff
+        quota is the next charge."""
+        ends = [q.valid_until for q in self.quotas if q.valid_until is not None]
+        return min(ends) if ends else None
+
+
+@dataclass(frozen=True, slots=True)
+class ChargeRecord:
+    msisdn: str
+    category: str
+    name: str
+    amount: Money
+    charged_at: datetime

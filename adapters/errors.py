@@ -1,0 +1,44 @@
+"""The one exception tree for backend failures.
+
+aiohttp's exceptions are translated into these at the edge (`adapters.http`), so that the
+layers above branch on what happened, never on which HTTP library noticed it.
+
+    BackendError
+    ├── BackendUnavailableError   the backend could not be reached (refused, reset, dropped)
+    ├── BackendTimeoutError       it did not answer within its timeout
+    └── BackendResponseError      it answered, but not usefully (5xx, unexpected 4xx, bad JSON)
+        └── BackendNotFoundError  it answered 404 for the entity asked for
+"""
+
+from __future__ import annotations
+
+
+class BackendError(Exception):
+    """A backend call failed. `backend` names the system (billing, provisioning, ...)."""
+
+    code = "BACKEND_ERROR"
+
+    def __init__(self, backend: str, message: str) -> None:
+        super().__init__(f"{backend}: {message}")
+        self.backend = backend
+        self.detail = message
+
+
+class BackendUnavailableError(BackendError):
+    code = "BACKEND_UNAVAILABLE"
+
+
+class BackendTimeoutError(BackendError):
+    code = "BACKEND_TIMEOUT"
+
+
+class BackendResponseError(BackendError):
+    code = "BACKEND_ERROR"
+
+    def __init__(self, backend: str, message: str, status: int | None = None) -> None:
+        super().__init__(backend, message)
+        self.status = status
+
+
+class BackendNotFoundError(BackendResponseError):
+    pass

@@ -1,0 +1,1 @@
+"""The loyalty system: partner offers (TMF671) and activations (TMF658)."""

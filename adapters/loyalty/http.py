@@ -1,0 +1,79 @@
+"""Loyalty over HTTP, TM Forum v4 (TMF671 promotion, TMF658 loyalty program product)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+
+from adapters.clock import Clock, parse_timestamp
+from adapters.http import BackendClient, join_ids
+from adapters.loyalty.records import ActivationRecord, OfferKind, PromotionRecord
+from adapters.memo import TimedMemo
+from adapters.tmf import Entity, characteristics, entities, parsing, ref_id, ref_ids
+
+PROMOTION_API = "/tmf-api/promotionManagement/v4"
+LOYALTY_API = "/tmf-api/loyalty/v4"
+
+
+def parse_promotion(promotion: Entity) -> PromotionRecord:
+    partner: Entity = next(
+        (p for p in promotion.get("relatedParty") or () if p.get("role") == "partner"), {}
+    )
+    period = promotion.get("validFor") or {}
+    end = period.get("endDateTime")
+    return PromotionRecord(
+        id=str(promotion["id"]),
+        partner=str(partner.get("name") or partner.get("id") or ""),
+        title=str(promotion["name"]),
+        description=promotion.get("description"),
+        kind=OfferKind(promotion.get("promotionType", "discount")),
+        valid_until=parse_timestamp(str(end)) if end else None,
+    )
+
+
+def parse_activation(product: Entity) -> ActivationRecord | None:
+    promotion_id = ref_id(product, "loyaltyProgramProductSpec")
+    members = ref_ids(product, "relatedParty")
+    if promotion_id is None or not members:
+        return None
+    code = characteristics(product).get("promoCode")
+    return ActivationRecord(
+        msisdn=members[0],
+        promotion_id=promotion_id,
+        promo_code=str(code) if code is not None else None,
+    )
+
+
+class HttpLoyalty:
+    def __init__(self, client: BackendClient, clock: Clock, promotions_ttl: float) -> None:
+        self._client = client
+        # Offers change rarely and every home screen shows them: kept in process.
+        self._promotions = TimedMemo(self._load_promotions, clock, promotions_ttl)
+
+    async def promotions(self) -> Sequence[PromotionRecord]:
+        return await self._promotions.get()
+
+    async def _load_promotions(self) -> Sequence[PromotionRecord]:
+        payload = await self._client.get(f"{PROMOTION_API}/promotion")
+        with parsing(self._client.name, "promotion"):
+            return tuple(
+                parse_promotion(p)
+                for p in entities(payload)
+                if str(p.get("lifecycleStatus", "active")).lower() == "active"
+            )
+
+    async def activations(self, msisdns: Sequence[str]) -> Mapping[str, Sequence[ActivationRecord]]:
+        if not msisdns:
+            return {}
+        payload = await self._client.get(
+            f"{LOYALTY_API}/loyaltyProgramProduct", {"relatedParty.id": join_ids(msisdns)}
+        )
+        found: dict[str, list[ActivationRecord]] = defaultdict(list)
+        with parsing(self._client.name, "loyaltyProgramProduct"):
+            for item in entities(payload):
+                if item.get("productStatus", "active") != "active":
+                    continue
+                activation = parse_activation(item)
+                if activation is not None:
+                    found[activation.msisdn].append(activation)
+        return found

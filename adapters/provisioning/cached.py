@@ -1,0 +1,33 @@
+"""Provisioning with the catalog kept in process (it changes rarely; every screen needs it)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from adapters.clock import Clock
+from adapters.memo import TimedMemo
+from adapters.provisioning.port import ProvisioningPort
+from adapters.provisioning.records import (
+    CatalogRecord,
+    CustomerRecord,
+    LinkRecord,
+    ProductRecord,
+)
+
+
+class CachedProvisioning:
+    def __init__(self, inner: ProvisioningPort, clock: Clock, catalog_ttl: float) -> None:
+        self._inner = inner
+        self._catalog = TimedMemo(inner.catalog, clock, catalog_ttl)
+
+    async def catalog(self) -> CatalogRecord:
+        return await self._catalog.get()
+
+    async def products(self, msisdns: Sequence[str]) -> Mapping[str, Sequence[ProductRecord]]:
+        return await self._inner.products(msisdns)
+
+    async def customers(self, msisdns: Sequence[str]) -> Mapping[str, CustomerRecord]:
+        return await self._inner.customers(msisdns)
+
+    async def links(self, owners: Sequence[str]) -> Mapping[str, Sequence[LinkRecord]]:
+        return await self._inner.links(owners)

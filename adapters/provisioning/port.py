@@ -1,0 +1,31 @@
+"""What the resolvers may ask of provisioning. Batch-shaped: one call serves many numbers."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Protocol
+
+from adapters.provisioning.records import (
+    CatalogRecord,
+    CustomerRecord,
+    LinkRecord,
+    ProductRecord,
+)
+
+
+class ProvisioningPort(Protocol):
+    async def catalog(self) -> CatalogRecord:
+        """Every tariff, service and package on sale."""
+        ...
+
+    async def products(self, msisdns: Sequence[str]) -> Mapping[str, Sequence[ProductRecord]]:
+        """What each number has; numbers with nothing may be absent."""
+        ...
+
+    async def customers(self, msisdns: Sequence[str]) -> Mapping[str, CustomerRecord]:
+        """The customer of each known number; unknown numbers are absent."""
+        ...
+
+    async def links(self, owners: Sequence[str]) -> Mapping[str, Sequence[LinkRecord]]:
+        """Confirmed linked numbers each owner manages."""
+        ...

@@ -1,0 +1,1 @@
+"""The SMS system: one-time codes and notifications (TMF681)."""

@@ -1,0 +1,50 @@
+"""`create_app(settings)`: the starlette application, its routes and its lifespan."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.routing import Route
+from strawberry.http.ides import get_graphql_ide_html
+
+from adapters.clock import Clock
+from gateway.endpoint import graphql
+from gateway.runtime import start_runtime
+from gateway.settings import Settings
+
+
+def create_app(
+    settings: Settings, clock: Clock | None = None, secret: str | None = None
+) -> Starlette:
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        app.state.runtime = await start_runtime(settings, clock, secret)
+        try:
+            yield
+        finally:
+            await app.state.runtime.close()
+
+    async def graphql_get(request: Request) -> Response:
+        if (
+            settings.graphiql
+            and "text/html" in request.headers.get("accept", "")
+            and not request.query_params
+        ):
+            return HTMLResponse(get_graphql_ide_html("graphiql"))
+        return await graphql(request)
+
+    async def healthz(request: Request) -> Response:
+        return JSONResponse({"status": "ok"})
+
+    return Starlette(
+        routes=[
+            Route("/graphql", graphql, methods=["POST"]),
+            Route("/graphql", graphql_get, methods=["GET"]),
+            Route("/healthz", healthz, methods=["GET"]),
+        ],
+        lifespan=lifespan,
+    )

@@ -1,0 +1,106 @@
+"""`telecom-gateway`: demo, serve, token, export-schema."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Sequence
+
+import uvicorn
+
+from adapters.clock import SystemClock
+from adapters.msisdn import InvalidMsisdnError, normalize_msisdn
+from gateway.runtime import build_tokens
+from gateway.settings import Settings
+from resolvers.principals import AgentPrincipal, Principal, SubscriberPrincipal
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="telecom-gateway", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    demo = commands.add_parser("demo", help="run the gateway with its simulated backends")
+    demo.add_argument("--port", type=int, default=8000)
+    demo.add_argument("--host", default="127.0.0.1")
+    demo.add_argument("--size", type=int, default=10_000, help="subscribers in the data set")
+    demo.add_argument("--seed", type=int, default=42)
+    demo.add_argument("--latency-ms", type=float, default=0.0, help="added to every backend call")
+
+    serve = commands.add_parser("serve", help="run the gateway (settings from the environment)")
+    serve.add_argument("--workers", type=int, default=1)
+    serve.add_argument("--host", default=None)
+    serve.add_argument("--port", type=int, default=None)
+
+    token = commands.add_parser("token", help="mint an access token with the configured key")
+    who = token.add_mutually_exclusive_group(required=True)
+    who.add_argument("--msisdn", help="a subscriber's number")
+    who.add_argument("--agent", help="an agent's name (internal dashboards)")
+    token.add_argument("--ttl", type=int, default=None, help="seconds (default: the setting)")
+
+    commands.add_parser("export-schema", help="print the GraphQL schema (SDL)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    if args.command == "export-schema":
+        from schema.build import export_sdl
+
+        sys.stdout.write(export_sdl())
+        return 0
+    if args.command == "token":
+        return _token(args)
+    if args.command == "serve":
+        return _serve(args)
+    from gateway.demo import run_demo
+
+    return asyncio.run(
+        run_demo(
+            host=args.host,
+            port=args.port,
+            size=args.size,
+            seed=args.seed,
+            latency_ms=args.latency_ms,
+        )
+    )
+
+
+def _token(args: argparse.Namespace) -> int:
+    settings = Settings()
+    if settings.jwt_secret is None:
+        print("set TGW_JWT_SECRET to the gateway's key first", file=sys.stderr)
+        return 2
+    principal: Principal
+    if args.agent:
+        principal = AgentPrincipal(args.agent)
+    else:
+        try:
+            principal = SubscriberPrincipal(normalize_msisdn(args.msisdn))
+        except InvalidMsisdnError as exc:
+            print(exc, file=sys.stderr)
+            return 2
+    tokens = build_tokens(settings, SystemClock(), settings.jwt_secret.get_secret_value())
+    print(tokens.mint(principal, args.ttl))
+    return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    settings = Settings()
+    if settings.jwt_secret is None:
+        print("set TGW_JWT_SECRET: every worker must verify the same tokens", file=sys.stderr)
+        return 2
+    uvicorn.run(
+        "gateway.asgi:app_factory",
+        factory=True,
+        host=args.host or settings.host,
+        port=args.port or settings.port,
+        workers=args.workers,
+        loop="uvloop",
+        http="httptools",
+        log_level="warning",
+        access_log=False,
+    )
+    return 0

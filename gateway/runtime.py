@@ -1,0 +1,154 @@
+"""The composition root: builds every long-lived part from the settings, once per process,
+and closes them again. The app's lifespan owns one Runtime."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from dataclasses import dataclass
+
+import aiohttp
+import strawberry
+from graphql.validation import NoSchemaIntrospectionCustomRule
+from redis.asyncio import Redis
+from strawberry.extensions import AddValidationRules, ParserCache, ValidationCache
+
+from adapters.billing.cached import CachedBilling
+from adapters.billing.http import HttpBilling
+from adapters.cache.memory import MemoryCache
+from adapters.cache.port import Cache
+from adapters.cache.redis import RedisCache
+from adapters.clock import Clock, SystemClock
+from adapters.errors import BackendError
+from adapters.http import BackendClient
+from adapters.loyalty.http import HttpLoyalty
+from adapters.provisioning.cached import CachedProvisioning
+from adapters.provisioning.http import HttpProvisioning
+from adapters.sms.http import HttpSms
+from gateway.auth import TokenAuthority
+from gateway.settings import Settings
+from resolvers.ports import Ports
+from schema.build import Extension, build_schema
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(slots=True)
+class Runtime:
+    settings: Settings
+    clock: Clock
+    session: aiohttp.ClientSession
+    redis: Redis | None
+    cache: Cache
+    billing: CachedBilling
+    ports: Ports
+    schema: strawberry.Schema
+    tokens: TokenAuthority
+
+    @property
+    def cache_kind(self) -> str:
+        return "redis" if self.redis is not None else "in-process"
+
+    async def close(self) -> None:
+        await self.session.close()
+        await self.cache.close()
+
+
+def jwt_secret(settings: Settings) -> str:
+    if settings.jwt_secret is not None:
+        return settings.jwt_secret.get_secret_value()
+    # Without a configured key tokens die with the process; fine for the demo and tests,
+    # and `serve` refuses to start this way.
+    return secrets.token_urlsafe(48)
+
+
+def build_tokens(settings: Settings, clock: Clock, secret: str) -> TokenAuthority:
+    return TokenAuthority(
+        secret, settings.jwt_issuer, settings.jwt_audience, settings.access_token_ttl, clock
+    )
+
+
+async def start_runtime(
+    settings: Settings, clock: Clock | None = None, secret: str | None = None
+) -> Runtime:
+    clock = clock or SystemClock()
+    session = aiohttp.ClientSession(
+        connector=aiohttp.TCPConnector(limit_per_host=settings.backend_connections, limit=0),
+        # Backend answers are parsed by the adapters; aiohttp must not raise on status.
+        raise_for_status=False,
+    )
+
+    def client(name: str, url: str, timeout: float) -> BackendClient:
+        return BackendClient(name, session, url, timeout)
+
+    redis: Redis | None = None
+    cache: Cache
+    if settings.redis_url:
+        redis = Redis.from_url(
+            settings.redis_url,
+            socket_timeout=settings.redis_timeout,
+            socket_connect_timeout=settings.redis_timeout,
+            health_check_interval=10,
+        )
+        cache = RedisCache(redis)
+    else:
+        cache = MemoryCache(clock, settings.memory_cache_entries)
+
+    billing = CachedBilling(
+        HttpBilling(client("billing", settings.billing_url, settings.billing_timeout), clock),
+        cache,
+        clock,
+        namespace=settings.cache_namespace,
+        fresh_ttl=settings.balance_ttl,
+        keep_ttl=settings.balance_keep,
+    )
+    provisioning = CachedProvisioning(
+        HttpProvisioning(
+            client("provisioning", settings.provisioning_url, settings.provisioning_timeout)
+        ),
+        clock,
+        settings.catalog_ttl,
+    )
+    loyalty = HttpLoyalty(
+        client("loyalty", settings.loyalty_url, settings.loyalty_timeout),
+        clock,
+        settings.offers_ttl,
+    )
+    sms = HttpSms(client("sms", settings.sms_url, settings.sms_timeout), settings.sms_sender)
+    ports = Ports(billing=billing, provisioning=provisioning, loyalty=loyalty, sms=sms)
+    size = settings.parser_cache_size
+    extensions: list[Extension] = [
+        # Factories: the LRU caches themselves are module-level and shared per size.
+        lambda: ParserCache(maxsize=size),
+        lambda: ValidationCache(maxsize=size),
+    ]
+    if not settings.introspection:
+        extensions.append(lambda: AddValidationRules([NoSchemaIntrospectionCustomRule]))
+    schema = build_schema(extensions)
+    runtime = Runtime(
+        settings=settings,
+        clock=clock,
+        session=session,
+        redis=redis,
+        cache=cache,
+        billing=billing,
+        ports=ports,
+        schema=schema,
+        tokens=build_tokens(settings, clock, secret or jwt_secret(settings)),
+    )
+    await _warm(runtime)
+    return runtime
+
+
+async def _warm(runtime: Runtime) -> None:
+    """Load the catalog and offers before the first request needs them, so that the first
+    home screen does not wait on them one round trip after another. Best effort: a backend
+    that is down now is asked again on first use."""
+    for name, load in (
+        ("catalog", runtime.ports.provisioning.catalog),
+        ("offers", runtime.ports.loyalty.promotions),
+    ):
+        try:
+            await load()
+        except BackendError as exc:
+            log.warning("could not warm the %s: %s", name, exc)

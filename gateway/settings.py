@@ -1,0 +1,61 @@
+"""Every setting of the gateway, read once at start-up from the environment (or a `.env`
+file) and passed in; nothing reads `os.environ` at import time.
+
+Names are `TGW_<FIELD>` (e.g. `TGW_BILLING_URL`), except `REDIS_URL`, which keeps the
+name every Redis tool knows.
+"""
+
+from __future__ import annotations
+
+from pydantic import AliasChoices, Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="TGW_", env_file=".env", extra="ignore", populate_by_name=True
+    )
+
+    # The backends, by URL only.
+    billing_url: str = "http://127.0.0.1:8101"
+    provisioning_url: str = "http://127.0.0.1:8102"
+    sms_url: str = "http://127.0.0.1:8103"
+    loyalty_url: str = "http://127.0.0.1:8104"
+    billing_timeout: float = Field(2.0, gt=0, description="seconds for one billing call")
+    provisioning_timeout: float = Field(2.0, gt=0)
+    sms_timeout: float = Field(2.0, gt=0)
+    loyalty_timeout: float = Field(2.0, gt=0)
+    backend_connections: int = Field(100, ge=1, description="pooled connections per backend")
+    sms_sender: str = "Tele2"
+
+    # Redis; without it everything is kept in process (one gateway process only).
+    redis_url: str | None = Field(None, validation_alias=AliasChoices("REDIS_URL", "TGW_REDIS_URL"))
+    redis_timeout: float = Field(0.25, gt=0, description="seconds; a slow Redis counts as down")
+    cache_namespace: str = "tgw"
+    memory_cache_entries: int = Field(100_000, ge=100)
+
+    # Freshness.
+    balance_ttl: float = Field(30.0, gt=0, description="seconds a cached balance is fresh")
+    balance_keep: float = Field(
+        86_400.0, gt=0, description="seconds a balance is kept to serve stale if billing fails"
+    )
+    catalog_ttl: float = Field(300.0, gt=0, description="seconds the catalog is kept in process")
+    offers_ttl: float = Field(300.0, gt=0)
+
+    # Tokens.
+    jwt_secret: SecretStr | None = Field(
+        None, description="HS256 key; the demo makes one up when unset, `serve` requires it"
+    )
+    jwt_issuer: str = "telecom-gateway"
+    jwt_audience: str = "telecom-gateway"
+    access_token_ttl: int = Field(900, gt=0, description="seconds an access token lives")
+
+    # The GraphQL endpoint.
+    max_subscribers_per_query: int = Field(100, ge=1)
+    max_batch_load: int = Field(500, ge=1, description="keys per backend call from a loader")
+    graphiql: bool = False
+    introspection: bool = False
+    parser_cache_size: int = Field(1000, ge=0)
+
+    host: str = "127.0.0.1"
+    port: int = 8000

@@ -1,0 +1,58 @@
+"""Who may see which number, decided once per number.
+
+Every field that reads a number's data hangs off a `Subscriber`, and a `Subscriber` is
+built only from a `Reach` that this module grants. So a new field under `Subscriber`
+cannot forget the check: there is no other way to get at a number.
+
+- a subscriber reaches its own number and the numbers it has confirmed as linked;
+- an agent (internal dashboards) reaches any number;
+- nobody reaches anything without a valid token.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from resolvers.context import Context
+from resolvers.errors import ForbiddenError, NotFoundError, UnauthenticatedError
+from resolvers.principals import AgentPrincipal, Principal, SubscriberPrincipal
+
+
+@dataclass(frozen=True, slots=True)
+class Reach:
+    """Proof that the request's principal may read `msisdn`."""
+
+    msisdn: str
+    principal: Principal
+
+
+def require_principal(ctx: Context) -> Principal:
+    if ctx.principal is None:
+        raise UnauthenticatedError(ctx.auth_problem or "a bearer token is required")
+    return ctx.principal
+
+
+def reach_own(ctx: Context) -> Reach:
+    principal = require_principal(ctx)
+    if not isinstance(principal, SubscriberPrincipal):
+        raise ForbiddenError("an agent token has no number of its own; use subscriber()")
+    return Reach(principal.msisdn, principal)
+
+
+async def reach(ctx: Context, msisdn: str) -> Reach:
+    principal = require_principal(ctx)
+    if isinstance(principal, AgentPrincipal) or principal.msisdn == msisdn:
+        return Reach(msisdn, principal)
+    links = await ctx.loaders.links_by_owner.load(principal.msisdn)
+    if any(link.msisdn == msisdn for link in links):
+        return Reach(msisdn, principal)
+    # The same answer whether or not the number exists: no enumeration through errors.
+    raise ForbiddenError("this number is not yours or linked to you")
+
+
+async def reach_existing(ctx: Context, msisdn: str) -> Reach:
+    """`reach`, and the number must be one of the operator's subscribers."""
+    granted = await reach(ctx, msisdn)
+    if await ctx.loaders.customer_by_msisdn.load(msisdn) is None:
+        raise NotFoundError(f"no subscriber with number {msisdn}")
+    return granted

@@ -1,0 +1,19 @@
+"""A number's money balance and remaining quotas."""
+
+from __future__ import annotations
+
+from adapters.billing.records import BalanceRecord
+from adapters.money import Money
+from resolvers.access import Reach
+from resolvers.context import Context
+from resolvers.tariffs import current_tariff
+
+
+async def balance(ctx: Context, who: Reach) -> BalanceRecord | None:
+    return await ctx.loaders.balance_by_msisdn.load(who.msisdn)
+
+
+async def next_charge_amount(ctx: Context, who: Reach) -> Money | None:
+    """The monthly fee of the number's tariff (as configured) is what is charged next."""
+    tariff = await current_tariff(ctx, who)
+    return tariff.monthly_fee if tariff else None

@@ -1,0 +1,74 @@
+"""Per-request dataloaders: every backend read goes through one, so that a query over N
+numbers costs one call per backend resource, and a number read twice is read once."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Awaitable, Callable, Coroutine, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, TypeVar
+
+from aiodataloader import DataLoader
+
+from adapters.billing.records import BalanceRecord, ChargeRecord
+from adapters.loyalty.records import ActivationRecord
+from adapters.provisioning.records import CustomerRecord, LinkRecord, ProductRecord
+from resolvers.ports import Ports
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+# (msisdn, start, end): charges are asked for per period.
+ChargesKey = tuple[str, datetime, datetime]
+
+
+def _by_key(
+    fetch: Callable[[Sequence[K]], Awaitable[Mapping[K, V]]], missing: V, max_batch: int
+) -> DataLoader[K, V]:
+    async def batch(keys: list[K]) -> list[V]:
+        found = await fetch(keys)
+        return [found.get(key, missing) for key in keys]
+
+    return DataLoader(batch, max_batch_size=max_batch)
+
+
+@dataclass(frozen=True, slots=True)
+class Loaders:
+    balance_by_msisdn: DataLoader[str, BalanceRecord | None]
+    customer_by_msisdn: DataLoader[str, CustomerRecord | None]
+    products_by_msisdn: DataLoader[str, Sequence[ProductRecord]]
+    links_by_owner: DataLoader[str, Sequence[LinkRecord]]
+    activations_by_msisdn: DataLoader[str, Sequence[ActivationRecord]]
+    charges_by_period: DataLoader[ChargesKey, Sequence[ChargeRecord]]
+
+    @classmethod
+    def build(cls, ports: Ports, max_batch: int = 500) -> Loaders:
+        no_balance: BalanceRecord | None = None
+        no_customer: CustomerRecord | None = None
+        return cls(
+            balance_by_msisdn=_by_key(ports.billing.balances, no_balance, max_batch),
+            customer_by_msisdn=_by_key(ports.provisioning.customers, no_customer, max_batch),
+            products_by_msisdn=_by_key(ports.provisioning.products, (), max_batch),
+            links_by_owner=_by_key(ports.provisioning.links, (), max_batch),
+            activations_by_msisdn=_by_key(ports.loyalty.activations, (), max_batch),
+            charges_by_period=DataLoader(_charges_batch(ports), max_batch_size=max_batch),
+        )
+
+
+def _charges_batch(
+    ports: Ports,
+) -> Callable[[list[ChargesKey]], Coroutine[Any, Any, list[Sequence[ChargeRecord]]]]:
+    async def batch(keys: list[ChargesKey]) -> list[Sequence[ChargeRecord]]:
+        # One call per distinct period: a dashboard asks every number for the same one.
+        periods: dict[tuple[datetime, datetime], list[str]] = defaultdict(list)
+        for msisdn, start, end in keys:
+            periods[(start, end)].append(msisdn)
+        found: dict[ChargesKey, Sequence[ChargeRecord]] = {}
+        for (start, end), msisdns in periods.items():
+            charges = await ports.billing.charges(msisdns, start, end)
+            for msisdn in msisdns:
+                found[(msisdn, start, end)] = charges.get(msisdn, ())
+        return [found[key] for key in keys]
+
+    return batch

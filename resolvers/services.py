@@ -1,0 +1,50 @@
+"""Services: the catalog's, and those connected on a number."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+from adapters.provisioning.records import ProductStatus, ServiceOfferingRecord
+from resolvers.access import Reach
+from resolvers.context import Context
+
+
+class ServiceState(Enum):
+    ACTIVE = "ACTIVE"
+    PENDING = "PENDING"
+    SUSPENDED = "SUSPENDED"
+    DISCONNECTING = "DISCONNECTING"
+    AVAILABLE = "AVAILABLE"
+
+
+_STATE_OF_PRODUCT = {
+    ProductStatus.CREATED: ServiceState.PENDING,
+    ProductStatus.PENDING_ACTIVE: ServiceState.PENDING,
+    ProductStatus.ACTIVE: ServiceState.ACTIVE,
+    ProductStatus.SUSPENDED: ServiceState.SUSPENDED,
+    ProductStatus.PENDING_TERMINATE: ServiceState.DISCONNECTING,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceView:
+    offering: ServiceOfferingRecord
+    state: ServiceState
+
+
+async def service_catalog(ctx: Context) -> list[ServiceView]:
+    catalog = await ctx.ports.provisioning.catalog()
+    return [ServiceView(s, ServiceState.AVAILABLE) for s in catalog.services]
+
+
+async def connected_services(ctx: Context, who: Reach) -> list[ServiceView]:
+    products = await ctx.loaders.products_by_msisdn.load(who.msisdn)
+    catalog = await ctx.ports.provisioning.catalog()
+    found: list[ServiceView] = []
+    for product in products:
+        state = _STATE_OF_PRODUCT.get(product.status)
+        offering = catalog.service(product.offering_id)
+        if state is not None and offering is not None:
+            found.append(ServiceView(offering, state))
+    return found

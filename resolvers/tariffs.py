@@ -1,0 +1,32 @@
+"""Tariffs: the catalog's, and the one a number is on (with its chosen minutes and GB)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+
+from adapters.provisioning.records import ProductStatus, TariffRecord
+from resolvers.access import Reach
+from resolvers.context import Context
+
+log = logging.getLogger(__name__)
+
+_GONE = frozenset({ProductStatus.TERMINATED})
+
+
+async def tariffs(ctx: Context) -> Sequence[TariffRecord]:
+    return (await ctx.ports.provisioning.catalog()).tariffs
+
+
+async def current_tariff(ctx: Context, who: Reach) -> TariffRecord | None:
+    products = await ctx.loaders.products_by_msisdn.load(who.msisdn)
+    catalog = await ctx.ports.provisioning.catalog()
+    for product in products:
+        if product.status in _GONE:
+            continue
+        tariff = catalog.tariff(product.offering_id)
+        if tariff is not None:
+            return tariff.configured(dict(product.characteristics))
+    if products:
+        log.warning("number %s has no tariff known to the catalog", who.msisdn)
+    return None

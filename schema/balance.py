@@ -1,0 +1,68 @@
+"""Balance: money left and the minutes/GB/SMS left until the next charge."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import strawberry
+
+from adapters.billing.records import BalanceRecord, QuotaRecord
+from resolvers import balances
+from resolvers.access import Reach
+from schema.enums import QuotaKind
+from schema.info import Info
+from schema.money import Money
+
+
+@strawberry.type
+class Quota:
+    kind: QuotaKind
+    remaining: float
+    total: float | None
+    unit: str
+    unlimited: bool
+    valid_until: datetime | None
+
+    @classmethod
+    def from_record(cls, record: QuotaRecord) -> Quota:
+        return cls(
+            kind=record.kind,
+            remaining=record.remaining,
+            total=record.total,
+            unit=record.unit,
+            unlimited=record.unlimited,
+            valid_until=record.valid_until,
+        )
+
+
+@strawberry.type
+class Balance:
+    record: strawberry.Private[BalanceRecord]
+    reach: strawberry.Private[Reach]
+
+    @strawberry.field
+    def money(self) -> Money:
+        return Money.from_record(self.record.money)
+
+    @strawberry.field
+    def quotas(self) -> list[Quota]:
+        return [Quota.from_record(q) for q in self.record.quotas]
+
+    @strawberry.field(description="When the monthly fee is charged next.")
+    def next_charge_at(self) -> datetime | None:
+        return self.record.next_charge_at
+
+    @strawberry.field(description="The monthly fee of the current tariff, as configured.")
+    async def next_charge_amount(self, info: Info) -> Money | None:
+        amount = await balances.next_charge_amount(info.context, self.reach)
+        return Money.from_record(amount) if amount else None
+
+    @strawberry.field(description="When billing reported these figures.")
+    def updated_at(self) -> datetime:
+        return self.record.updated_at
+
+    @strawberry.field(
+        description="True when billing could not be asked and this is the last known balance."
+    )
+    def stale(self) -> bool:
+        return self.record.stale

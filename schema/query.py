@@ -1,0 +1,48 @@
+"""The root Query: the numbers a caller may see, and the public catalogs."""
+
+from __future__ import annotations
+
+from typing import cast
+
+import strawberry
+
+from resolvers import offers, services, subscribers, tariffs
+from resolvers.errors import GatewayError
+from schema.info import Info
+from schema.offer import Offer
+from schema.scalars import Msisdn
+from schema.service import Service
+from schema.subscriber import Subscriber
+from schema.tariff import Tariff
+
+
+@strawberry.type
+class Query:
+    @strawberry.field(description="The caller's own number (subscriber tokens).")
+    def me(self, info: Info) -> Subscriber | None:
+        return Subscriber(reach=subscribers.me(info.context))
+
+    @strawberry.field(description="One number: your own or a linked one; any number for agents.")
+    async def subscriber(self, info: Info, msisdn: Msisdn) -> Subscriber | None:
+        return Subscriber(reach=await subscribers.subscriber(info.context, msisdn))
+
+    @strawberry.field(description="Several numbers at once (dashboards); capped in length.")
+    async def subscribers(self, info: Info, msisdns: list[Msisdn]) -> list[Subscriber | None]:
+        results = await subscribers.subscribers(info.context, msisdns)
+        # An error in place of an item nulls just that item, with its own error and path.
+        return cast(
+            "list[Subscriber | None]",
+            [r if isinstance(r, GatewayError) else Subscriber(reach=r) for r in results],
+        )
+
+    @strawberry.field(description="Every tariff on sale.")
+    async def tariffs(self, info: Info) -> list[Tariff]:
+        return [Tariff.from_record(t) for t in await tariffs.tariffs(info.context)]
+
+    @strawberry.field(description="Every service on sale.")
+    async def service_catalog(self, info: Info) -> list[Service]:
+        return [Service.from_record(s) for s in await services.service_catalog(info.context)]
+
+    @strawberry.field(description="Every partner offer on now.")
+    async def offers(self, info: Info) -> list[Offer]:
+        return [Offer.from_record(o) for o in await offers.offers(info.context)]

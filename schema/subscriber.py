@@ -1,0 +1,103 @@
+"""Subscriber: everything about one number. Built only from a granted `Reach`, so every
+field below is behind the authorization check of `resolvers.access`."""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import Enum
+from typing import Annotated
+
+import strawberry
+
+from adapters.provisioning.records import LinkRecord
+from resolvers import balances, expenses, linked_numbers, offers, services, subscribers, tariffs
+from resolvers.access import Reach
+from schema.balance import Balance
+from schema.expense import Expense
+from schema.info import Info
+from schema.offer import Offer
+from schema.scalars import Msisdn
+from schema.service import Service
+from schema.tariff import Tariff
+
+
+@strawberry.enum
+class LinkStatus(Enum):
+    CONFIRMED = "CONFIRMED"
+    PENDING = "PENDING"
+
+
+@strawberry.type
+class Subscriber:
+    reach: strawberry.Private[Reach]
+
+    @strawberry.field
+    def msisdn(self) -> Msisdn:
+        return Msisdn(self.reach.msisdn)
+
+    @strawberry.field
+    async def name(self, info: Info) -> str | None:
+        customer = await subscribers.customer(info.context, self.reach)
+        return customer.name if customer else None
+
+    @strawberry.field
+    async def region(self, info: Info) -> str | None:
+        customer = await subscribers.customer(info.context, self.reach)
+        return customer.region if customer else None
+
+    @strawberry.field
+    async def balance(self, info: Info) -> Balance | None:
+        record = await balances.balance(info.context, self.reach)
+        return Balance(record=record, reach=self.reach) if record else None
+
+    @strawberry.field
+    async def tariff(self, info: Info) -> Tariff | None:
+        record = await tariffs.current_tariff(info.context, self.reach)
+        return Tariff.from_record(record) if record else None
+
+    @strawberry.field(description="Services connected on this number.")
+    async def services(self, info: Info) -> list[Service] | None:
+        return [
+            Service.from_record(v)
+            for v in await services.connected_services(info.context, self.reach)
+        ]
+
+    @strawberry.field(description="Spending by category, biggest first. Default: this month.")
+    async def expenses(
+        self,
+        info: Info,
+        from_: Annotated[date | None, strawberry.argument(name="from")] = None,
+        to: date | None = None,
+    ) -> list[Expense] | None:
+        records = await expenses.expenses(info.context, self.reach, from_, to)
+        return [Expense.from_record(r) for r in records]
+
+    @strawberry.field
+    async def linked_numbers(self, info: Info) -> list[LinkedNumber] | None:
+        links = await linked_numbers.linked_numbers(info.context, self.reach)
+        return [LinkedNumber(link=link) for link in links]
+
+    @strawberry.field(description="Partner offers, with this number's activations.")
+    async def offers(self, info: Info) -> list[Offer] | None:
+        return [Offer.from_record(v) for v in await offers.offers_of(info.context, self.reach)]
+
+
+@strawberry.type
+class LinkedNumber:
+    link: strawberry.Private[LinkRecord]
+
+    @strawberry.field
+    def msisdn(self) -> Msisdn:
+        return Msisdn(self.link.msisdn)
+
+    @strawberry.field
+    def alias(self) -> str | None:
+        return self.link.alias
+
+    @strawberry.field
+    def status(self) -> LinkStatus:
+        return LinkStatus.CONFIRMED
+
+    @strawberry.field(description="The linked number's data, when the link lets you see it.")
+    async def subscriber(self, info: Info) -> Subscriber | None:
+        return Subscriber(reach=await linked_numbers.linked_subscriber(info.context, self.link))
