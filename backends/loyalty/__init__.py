@@ -1,0 +1,2 @@
+"""The simulated loyalty programme: partner offers (TMF671) and members with their
+activated offers (TMF658)."""

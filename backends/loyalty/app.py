@@ -1,0 +1,87 @@
+"""The loyalty service's routes and ``create_app``."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from backends.config import ServiceConfig
+from backends.kit.errors import not_found
+from backends.kit.filters import parse_query
+from backends.kit.responses import collection_response, json_response
+from backends.kit.service import create_service_app
+from backends.loyalty.openapi import ACTIVATION_FILTERS, MEMBER_FILTERS, OPENAPI, PROMOTION_FILTERS
+from backends.loyalty.resources import (
+    LOYALTY,
+    PROMOTION_MANAGEMENT,
+    activation_json,
+    member_json,
+    promotion_json,
+)
+from backends.loyalty.state import LoyaltyState
+
+DEFAULT_PORT = 8104
+LOYALTY_STATE = web.AppKey("loyalty", LoyaltyState)
+
+routes = web.RouteTableDef()
+
+
+def create_app(config: ServiceConfig) -> web.Application:
+    app = create_service_app("loyalty", routes, OPENAPI, config.faults)
+    app[LOYALTY_STATE] = LoyaltyState(config.build_world())
+    return app
+
+
+@routes.get(f"{PROMOTION_MANAGEMENT}/promotion")
+async def list_promotions(request: web.Request) -> web.Response:
+    state = request.app[LOYALTY_STATE]
+    query = parse_query(request.query, PROMOTION_FILTERS)
+    page, total = query.select(
+        state.promotions, lambda promotion: promotion_json(promotion, state.promotions_valid)
+    )
+    return collection_response(page, total=total)
+
+
+@routes.get(f"{PROMOTION_MANAGEMENT}/promotion/{{id}}")
+async def get_promotion(request: web.Request) -> web.Response:
+    state = request.app[LOYALTY_STATE]
+    promotion_id = request.match_info["id"]
+    promotion = state.promotion(promotion_id)
+    if promotion is None:
+        raise not_found("promotion", promotion_id)
+    return json_response(promotion_json(promotion, state.promotions_valid))
+
+
+@routes.get(f"{LOYALTY}/loyaltyProgramProduct")
+async def list_activations(request: web.Request) -> web.Response:
+    state = request.app[LOYALTY_STATE]
+    query = parse_query(request.query, ACTIVATION_FILTERS)
+    activations = list(state.activations(query.values("relatedParty.id")))
+    page, total = query.select(activations, activation_json, handled=("relatedParty.id",))
+    return collection_response(page, total=total)
+
+
+@routes.get(f"{LOYALTY}/loyaltyProgramProduct/{{id}}")
+async def get_activation(request: web.Request) -> web.Response:
+    activation_id = request.match_info["id"]
+    activation = request.app[LOYALTY_STATE].activation(activation_id)
+    if activation is None:
+        raise not_found("loyaltyProgramProduct", activation_id)
+    return json_response(activation_json(activation))
+
+
+@routes.get(f"{LOYALTY}/loyaltyProgramMember")
+async def list_members(request: web.Request) -> web.Response:
+    state = request.app[LOYALTY_STATE]
+    query = parse_query(request.query, MEMBER_FILTERS)
+    members = list(state.members(query.values("relatedParty.id")))
+    page, total = query.select(members, member_json, handled=("relatedParty.id",))
+    return collection_response(page, total=total)
+
+
+@routes.get(f"{LOYALTY}/loyaltyProgramMember/{{id}}")
+async def get_member(request: web.Request) -> web.Response:
+    member_id = request.match_info["id"]
+    member = request.app[LOYALTY_STATE].member(member_id)
+    if member is None:
+        raise not_found("loyaltyProgramMember", member_id)
+    return json_response(member_json(member))

@@ -1,0 +1,7 @@
+"""``python -m backends.provisioning --port N``: serve the simulated provisioning system."""
+
+from backends.kit.cli import run
+from backends.provisioning.app import DEFAULT_PORT, create_app
+
+if __name__ == "__main__":
+    run("provisioning", create_app, DEFAULT_PORT)
