@@ -32,6 +32,10 @@ class TokenAuthority:
         self._ttl = ttl_seconds
         self._clock = clock
 
+    @property
+    def ttl_seconds(self) -> int:
+        return self._ttl
+
     def mint(self, principal: Principal, ttl_seconds: int | None = None) -> str:
         now = self._clock.now()
         subject = principal.msisdn if isinstance(principal, SubscriberPrincipal) else principal.name

@@ -83,6 +83,17 @@ async def read_operation(request: Request) -> Operation:
     return parse_operation(data)
 
 
+def client_address(request: Request, trusted_proxies: int) -> str:
+    """The client's address for per-client limits. Behind N trusted proxies it is the
+    N-th entry from the right of X-Forwarded-For (what the outermost proxy saw); entries
+    further left are the client's own claim and not trusted."""
+    peer = request.client.host if request.client else "unknown"
+    if trusted_proxies <= 0:
+        return peer
+    hops = [h.strip() for h in request.headers.get("x-forwarded-for", "").split(",") if h.strip()]
+    return hops[-trusted_proxies] if len(hops) >= trusted_proxies else peer
+
+
 def build_context(runtime: Runtime, request: Request, request_id: str) -> Context:
     ports = runtime.ports
     context = Context(
@@ -91,6 +102,8 @@ def build_context(runtime: Runtime, request: Request, request_id: str) -> Contex
         clock=runtime.clock,
         request_id=request_id,
         limits=Limits(max_subscribers_per_query=runtime.settings.max_subscribers_per_query),
+        rules=runtime.rules,
+        client_address=client_address(request, runtime.settings.trusted_proxies),
     )
     token = bearer_token(request.headers.get("authorization"))
     if token is not None:

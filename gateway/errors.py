@@ -14,6 +14,7 @@ from graphql import GraphQLError, GraphQLSyntaxError
 
 from adapters.errors import BackendError
 from adapters.msisdn import InvalidMsisdnError
+from adapters.security.errors import SecurityStoreUnavailableError
 from resolvers.errors import GatewayError
 
 log = logging.getLogger("gateway.errors")
@@ -32,7 +33,12 @@ def format_error(error: GraphQLError, request_id: str, executed: bool) -> dict[s
     message = error.message
     if isinstance(cause, GatewayError):
         extensions["code"] = cause.code
+        extensions.update(cause.extensions)
         message = cause.message
+    elif isinstance(cause, SecurityStoreUnavailableError):
+        log.error("request %s: %s", request_id, cause)
+        extensions["code"] = cause.code
+        message = "temporarily unavailable, try again shortly"
     elif isinstance(cause, BackendError):
         extensions["code"] = cause.code
         extensions["backend"] = cause.backend

@@ -3,9 +3,12 @@ and closes them again. The app's lifespan owns one Runtime."""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import logging
 import secrets
 from dataclasses import dataclass
+from pathlib import Path
 
 import aiohttp
 import strawberry
@@ -13,6 +16,7 @@ from graphql.validation import NoSchemaIntrospectionCustomRule
 from redis.asyncio import Redis
 from strawberry.extensions import AddValidationRules, ParserCache, ValidationCache
 
+from adapters.audit import AuditLog, FileAuditLog, LoggerAuditLog
 from adapters.billing.cached import CachedBilling
 from adapters.billing.http import HttpBilling
 from adapters.cache.memory import MemoryCache
@@ -24,9 +28,13 @@ from adapters.http import BackendClient
 from adapters.loyalty.http import HttpLoyalty
 from adapters.provisioning.cached import CachedProvisioning
 from adapters.provisioning.http import HttpProvisioning
+from adapters.security.memory_store import MemorySecurityStore
+from adapters.security.port import SecurityStore
+from adapters.security.redis_store import RedisSecurityStore
 from adapters.sms.http import HttpSms
 from gateway.auth import TokenAuthority
 from gateway.settings import Settings
+from resolvers.context import LoginRules
 from resolvers.ports import Ports
 from schema.build import Extension, build_schema
 
@@ -42,6 +50,7 @@ class Runtime:
     cache: Cache
     billing: CachedBilling
     ports: Ports
+    rules: LoginRules
     schema: strawberry.Schema
     tokens: TokenAuthority
 
@@ -52,6 +61,9 @@ class Runtime:
     async def close(self) -> None:
         await self.session.close()
         await self.cache.close()
+        self.ports.audit.close()
+        if self.redis is not None:
+            await self.redis.aclose()
 
 
 def jwt_secret(settings: Settings) -> str:
@@ -60,6 +72,28 @@ def jwt_secret(settings: Settings) -> str:
     # Without a configured key tokens die with the process; fine for the demo and tests,
     # and `serve` refuses to start this way.
     return secrets.token_urlsafe(48)
+
+
+def login_rules(settings: Settings, secret: str) -> LoginRules:
+    pepper = (
+        settings.code_pepper.get_secret_value().encode()
+        if settings.code_pepper
+        else hmac.new(secret.encode(), b"one-time-code-pepper", hashlib.sha256).digest()
+    )
+    return LoginRules(
+        pepper=pepper,
+        code_length=settings.code_length,
+        code_ttl=settings.code_ttl,
+        code_max_tries=settings.code_max_tries,
+        code_resend_after=settings.code_resend_after,
+        codes_per_number_per_day=settings.codes_per_number_per_day,
+        codes_per_client_per_day=settings.codes_per_client_per_day,
+        code_logins_per_client_per_hour=settings.code_logins_per_client_per_hour,
+        password_logins_per_number_per_hour=settings.password_logins_per_number_per_hour,
+        password_logins_per_client_per_hour=settings.password_logins_per_client_per_hour,
+        refresh_token_ttl=settings.refresh_token_ttl,
+        max_linked_numbers=settings.max_linked_numbers,
+    )
 
 
 def build_tokens(settings: Settings, clock: Clock, secret: str) -> TokenAuthority:
@@ -115,7 +149,25 @@ async def start_runtime(
         settings.offers_ttl,
     )
     sms = HttpSms(client("sms", settings.sms_url, settings.sms_timeout), settings.sms_sender)
-    ports = Ports(billing=billing, provisioning=provisioning, loyalty=loyalty, sms=sms)
+    secret = secret or jwt_secret(settings)
+    tokens = build_tokens(settings, clock, secret)
+    security: SecurityStore = (
+        RedisSecurityStore(redis, clock, settings.cache_namespace)
+        if redis is not None
+        else MemorySecurityStore(clock)
+    )
+    audit: AuditLog = (
+        FileAuditLog(Path(settings.audit_log)) if settings.audit_log else LoggerAuditLog()
+    )
+    ports = Ports(
+        billing=billing,
+        provisioning=provisioning,
+        loyalty=loyalty,
+        sms=sms,
+        security=security,
+        tokens=tokens,
+        audit=audit,
+    )
     size = settings.parser_cache_size
     extensions: list[Extension] = [
         # Factories: the LRU caches themselves are module-level and shared per size.
@@ -133,8 +185,9 @@ async def start_runtime(
         cache=cache,
         billing=billing,
         ports=ports,
+        rules=login_rules(settings, secret),
         schema=schema,
-        tokens=build_tokens(settings, clock, secret or jwt_secret(settings)),
+        tokens=tokens,
     )
     await _warm(runtime)
     return runtime

@@ -50,6 +50,28 @@ class Settings(BaseSettings):
     jwt_audience: str = "telecom-gateway"
     access_token_ttl: int = Field(900, gt=0, description="seconds an access token lives")
 
+    # Login: one-time codes, passwords, sessions, linked numbers.
+    code_length: int = Field(6, ge=4, le=8, description="digits of a one-time code")
+    code_ttl: float = Field(300.0, gt=0, description="seconds a one-time code is valid")
+    code_max_tries: int = Field(5, ge=1, description="wrong tries before a code dies")
+    code_resend_after: float = Field(60.0, ge=0, description="seconds before a new code")
+    codes_per_number_per_day: int = Field(10, ge=1)
+    codes_per_client_per_day: int = Field(50, ge=1, description="per client address")
+    code_logins_per_client_per_hour: int = Field(100, ge=1)
+    password_logins_per_number_per_hour: int = Field(10, ge=1)
+    password_logins_per_client_per_hour: int = Field(50, ge=1)
+    refresh_token_ttl: float = Field(30 * 86400.0, gt=0, description="seconds")
+    max_linked_numbers: int = Field(5, ge=0)
+    code_pepper: SecretStr | None = Field(
+        None, description="key of the code hashes; derived from the JWT secret when unset"
+    )
+    audit_log: str | None = Field(
+        None, description="file for the agents' audit log (JSON lines); unset: the log"
+    )
+    trusted_proxies: int = Field(
+        0, ge=0, description="proxies in front whose X-Forwarded-For entries to trust"
+    )
+
     # The GraphQL endpoint.
     max_subscribers_per_query: int = Field(100, ge=1)
     max_batch_load: int = Field(500, ge=1, description="keys per backend call from a loader")

@@ -11,8 +11,10 @@ cannot forget the check: there is no other way to get at a number.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
+from adapters.audit import AuditEntry
 from resolvers.context import Context
 from resolvers.errors import ForbiddenError, NotFoundError, UnauthenticatedError
 from resolvers.principals import AgentPrincipal, Principal, SubscriberPrincipal
@@ -39,9 +41,15 @@ def reach_own(ctx: Context) -> Reach:
     return Reach(principal.msisdn, principal)
 
 
-async def reach(ctx: Context, msisdn: str) -> Reach:
+async def reach(ctx: Context, msisdn: str, fields: Sequence[str] = ()) -> Reach:
+    """`fields` are the fields asked of the number, for the agents' audit log."""
     principal = require_principal(ctx)
-    if isinstance(principal, AgentPrincipal) or principal.msisdn == msisdn:
+    if isinstance(principal, AgentPrincipal):
+        ctx.ports.audit.record(
+            AuditEntry(ctx.clock.now(), principal.name, msisdn, tuple(fields), ctx.request_id)
+        )
+        return Reach(msisdn, principal)
+    if principal.msisdn == msisdn:
         return Reach(msisdn, principal)
     links = await ctx.loaders.links_by_owner.load(principal.msisdn)
     if any(link.msisdn == msisdn for link in links):
@@ -50,9 +58,9 @@ async def reach(ctx: Context, msisdn: str) -> Reach:
     raise ForbiddenError("this number is not yours or linked to you")
 
 
-async def reach_existing(ctx: Context, msisdn: str) -> Reach:
+async def reach_existing(ctx: Context, msisdn: str, fields: Sequence[str] = ()) -> Reach:
     """`reach`, and the number must be one of the operator's subscribers."""
-    granted = await reach(ctx, msisdn)
+    granted = await reach(ctx, msisdn, fields)
     if await ctx.loaders.customer_by_msisdn.load(msisdn) is None:
         raise NotFoundError(f"no subscriber with number {msisdn}")
     return granted

@@ -15,6 +15,24 @@ class Limits:
     max_subscribers_per_query: int = 100
 
 
+@dataclass(frozen=True, slots=True)
+class LoginRules:
+    """The one-time code, password, session and linking rules (all settings)."""
+
+    pepper: bytes
+    code_length: int = 6
+    code_ttl: float = 300
+    code_max_tries: int = 5
+    code_resend_after: float = 60
+    codes_per_number_per_day: int = 10
+    codes_per_client_per_day: int = 50
+    code_logins_per_client_per_hour: int = 100
+    password_logins_per_number_per_hour: int = 10
+    password_logins_per_client_per_hour: int = 50
+    refresh_token_ttl: float = 30 * 86400
+    max_linked_numbers: int = 5
+
+
 @dataclass(slots=True)
 class Context:
     ports: Ports
@@ -25,3 +43,6 @@ class Context:
     # Why a token that was sent was not accepted (expired, bad signature), for the error.
     auth_problem: str | None = None
     limits: Limits = field(default_factory=Limits)
+    rules: LoginRules = field(default_factory=lambda: LoginRules(pepper=b"unset"))
+    # The client's address (as the edge saw it), for per-client limits.
+    client_address: str = "unknown"

@@ -7,9 +7,11 @@ from __future__ import annotations
 class GatewayError(Exception):
     code = "INTERNAL"
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, **extensions: object) -> None:
         super().__init__(message)
         self.message = message
+        # Extra machine-readable facts for the client (`retryAfter`, `triesLeft`...).
+        self.extensions = extensions
 
 
 class UnauthenticatedError(GatewayError):
@@ -26,3 +28,51 @@ class NotFoundError(GatewayError):
 
 class InvalidInputError(GatewayError):
     code = "BAD_USER_INPUT"
+
+
+class RateLimitedError(GatewayError):
+    """Too many requests of this kind; `retryAfter` says when to try again (seconds)."""
+
+    code = "RATE_LIMITED"
+
+    def __init__(self, message: str, retry_after: float) -> None:
+        super().__init__(message, retryAfter=max(1, int(retry_after + 0.999)))
+        self.retry_after = retry_after
+
+
+class InvalidCodeError(GatewayError):
+    code = "INVALID_CODE"
+
+
+class CodeExpiredError(GatewayError):
+    code = "CODE_EXPIRED"
+
+
+class TooManyAttemptsError(GatewayError):
+    code = "TOO_MANY_ATTEMPTS"
+
+
+class InvalidCredentialsError(GatewayError):
+    code = "INVALID_CREDENTIALS"
+
+
+class InvalidRefreshTokenError(GatewayError):
+    code = "INVALID_REFRESH_TOKEN"
+
+
+class NotOperatorNumberError(GatewayError):
+    code = "NOT_OPERATOR_NUMBER"
+
+
+class AlreadyLinkedError(GatewayError):
+    code = "ALREADY_LINKED"
+
+
+class LinkLimitError(GatewayError):
+    code = "LINK_LIMIT_REACHED"
+
+
+class TemporarilyUnavailableError(GatewayError):
+    """A dependency that security decisions rest on is down: fail closed."""
+
+    code = "TEMPORARILY_UNAVAILABLE"

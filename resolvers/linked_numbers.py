@@ -1,18 +1,32 @@
-"""Numbers linked to an account, and reaching their data."""
+"""Numbers linked to an account (confirmed and pending), and reaching their data."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 
-from adapters.provisioning.records import LinkRecord
+from adapters.security.errors import SecurityStoreUnavailableError
 from resolvers.access import Reach, reach
 from resolvers.context import Context
+from resolvers.linking import LinkView
+
+log = logging.getLogger(__name__)
 
 
-async def linked_numbers(ctx: Context, who: Reach) -> Sequence[LinkRecord]:
-    return await ctx.loaders.links_by_owner.load(who.msisdn)
+async def linked_numbers(ctx: Context, who: Reach) -> list[LinkView]:
+    links = await ctx.loaders.links_by_owner.load(who.msisdn)
+    views = [LinkView(link.msisdn, link.alias, True, link) for link in links]
+    try:
+        pending = await ctx.ports.security.pending(who.msisdn)
+    except SecurityStoreUnavailableError as exc:
+        # Pending links are a convenience on a read path: show the confirmed ones.
+        log.warning("pending links unavailable: %s", exc)
+        pending = {}
+    confirmed = {v.msisdn for v in views}
+    views += [LinkView(m, alias, False, None) for m, alias in pending.items() if m not in confirmed]
+    return views
 
 
-async def linked_subscriber(ctx: Context, link: LinkRecord) -> Reach:
-    """The same check as any other number: an agent, or the principal's own link."""
-    return await reach(ctx, link.msisdn)
+async def linked_subscriber(ctx: Context, link: LinkView, fields: Sequence[str] = ()) -> Reach:
+    """The same check as any other number: an agent, or the principal's confirmed link."""
+    return await reach(ctx, link.msisdn, fields)

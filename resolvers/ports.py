@@ -3,11 +3,24 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Protocol
 
+from adapters.audit import AuditLog
 from adapters.billing.port import BillingPort
 from adapters.loyalty.port import LoyaltyPort
 from adapters.provisioning.port import ProvisioningPort
+from adapters.security.port import SecurityStore
 from adapters.sms.port import SmsPort
+from resolvers.principals import Principal
+
+
+class AccessTokens(Protocol):
+    """Mints the access tokens the gateway later verifies (gateway/auth.py)."""
+
+    @property
+    def ttl_seconds(self) -> int: ...
+
+    def mint(self, principal: Principal, ttl_seconds: int | None = None) -> str: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -16,3 +29,6 @@ class Ports:
     provisioning: ProvisioningPort
     loyalty: LoyaltyPort
     sms: SmsPort
+    security: SecurityStore
+    tokens: AccessTokens
+    audit: AuditLog

@@ -15,17 +15,19 @@ def me(ctx: Context) -> Reach:
     return reach_own(ctx)
 
 
-async def subscriber(ctx: Context, msisdn: str) -> Reach:
-    return await reach_existing(ctx, msisdn)
+async def subscriber(ctx: Context, msisdn: str, fields: Sequence[str] = ()) -> Reach:
+    return await reach_existing(ctx, msisdn, fields)
 
 
-async def subscribers(ctx: Context, msisdns: Sequence[str]) -> list[Reach | GatewayError]:
+async def subscribers(
+    ctx: Context, msisdns: Sequence[str], fields: Sequence[str] = ()
+) -> list[Reach | GatewayError]:
     """Each number reached on its own: a forbidden or unknown one fails alone."""
     cap = ctx.limits.max_subscribers_per_query
     if len(msisdns) > cap:
         raise InvalidInputError(f"at most {cap} numbers per query, got {len(msisdns)}")
     results = await asyncio.gather(
-        *(reach_existing(ctx, m) for m in msisdns), return_exceptions=True
+        *(reach_existing(ctx, m, fields) for m in msisdns), return_exceptions=True
     )
     out: list[Reach | GatewayError] = []
     for result in results:

@@ -10,6 +10,7 @@ from strawberry.extensions import SchemaExtension
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types.execution import ExecutionContext
 
+from schema.mutation import Mutation
 from schema.query import Query
 from schema.scalars import SCALARS
 
@@ -31,6 +32,7 @@ Extension = type[SchemaExtension] | Callable[[], SchemaExtension]
 def build_schema(extensions: Sequence[Extension] = ()) -> strawberry.Schema:
     return GatewaySchema(
         query=Query,
+        mutation=Mutation,
         extensions=list(extensions),
         config=StrawberryConfig(scalar_map=SCALARS),
     )

@@ -11,6 +11,7 @@ from resolvers.errors import GatewayError
 from schema.info import Info
 from schema.offer import Offer
 from schema.scalars import Msisdn
+from schema.selection import asked_fields
 from schema.service import Service
 from schema.subscriber import Subscriber
 from schema.tariff import Tariff
@@ -24,11 +25,12 @@ class Query:
 
     @strawberry.field(description="One number: your own or a linked one; any number for agents.")
     async def subscriber(self, info: Info, msisdn: Msisdn) -> Subscriber | None:
-        return Subscriber(reach=await subscribers.subscriber(info.context, msisdn))
+        granted = await subscribers.subscriber(info.context, msisdn, asked_fields(info))
+        return Subscriber(reach=granted)
 
     @strawberry.field(description="Several numbers at once (dashboards); capped in length.")
     async def subscribers(self, info: Info, msisdns: list[Msisdn]) -> list[Subscriber | None]:
-        results = await subscribers.subscribers(info.context, msisdns)
+        results = await subscribers.subscribers(info.context, msisdns, asked_fields(info))
         # An error in place of an item nulls just that item, with its own error and path.
         return cast(
             "list[Subscriber | None]",

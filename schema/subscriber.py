@@ -9,14 +9,15 @@ from typing import Annotated
 
 import strawberry
 
-from adapters.provisioning.records import LinkRecord
 from resolvers import balances, expenses, linked_numbers, offers, services, subscribers, tariffs
 from resolvers.access import Reach
+from resolvers.linking import LinkView
 from schema.balance import Balance
 from schema.expense import Expense
 from schema.info import Info
 from schema.offer import Offer
 from schema.scalars import Msisdn
+from schema.selection import asked_fields
 from schema.service import Service
 from schema.tariff import Tariff
 
@@ -84,7 +85,7 @@ class Subscriber:
 
 @strawberry.type
 class LinkedNumber:
-    link: strawberry.Private[LinkRecord]
+    link: strawberry.Private[LinkView]
 
     @strawberry.field
     def msisdn(self) -> Msisdn:
@@ -96,8 +97,11 @@ class LinkedNumber:
 
     @strawberry.field
     def status(self) -> LinkStatus:
-        return LinkStatus.CONFIRMED
+        return LinkStatus.CONFIRMED if self.link.confirmed else LinkStatus.PENDING
 
-    @strawberry.field(description="The linked number's data, when the link lets you see it.")
+    @strawberry.field(description="The linked number's data, once the link is confirmed.")
     async def subscriber(self, info: Info) -> Subscriber | None:
-        return Subscriber(reach=await linked_numbers.linked_subscriber(info.context, self.link))
+        granted = await linked_numbers.linked_subscriber(
+            info.context, self.link, asked_fields(info)
+        )
+        return Subscriber(reach=granted)

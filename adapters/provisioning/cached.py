@@ -31,3 +31,12 @@ class CachedProvisioning:
 
     async def links(self, owners: Sequence[str]) -> Mapping[str, Sequence[LinkRecord]]:
         return await self._inner.links(owners)
+
+    async def verify_password(self, msisdn: str, password: str) -> bool:
+        return await self._inner.verify_password(msisdn, password)
+
+    async def create_link(self, owner: str, msisdn: str, alias: str | None) -> LinkRecord:
+        return await self._inner.create_link(owner, msisdn, alias)
+
+    async def delete_link(self, link_id: str) -> None:
+        await self._inner.delete_link(link_id)

@@ -19,6 +19,7 @@ CATALOG_API = "/tmf-api/productCatalogManagement/v4"
 INVENTORY_API = "/tmf-api/productInventory/v4"
 CUSTOMER_API = "/tmf-api/customerManagement/v4"
 PERMISSION_API = "/userrolepermission/v4"
+IDENTITY_API = "/tmf-api/digitalIdentityManagement/v4"
 
 
 class HttpProvisioning:
@@ -64,3 +65,36 @@ class HttpProvisioning:
                 if link is not None:
                     found[link.owner].append(link)
         return found
+
+    async def verify_password(self, msisdn: str, password: str) -> bool:
+        answer = await self._client.post(
+            f"{IDENTITY_API}/credentialVerification", {"loginId": msisdn, "password": password}
+        )
+        with parsing(self._client.name, "credentialVerification"):
+            return answer["verified"] is True
+
+    async def create_link(self, owner: str, msisdn: str, alias: str | None) -> LinkRecord:
+        answer = await self._client.post(
+            f"{PERMISSION_API}/permission",
+            {
+                "@type": "Permission",
+                "description": alias,
+                "user": {"id": owner, "@referredType": "Individual"},
+                "granter": {"id": msisdn, "@referredType": "Individual"},
+                "privilege": [
+                    {
+                        "action": "manage",
+                        "function": "selfcare",
+                        "manageableAsset": {"id": msisdn, "@referredType": "LogicalResource"},
+                    }
+                ],
+            },
+        )
+        with parsing(self._client.name, "permission"):
+            link = parse_link(answer)
+            if link is None:
+                raise ValueError("the created permission has no user or granter")
+            return link
+
+    async def delete_link(self, link_id: str) -> None:
+        await self._client.delete(f"{PERMISSION_API}/permission/{link_id}")

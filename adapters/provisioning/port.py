@@ -29,3 +29,14 @@ class ProvisioningPort(Protocol):
     async def links(self, owners: Sequence[str]) -> Mapping[str, Sequence[LinkRecord]]:
         """Confirmed linked numbers each owner manages."""
         ...
+
+    async def verify_password(self, msisdn: str, password: str) -> bool:
+        """Whether the number's permanent password is this one (TMF720 credential).
+        An unknown number answers False, like a wrong password."""
+        ...
+
+    async def create_link(self, owner: str, msisdn: str, alias: str | None) -> LinkRecord:
+        """Let `owner` manage `msisdn` (a TMF672 permission)."""
+        ...
+
+    async def delete_link(self, link_id: str) -> None: ...
