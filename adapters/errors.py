@@ -5,6 +5,7 @@ layers above branch on what happened, never on which HTTP library noticed it.
 
     BackendError
     ├── BackendUnavailableError   the backend could not be reached (refused, reset, dropped)
+    │   └── CircuitOpenError      ... or is known to be failing: not even tried
     ├── BackendTimeoutError       it did not answer within its timeout
     └── BackendResponseError      it answered, but not usefully (5xx, unexpected 4xx, bad JSON)
         └── BackendNotFoundError  it answered 404 for the entity asked for
@@ -28,6 +29,10 @@ class BackendUnavailableError(BackendError):
     code = "BACKEND_UNAVAILABLE"
 
 
+class CircuitOpenError(BackendUnavailableError):
+    pass
+
+
 class BackendTimeoutError(BackendError):
     code = "BACKEND_TIMEOUT"
 
@@ -35,9 +40,20 @@ class BackendTimeoutError(BackendError):
 class BackendResponseError(BackendError):
     code = "BACKEND_ERROR"
 
-    def __init__(self, backend: str, message: str, status: int | None = None) -> None:
+    def __init__(
+        self,
+        backend: str,
+        message: str,
+        status: int | None = None,
+        *,
+        body: bytes = b"",
+        retry_after: float | None = None,
+    ) -> None:
         super().__init__(backend, message)
         self.status = status
+        # The start of the answer, for adapters that read a backend's error codes.
+        self.body = body
+        self.retry_after = retry_after
 
 
 class BackendNotFoundError(BackendResponseError):

@@ -1,28 +1,50 @@
 """The one narrow door to the backends: JSON over HTTP with aiohttp.
 
-Each backend gets a `BackendClient` bound to its base URL and timeout, sharing the app's
-single `aiohttp.ClientSession`. aiohttp's exceptions stop here and leave as the
-`adapters.errors` tree; nothing above this module knows aiohttp exists.
+Each backend gets a `BackendClient` bound to its base URL, timeout, circuit breaker and
+retry policy, sharing the app's single `aiohttp.ClientSession`. aiohttp's exceptions stop
+here and leave as the `adapters.errors` tree; nothing above this module knows aiohttp.
+
+- Every call's timeout is capped by what is left of the request's deadline.
+- Reads (GET) are retried with jittered backoff (stamina) on failures that may pass
+  (unreachable, 502/503/504, 429), within the request's retry budget, honouring
+  `Retry-After`. Writes are never retried: their safety comes from idempotency keys.
+- A call to a backend whose breaker is open fails at once.
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from typing import Any
 
 import aiohttp
 import orjson
+import stamina
 
+from adapters.breaker import CircuitBreaker
+from adapters.deadline import current_scope
 from adapters.errors import (
     BackendError,
     BackendNotFoundError,
     BackendResponseError,
     BackendTimeoutError,
     BackendUnavailableError,
+    CircuitOpenError,
 )
 
 Params = Mapping[str, str | int]
+_RETRYABLE_STATUS = frozenset({429, 502, 503, 504})
+
+
+@dataclass(frozen=True, slots=True)
+class RetryPolicy:
+    attempts: int = 3
+    wait_initial: float = 0.05
+    wait_max: float = 0.5
+    wait_jitter: float = 0.05
 
 
 class BackendClient:
@@ -32,34 +54,110 @@ class BackendClient:
         session: aiohttp.ClientSession,
         base_url: str,
         timeout: float,
+        *,
+        breaker: CircuitBreaker | None = None,
+        retry: RetryPolicy | None = None,
     ) -> None:
         self.name = name
+        self.breaker = breaker
         self._session = session
         self._base_url = base_url.rstrip("/")
-        self._timeout = aiohttp.ClientTimeout(total=timeout)
+        self._timeout = timeout
+        self._retry = retry
 
     async def get(self, path: str, params: Params | None = None) -> Any:
-        return await self._request("GET", path, params=params)
+        policy = self._retry
+        scope = current_scope()
+        if policy is None or policy.attempts <= 1:
+            return await self._once("GET", path, params=params)
+        async for attempt in stamina.retry_context(
+            on=self._retry_hook,
+            attempts=policy.attempts,
+            timeout=max(0.0, scope.remaining()) if scope else None,
+            wait_initial=policy.wait_initial,
+            wait_max=policy.wait_max,
+            wait_jitter=policy.wait_jitter,
+        ):
+            with attempt:
+                return await self._once("GET", path, params=params)
+        raise AssertionError("unreachable: stamina re-raises the last error")
 
-    async def post(self, path: str, body: Any, params: Params | None = None) -> Any:
-        return await self._request("POST", path, params=params, body=body)
+    async def post(
+        self,
+        path: str,
+        body: Any,
+        params: Params | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> Any:
+        return await self._once("POST", path, params=params, body=body, headers=headers)
+
+    async def patch(self, path: str, body: Any, headers: Mapping[str, str] | None = None) -> Any:
+        return await self._once("PATCH", path, body=body, headers=headers)
 
     async def delete(self, path: str) -> Any:
-        return await self._request("DELETE", path)
+        return await self._once("DELETE", path)
 
-    async def _request(
+    def _retry_hook(self, error: Exception) -> bool | float:
+        """stamina's backoff hook: retry or not, or how long to wait (Retry-After)."""
+        if isinstance(error, CircuitOpenError) or not isinstance(error, BackendError):
+            return False
+        if isinstance(error, BackendResponseError):
+            if error.status not in _RETRYABLE_STATUS:
+                return False
+        elif not isinstance(error, BackendUnavailableError):
+            return False  # a timeout: asking a slow backend again only adds load
+        scope = current_scope()
+        if scope is not None and not scope.take_retry():
+            return False
+        retry_after = error.retry_after if isinstance(error, BackendResponseError) else None
+        if retry_after is not None:
+            if scope is not None and retry_after >= scope.remaining():
+                return False
+            return retry_after
+        return True
+
+    async def _once(
         self,
         method: str,
         path: str,
         *,
         params: Params | None = None,
         body: Any = None,
+        headers: Mapping[str, str] | None = None,
     ) -> Any:
+        if self.breaker is not None:
+            self.breaker.before_call()
+        try:
+            result = await self._exchange(method, path, params, body, headers)
+        except BackendError as error:
+            if self.breaker is not None:
+                self.breaker.record_failure(error)
+            raise
+        if self.breaker is not None:
+            self.breaker.record_success()
+        return result
+
+    async def _exchange(
+        self,
+        method: str,
+        path: str,
+        params: Params | None,
+        body: Any,
+        extra_headers: Mapping[str, str] | None,
+    ) -> Any:
+        timeout = self._timeout
+        scope = current_scope()
+        if scope is not None:
+            timeout = min(timeout, scope.remaining())
+            if timeout <= 0:
+                raise BackendTimeoutError(self.name, f"{method} {path}: request deadline passed")
         url = self._base_url + path
         data = None if body is None else orjson.dumps(body)
         headers = {"Accept": "application/json"}
         if data is not None:
             headers["Content-Type"] = "application/json"
+        if extra_headers:
+            headers.update(extra_headers)
         try:
             async with self._session.request(
                 method,
@@ -67,10 +165,11 @@ class BackendClient:
                 params=params,
                 data=data,
                 headers=headers,
-                timeout=self._timeout,
+                timeout=aiohttp.ClientTimeout(total=timeout),
             ) as response:
                 payload = await response.read()
                 status = response.status
+                retry_after = _retry_after(response.headers.get("Retry-After"))
         except TimeoutError as exc:
             raise BackendTimeoutError(self.name, f"{method} {path}: no answer in time") from exc
         except aiohttp.ClientConnectionError as exc:
@@ -80,13 +179,21 @@ class BackendClient:
             raise BackendResponseError(self.name, f"{method} {path}: {exc}") from exc
         except asyncio.CancelledError:
             raise
-        return self._decode(method, path, status, payload)
+        return self._decode(method, path, status, payload, retry_after)
 
-    def _decode(self, method: str, path: str, status: int, payload: bytes) -> Any:
+    def _decode(
+        self, method: str, path: str, status: int, payload: bytes, retry_after: float | None
+    ) -> Any:
         if status == 404:
             raise BackendNotFoundError(self.name, f"{method} {path}: not found", status)
         if status >= 400:
-            raise BackendResponseError(self.name, f"{method} {path}: HTTP {status}", status)
+            raise BackendResponseError(
+                self.name,
+                f"{method} {path}: HTTP {status}",
+                status,
+                body=payload[:2000],
+                retry_after=retry_after,
+            )
         if not payload:
             return None
         try:
@@ -97,9 +204,23 @@ class BackendClient:
             ) from exc
 
 
+def _retry_after(value: str | None) -> float | None:
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        moment = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, (moment - datetime.now(UTC)).total_seconds())
+
+
 def join_ids(ids: Iterable[str]) -> str:
     """TMF batch filter value: `A,B,C` matches any of the ids."""
     return ",".join(ids)
 
 
-__all__ = ["BackendClient", "BackendError", "join_ids"]
+__all__ = ["BackendClient", "BackendError", "RetryPolicy", "join_ids"]

@@ -13,7 +13,7 @@ from strawberry.http.ides import get_graphql_ide_html
 
 from adapters.clock import Clock
 from gateway.endpoint import graphql
-from gateway.runtime import start_runtime
+from gateway.runtime import Runtime, start_runtime
 from gateway.settings import Settings
 
 
@@ -38,7 +38,9 @@ def create_app(
         return await graphql(request)
 
     async def healthz(request: Request) -> Response:
-        return JSONResponse({"status": "ok"})
+        runtime: Runtime = request.app.state.runtime
+        breakers = {name: b.state.value for name, b in runtime.breakers.items()}
+        return JSONResponse({"status": "ok", "cache": runtime.cache_kind, "breakers": breakers})
 
     return Starlette(
         routes=[

@@ -102,5 +102,8 @@ def _serve(args: argparse.Namespace) -> int:
         http="httptools",
         log_level="warning",
         access_log=False,
+        # On SIGTERM: stop accepting, let requests in flight finish (bounded), then the
+        # lifespan closes the backend clients and Redis.
+        timeout_graceful_shutdown=settings.shutdown_grace,
     )
     return 0

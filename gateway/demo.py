@@ -71,6 +71,7 @@ async def run_demo(
                 port=port,
                 log_level="warning",
                 lifespan="on",
+                timeout_graceful_shutdown=settings.shutdown_grace,
             )
         )
         serving = asyncio.create_task(server.serve())

@@ -16,6 +16,7 @@ import orjson
 from starlette.requests import Request
 from starlette.responses import Response
 
+from adapters.deadline import request_scope
 from gateway.auth import InvalidTokenError, bearer_token
 from gateway.errors import format_error, request_error
 from gateway.runtime import Runtime
@@ -131,14 +132,15 @@ async def graphql(request: Request) -> Response:
     except BadRequestError as exc:
         return json_response(request_error(str(exc), request_id), request_id, status=400)
     context = build_context(runtime, request, request_id)
-    result = await runtime.schema.execute(
-        operation.query,
-        variable_values=operation.variables,
-        context_value=context,
-        operation_name=operation.operation_name,
-        # Mutations come with the login and actions work; reads may come by GET too.
-        allowed_operation_types=None,
-    )
+    settings = runtime.settings
+    with request_scope(settings.request_deadline, settings.retry_budget):
+        result = await runtime.schema.execute(
+            operation.query,
+            variable_values=operation.variables,
+            context_value=context,
+            operation_name=operation.operation_name,
+            allowed_operation_types=None,
+        )
     executed = result.data is not None
     body: dict[str, Any] = {}
     if result.errors:

@@ -19,12 +19,13 @@ from strawberry.extensions import AddValidationRules, ParserCache, ValidationCac
 from adapters.audit import AuditLog, FileAuditLog, LoggerAuditLog
 from adapters.billing.cached import CachedBilling
 from adapters.billing.http import HttpBilling
+from adapters.breaker import BreakerState, CircuitBreaker
 from adapters.cache.memory import MemoryCache
 from adapters.cache.port import Cache
 from adapters.cache.redis import RedisCache
 from adapters.clock import Clock, SystemClock
 from adapters.errors import BackendError
-from adapters.http import BackendClient
+from adapters.http import BackendClient, RetryPolicy
 from adapters.loyalty.http import HttpLoyalty
 from adapters.provisioning.cached import CachedProvisioning
 from adapters.provisioning.http import HttpProvisioning
@@ -49,6 +50,7 @@ class Runtime:
     redis: Redis | None
     cache: Cache
     billing: CachedBilling
+    breakers: dict[str, CircuitBreaker]
     ports: Ports
     rules: LoginRules
     schema: strawberry.Schema
@@ -112,8 +114,21 @@ async def start_runtime(
         raise_for_status=False,
     )
 
+    breakers: dict[str, CircuitBreaker] = {}
+    retry = RetryPolicy(attempts=settings.retry_attempts)
+
+    def breaker(name: str) -> CircuitBreaker:
+        breakers[name] = CircuitBreaker(
+            name,
+            clock,
+            failure_threshold=settings.breaker_failures,
+            open_seconds=settings.breaker_open_seconds,
+            on_change=_log_breaker,
+        )
+        return breakers[name]
+
     def client(name: str, url: str, timeout: float) -> BackendClient:
-        return BackendClient(name, session, url, timeout)
+        return BackendClient(name, session, url, timeout, breaker=breaker(name), retry=retry)
 
     redis: Redis | None = None
     cache: Cache
@@ -124,7 +139,7 @@ async def start_runtime(
             socket_connect_timeout=settings.redis_timeout,
             health_check_interval=10,
         )
-        cache = RedisCache(redis)
+        cache = RedisCache(redis, breaker("redis"))
     else:
         cache = MemoryCache(clock, settings.memory_cache_entries)
 
@@ -184,6 +199,7 @@ async def start_runtime(
         redis=redis,
         cache=cache,
         billing=billing,
+        breakers=breakers,
         ports=ports,
         rules=login_rules(settings, secret),
         schema=schema,
@@ -191,6 +207,10 @@ async def start_runtime(
     )
     await _warm(runtime)
     return runtime
+
+
+def _log_breaker(name: str, state: BreakerState) -> None:
+    log.warning("circuit breaker of %s is now %s", name, state.value)
 
 
 async def _warm(runtime: Runtime) -> None:

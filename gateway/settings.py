@@ -26,6 +26,14 @@ class Settings(BaseSettings):
     sms_timeout: float = Field(2.0, gt=0)
     loyalty_timeout: float = Field(2.0, gt=0)
     backend_connections: int = Field(100, ge=1, description="pooled connections per backend")
+
+    # Resilience.
+    request_deadline: float = Field(5.0, gt=0, description="seconds a request may take")
+    retry_attempts: int = Field(3, ge=1, description="tries of one backend read")
+    retry_budget: int = Field(2, ge=0, description="retries one request may spend in all")
+    breaker_failures: int = Field(5, ge=1, description="failures in a row that open a breaker")
+    breaker_open_seconds: float = Field(10.0, gt=0, description="seconds a breaker stays open")
+    shutdown_grace: int = Field(10, ge=0, description="seconds to finish requests on SIGTERM")
     sms_sender: str = "Tele2"
 
     # Redis; without it everything is kept in process (one gateway process only).

@@ -12,26 +12,52 @@ from collections.abc import Mapping, Sequence
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
+from adapters.breaker import CircuitBreaker
+from adapters.errors import BackendError, BackendUnavailableError
+
 log = logging.getLogger(__name__)
 
 
 class RedisCache:
-    def __init__(self, redis: Redis) -> None:
+    def __init__(self, redis: Redis, breaker: CircuitBreaker | None = None) -> None:
         self._redis = redis
+        # While Redis is failing, skip it instead of paying its timeout on every read.
+        self._breaker = breaker
+
+    def _usable(self) -> bool:
+        if self._breaker is None:
+            return True
+        try:
+            self._breaker.before_call()
+        except BackendError:
+            return False
+        return True
+
+    def _failed(self, exc: Exception) -> None:
+        if self._breaker is not None:
+            self._breaker.record_failure(BackendUnavailableError("redis", str(exc)))
+
+    def _worked(self) -> None:
+        if self._breaker is not None:
+            self._breaker.record_success()
 
     async def get_many(self, keys: Sequence[str]) -> list[bytes | None]:
         if not keys:
             return []
+        if not self._usable():
+            return [None] * len(keys)
         try:
             values = await self._redis.mget(keys)
         except (RedisError, OSError) as exc:
+            self._failed(exc)
             log.warning("cache read failed, reading through: %s", exc)
             return [None] * len(keys)
+        self._worked()
         # The client is built without decode_responses, so every value is bytes or None.
         return [v.encode() if isinstance(v, str) else v for v in values]
 
     async def set_many(self, items: Mapping[str, bytes], ttl: float) -> None:
-        if not items:
+        if not items or not self._usable():
             return
         milliseconds = max(1, int(ttl * 1000))
         try:
@@ -40,13 +66,20 @@ class RedisCache:
                     pipe.set(key, value, px=milliseconds)
                 await pipe.execute()
         except (RedisError, OSError) as exc:
+            self._failed(exc)
             log.warning("cache write failed, dropped: %s", exc)
 
     async def delete_many(self, keys: Sequence[str]) -> None:
-        if keys:
-            # Not swallowed: a failed invalidation would leave a wrong balance cached, and
-            # the caller must know that.
+        if not keys:
+            return
+        try:
             await self._redis.delete(*keys)
+        except (RedisError, OSError) as exc:
+            # The change this follows has happened; failing the request now would tell
+            # the client otherwise. While Redis is down reads skip it anyway, and the
+            # entry expires within the fresh TTL.
+            self._failed(exc)
+            log.error("cache invalidation failed for %s: %s", list(keys), exc)
 
     async def close(self) -> None:
         await self._redis.aclose()
