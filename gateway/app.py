@@ -6,12 +6,15 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 from strawberry.http.ides import get_graphql_ide_html
 
 from adapters.clock import Clock
+from gateway.edge import build_edge
 from gateway.endpoint import graphql
 from gateway.runtime import Runtime, start_runtime
 from gateway.settings import Settings
@@ -23,6 +26,7 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         app.state.runtime = await start_runtime(settings, clock, secret)
+        app.state.edge = build_edge(app.state.runtime)
         try:
             yield
         finally:
@@ -42,7 +46,28 @@ def create_app(
         breakers = {name: b.state.value for name, b in runtime.breakers.items()}
         return JSONResponse({"status": "ok", "cache": runtime.cache_kind, "breakers": breakers})
 
+    middleware = []
+    if settings.cors_origins:
+        # Tokens travel in the Authorization header, never in cookies: no credentials.
+        middleware.append(
+            Middleware(
+                CORSMiddleware,
+                allow_origins=settings.cors_origins,
+                allow_methods=["GET", "POST"],
+                allow_headers=[
+                    "authorization",
+                    "content-type",
+                    "idempotency-key",
+                    "x-request-id",
+                    "apollographql-client-name",
+                    "apollographql-client-version",
+                ],
+                expose_headers=["x-request-id", "retry-after"],
+                max_age=600,
+            )
+        )
     return Starlette(
+        middleware=middleware,
         routes=[
             Route("/graphql", graphql, methods=["POST"]),
             Route("/graphql", graphql_get, methods=["GET"]),

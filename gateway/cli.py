@@ -40,6 +40,11 @@ def _parser() -> argparse.ArgumentParser:
     token.add_argument("--ttl", type=int, default=None, help="seconds (default: the setting)")
 
     commands.add_parser("export-schema", help="print the GraphQL schema (SDL)")
+
+    register = commands.add_parser(
+        "register-operations", help="add operations to the allow-list in Redis (REDIS_URL)"
+    )
+    register.add_argument("file", help="an Apollo persisted-query manifest or {hash: query} JSON")
     return parser
 
 
@@ -53,6 +58,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     if args.command == "token":
         return _token(args)
+    if args.command == "register-operations":
+        return asyncio.run(_register(args.file))
     if args.command == "serve":
         return _serve(args)
     from gateway.demo import run_demo
@@ -106,4 +113,33 @@ def _serve(args: argparse.Namespace) -> int:
         # lifespan closes the backend clients and Redis.
         timeout_graceful_shutdown=settings.shutdown_grace,
     )
+    return 0
+
+
+async def _register(file: str) -> int:
+    from pathlib import Path
+
+    from redis.asyncio import Redis
+
+    from adapters.persisted.redis_store import RedisPersistedQueries
+    from gateway.operations_file import OperationsFileError, read_operations_file
+
+    settings = Settings()
+    if not settings.redis_url:
+        print(
+            "set REDIS_URL: the allow-list lives in Redis, shared by every process", file=sys.stderr
+        )
+        return 2
+    try:
+        operations = read_operations_file(Path(file))
+    except OperationsFileError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    redis = Redis.from_url(settings.redis_url)
+    try:
+        store = RedisPersistedQueries(redis, settings.cache_namespace, settings.apq_ttl)
+        count = await store.register(operations)
+    finally:
+        await redis.aclose()
+    print(f"registered {count} operations")
     return 0

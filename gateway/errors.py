@@ -72,8 +72,3 @@ def format_error(error: GraphQLError, request_id: str, executed: bool) -> dict[s
         formatted["path"] = error.path
     formatted["extensions"] = extensions
     return formatted
-
-
-def request_error(message: str, request_id: str, code: str = BAD_REQUEST) -> dict[str, Any]:
-    """An error about the HTTP request itself (not JSON, no query...), in GraphQL's shape."""
-    return {"errors": [{"message": message, "extensions": {"code": code, "requestId": request_id}}]}

@@ -27,6 +27,9 @@ from adapters.clock import Clock, SystemClock
 from adapters.errors import BackendError
 from adapters.http import BackendClient, RetryPolicy
 from adapters.loyalty.http import HttpLoyalty
+from adapters.persisted.memory_store import MemoryPersistedQueries
+from adapters.persisted.port import PersistedQueries
+from adapters.persisted.redis_store import RedisPersistedQueries
 from adapters.provisioning.cached import CachedProvisioning
 from adapters.provisioning.http import HttpProvisioning
 from adapters.security.memory_store import MemorySecurityStore
@@ -34,6 +37,7 @@ from adapters.security.port import SecurityStore
 from adapters.security.redis_store import RedisSecurityStore
 from adapters.sms.http import HttpSms
 from gateway.auth import TokenAuthority
+from gateway.operations_file import read_operations_file
 from gateway.settings import Settings
 from resolvers.context import LoginRules
 from resolvers.ports import Ports
@@ -51,6 +55,7 @@ class Runtime:
     cache: Cache
     billing: CachedBilling
     breakers: dict[str, CircuitBreaker]
+    persisted: PersistedQueries
     ports: Ports
     rules: LoginRules
     schema: strawberry.Schema
@@ -200,11 +205,18 @@ async def start_runtime(
         cache=cache,
         billing=billing,
         breakers=breakers,
+        persisted=(
+            RedisPersistedQueries(redis, settings.cache_namespace, settings.apq_ttl)
+            if redis is not None
+            else MemoryPersistedQueries()
+        ),
         ports=ports,
         rules=login_rules(settings, secret),
         schema=schema,
         tokens=tokens,
     )
+    if settings.operations_file:
+        await runtime.persisted.register(read_operations_file(Path(settings.operations_file)))
     await _warm(runtime)
     return runtime
 

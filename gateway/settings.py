@@ -7,6 +7,8 @@ name every Redis tool knows.
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -78,6 +80,34 @@ class Settings(BaseSettings):
     )
     trusted_proxies: int = Field(
         0, ge=0, description="proxies in front whose X-Forwarded-For entries to trust"
+    )
+
+    # The edge: limits, persisted queries, batching, rate limits, CORS.
+    max_body_bytes: int = Field(65_536, ge=1024, description="largest request body")
+    max_batch: int = Field(10, ge=1, description="operations in one batched request")
+    max_depth: int = Field(10, ge=1, description="deepest nesting of fields")
+    max_aliases: int = Field(30, ge=0, description="aliases in one operation")
+    max_tokens: int = Field(2_000, ge=10, description="lexical tokens in one document")
+    max_cost: int = Field(3_000, ge=1, description="static cost of one operation")
+    max_list_length: int = Field(100, ge=1, description="items in a list argument")
+    limits_mode: Literal["enforce", "measure"] = Field(
+        "enforce", description="measure: log what the limits would refuse, refuse nothing"
+    )
+    persisted_queries: Literal["apq", "allowlist"] = Field(
+        "apq", description="apq: learn queries by hash; allowlist: registered operations only"
+    )
+    operations_file: str | None = Field(
+        None, description="operations to register at start-up (manifest or {hash: query})"
+    )
+    apq_ttl: float = Field(30 * 86400.0, gt=0, description="seconds a learned query is kept")
+    rate_per_subscriber: int = Field(300, ge=1, description="operations a minute per subscriber")
+    rate_per_agent: int = Field(3_000, ge=1, description="operations a minute per agent")
+    rate_per_client: int = Field(1_200, ge=1, description="operations a minute per address")
+    cors_origins: list[str] = Field(
+        default_factory=list, description="origins allowed to call from a browser (JSON list)"
+    )
+    public_cache_seconds: int = Field(
+        60, ge=0, description="max-age of anonymous GET answers (public catalogs)"
     )
 
     # The GraphQL endpoint.

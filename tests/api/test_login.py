@@ -127,6 +127,15 @@ def _wrong_codes(right: str, count: int) -> list[str]:
 
 
 async def test_the_try_limit_holds_under_aliases(
+    start_gateway: GatewayFactory, http: aiohttp.ClientSession, backends: BackendsThread
+) -> None:
+    # The edge's alias limit (default 30) would refuse this outright; raised here to show
+    # that even 99 aliased tries get only the code's five.
+    async with start_gateway(max_aliases=200, max_cost=100_000) as gateway:
+        await _try_99_aliases(gateway, http, backends)
+
+
+async def _try_99_aliases(
     gateway: GatewayClient, http: aiohttp.ClientSession, backends: BackendsThread
 ) -> None:
     code = await _code(gateway, http, backends, DEMO)

@@ -1,0 +1,53 @@
+"""The edge's configuration, built once per process from the settings: the shape reader
+and its limits, rate limits, the persisted-query store, batching and caching rules."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from adapters.persisted.port import PersistedQueries
+from gateway.cost import cost_table
+from gateway.limits import ShapeLimits
+from gateway.rate_limits import RateLimits
+from gateway.runtime import Runtime
+from gateway.shape import ShapeReader
+
+
+@dataclass(frozen=True, slots=True)
+class Edge:
+    shapes: ShapeReader
+    limits: ShapeLimits
+    rates: RateLimits
+    persisted: PersistedQueries
+    allowlist_only: bool
+    max_body_bytes: int
+    max_batch: int
+    public_cache_seconds: int
+
+
+def build_edge(runtime: Runtime) -> Edge:
+    settings = runtime.settings
+    return Edge(
+        shapes=ShapeReader(
+            runtime.schema._schema,
+            cost_table(settings.max_linked_numbers),
+            settings.max_tokens,
+        ),
+        limits=ShapeLimits(
+            max_depth=settings.max_depth,
+            max_aliases=settings.max_aliases,
+            max_cost=settings.max_cost,
+            max_list=settings.max_list_length,
+            enforce=settings.limits_mode == "enforce",
+        ),
+        rates=RateLimits(
+            per_subscriber=settings.rate_per_subscriber,
+            per_agent=settings.rate_per_agent,
+            per_client=settings.rate_per_client,
+        ),
+        persisted=runtime.persisted,
+        allowlist_only=settings.persisted_queries == "allowlist",
+        max_body_bytes=settings.max_body_bytes,
+        max_batch=settings.max_batch,
+        public_cache_seconds=settings.public_cache_seconds,
+    )

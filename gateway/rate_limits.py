@@ -1,0 +1,61 @@
+"""Requests per principal and per client address, counted in the shared store (Redis) so
+that the limits hold across processes. Each operation of a batch counts on its own.
+
+Rate limits fail open: if the store is down, requests go through (the endpoint's other
+limits still hold); login tries, which fail closed, are counted elsewhere."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from adapters.security.errors import SecurityStoreUnavailableError
+from adapters.security.port import SecurityStore
+from gateway.refusal import RefusedError
+from resolvers.principals import AgentPrincipal, Principal, SubscriberPrincipal
+
+log = logging.getLogger(__name__)
+WINDOW = 60.0
+
+
+@dataclass(frozen=True, slots=True)
+class RateLimits:
+    per_subscriber: int
+    per_agent: int
+    per_client: int
+
+
+def _principal_key(principal: Principal) -> tuple[str, str]:
+    if isinstance(principal, SubscriberPrincipal):
+        return f"rate:subscriber:{principal.msisdn}", "subscriber"
+    return f"rate:agent:{principal.name}", "agent"
+
+
+async def count_operation(
+    store: SecurityStore,
+    limits: RateLimits,
+    principal: Principal | None,
+    client: str,
+    now: float,
+) -> None:
+    checks = [(f"rate:client:{client}", limits.per_client, "client address")]
+    if principal is not None:
+        key, kind = _principal_key(principal)
+        limit = limits.per_agent if isinstance(principal, AgentPrincipal) else limits.per_subscriber
+        checks.append((key, limit, kind))
+    for key, limit, who in checks:
+        try:
+            count = await store.hit(key, WINDOW)
+        except SecurityStoreUnavailableError as exc:
+            log.warning("rate limits not counted: %s", exc)
+            return
+        if count > limit:
+            retry_after = max(1, int(WINDOW - now % WINDOW + 0.999))
+            refusal = RefusedError(
+                "RATE_LIMITED",
+                f"too many requests for this {who}; try again in {retry_after} s",
+                status=429,
+                retryAfter=retry_after,
+            )
+            refusal.headers["Retry-After"] = str(retry_after)
+            raise refusal

@@ -1,0 +1,22 @@
+"""A request or operation refused at the edge, before anything ran: a stable code, a clear
+message, and the HTTP status it earns when it is the whole answer."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class RefusedError(Exception):
+    def __init__(self, code: str, message: str, status: int = 200, **extensions: Any) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.status = status
+        self.extensions = extensions
+        self.headers: dict[str, str] = {}
+
+    def as_error(self, request_id: str) -> dict[str, Any]:
+        return {
+            "message": self.message,
+            "extensions": {"code": self.code, **self.extensions, "requestId": request_id},
+        }

@@ -1,0 +1,42 @@
+"""Rate limits per principal and per client address, shared through Redis across
+processes, with Retry-After; each operation of a batch counts on its own."""
+
+from __future__ import annotations
+
+from tests.conftest import GatewayFactory
+
+DEMO = "+79000000001"
+QUERY = "{ me { msisdn } }"
+
+
+async def test_per_subscriber_across_two_processes(start_gateway: GatewayFactory) -> None:
+    async with (
+        start_gateway(rate_per_subscriber=4) as first,
+        start_gateway(rate_per_subscriber=4) as second,
+    ):
+        token = first.subscriber_token(DEMO)
+        for gateway in (first, second, first, second):
+            assert (await gateway.query(QUERY, token=token)).errors == []
+        refused = await second.query(QUERY, token=token)
+        other = await first.query(QUERY, token=first.subscriber_token("+79000000002"))
+    assert refused.status == 429
+    assert refused.codes == ["RATE_LIMITED"]
+    assert 1 <= int(refused.headers["retry-after"]) <= 60
+    assert other.errors == [], "another subscriber has its own allowance"
+
+
+async def test_per_client_address(start_gateway: GatewayFactory) -> None:
+    async with start_gateway(rate_per_client=3) as gateway:
+        for _ in range(3):
+            assert (await gateway.query("{ tariffs { id } }")).errors == []
+        refused = await gateway.query("{ tariffs { id } }")
+    assert refused.codes == ["RATE_LIMITED"]
+
+
+async def test_a_batch_counts_each_operation(start_gateway: GatewayFactory) -> None:
+    async with start_gateway(rate_per_subscriber=3) as gateway:
+        token = gateway.subscriber_token(DEMO)
+        answer = await gateway.post([{"query": QUERY}] * 5, token=token)
+    assert answer.status == 200
+    codes = [item.get("errors", [{}])[0].get("extensions", {}).get("code") for item in answer.body]
+    assert codes == [None, None, None, "RATE_LIMITED", "RATE_LIMITED"]
