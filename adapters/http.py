@@ -14,6 +14,7 @@ here and leave as the `adapters.errors` tree; nothing above this module knows ai
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -24,8 +25,8 @@ import aiohttp
 import orjson
 import stamina
 
+from adapters import metrics
 from adapters.breaker import CircuitBreaker
-from adapters.deadline import current_scope
 from adapters.errors import (
     BackendError,
     BackendNotFoundError,
@@ -34,6 +35,8 @@ from adapters.errors import (
     BackendUnavailableError,
     CircuitOpenError,
 )
+from adapters.scope import current_scope
+from adapters.tracing import PlainTracing, Tracing
 
 Params = Mapping[str, str | int]
 _RETRYABLE_STATUS = frozenset({429, 502, 503, 504})
@@ -57,9 +60,11 @@ class BackendClient:
         *,
         breaker: CircuitBreaker | None = None,
         retry: RetryPolicy | None = None,
+        tracing: Tracing | None = None,
     ) -> None:
         self.name = name
         self.breaker = breaker
+        self._tracing = tracing or PlainTracing()
         self._session = session
         self._base_url = base_url.rstrip("/")
         self._timeout = timeout
@@ -110,11 +115,10 @@ class BackendClient:
         if scope is not None and not scope.take_retry():
             return False
         retry_after = error.retry_after if isinstance(error, BackendResponseError) else None
-        if retry_after is not None:
-            if scope is not None and retry_after >= scope.remaining():
-                return False
-            return retry_after
-        return True
+        if retry_after is not None and scope is not None and retry_after >= scope.remaining():
+            return False
+        metrics.BACKEND_RETRIES.labels(self.name).inc()
+        return retry_after if retry_after is not None else True
 
     async def _once(
         self,
@@ -126,13 +130,28 @@ class BackendClient:
         headers: Mapping[str, str] | None = None,
     ) -> Any:
         if self.breaker is not None:
-            self.breaker.before_call()
+            try:
+                self.breaker.before_call()
+            except BackendError as error:
+                metrics.BACKEND_CALLS.labels(self.name, error.code).inc()
+                raise
+        scope = current_scope()
+        if scope is not None:
+            scope.backend_calls += 1
+        started = time.perf_counter()
         try:
-            result = await self._exchange(method, path, params, body, headers)
+            with self._tracing.backend_call(self.name, method, path) as trace_headers:
+                result = await self._exchange(
+                    method, path, params, body, {**trace_headers, **(headers or {})}
+                )
         except BackendError as error:
+            metrics.BACKEND_CALLS.labels(self.name, error.code).inc()
             if self.breaker is not None:
                 self.breaker.record_failure(error)
             raise
+        finally:
+            metrics.BACKEND_SECONDS.labels(self.name).observe(time.perf_counter() - started)
+        metrics.BACKEND_CALLS.labels(self.name, "ok").inc()
         if self.breaker is not None:
             self.breaker.record_success()
         return result

@@ -9,14 +9,15 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 from strawberry.http.ides import get_graphql_ide_html
 
 from adapters.clock import Clock
 from gateway.edge import build_edge
 from gateway.endpoint import graphql
-from gateway.runtime import Runtime, start_runtime
+from gateway.health import healthz, metrics, readyz
+from gateway.runtime import start_runtime
 from gateway.settings import Settings
 
 
@@ -40,11 +41,6 @@ def create_app(
         ):
             return HTMLResponse(get_graphql_ide_html("graphiql"))
         return await graphql(request)
-
-    async def healthz(request: Request) -> Response:
-        runtime: Runtime = request.app.state.runtime
-        breakers = {name: b.state.value for name, b in runtime.breakers.items()}
-        return JSONResponse({"status": "ok", "cache": runtime.cache_kind, "breakers": breakers})
 
     middleware = []
     if settings.cors_origins:
@@ -72,6 +68,8 @@ def create_app(
             Route("/graphql", graphql, methods=["POST"]),
             Route("/graphql", graphql_get, methods=["GET"]),
             Route("/healthz", healthz, methods=["GET"]),
+            Route("/readyz", readyz, methods=["GET"]),
+            Route("/metrics", metrics, methods=["GET"]),
         ],
         lifespan=lifespan,
     )

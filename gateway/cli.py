@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
+import os
 import sys
+import tempfile
 from collections.abc import Sequence
 
 import uvicorn
 
 from adapters.clock import SystemClock
 from adapters.msisdn import InvalidMsisdnError, normalize_msisdn
+from gateway.logs import configure_logging
 from gateway.runtime import build_tokens
 from gateway.settings import Settings
 from resolvers.principals import AgentPrincipal, Principal, SubscriberPrincipal
@@ -50,7 +52,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    configure_logging("INFO", as_json=args.command == "serve")
     if args.command == "export-schema":
         from schema.build import export_sdl
 
@@ -99,6 +101,10 @@ def _serve(args: argparse.Namespace) -> int:
     if settings.jwt_secret is None:
         print("set TGW_JWT_SECRET: every worker must verify the same tokens", file=sys.stderr)
         return 2
+    configure_logging(settings.log_level, as_json=True)
+    if args.workers > 1 and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        # Each worker writes its metrics to files here; /metrics sums them up.
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="tgw-metrics-")
     uvicorn.run(
         "gateway.asgi:app_factory",
         factory=True,

@@ -41,6 +41,7 @@ def demo_settings(backends: RunningBackends, host: str, port: int) -> Settings:
         port=port,
         graphiql=True,
         introspection=True,
+        access_log=False,
     )
 
 

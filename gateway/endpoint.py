@@ -10,20 +10,26 @@ from __future__ import annotations
 
 import asyncio
 import re
+import time
 import uuid
 from dataclasses import dataclass
 from typing import Any
 
 import orjson
 from graphql import GraphQLSyntaxError, OperationType
+from opentelemetry.propagate import extract
+from opentelemetry.trace import SpanKind
 from starlette.requests import Request
 from starlette.responses import Response
 
-from adapters.deadline import request_scope
+from adapters import metrics
+from adapters.metrics import operation_label
+from adapters.scope import request_scope, trace_id_from
 from gateway.auth import InvalidTokenError, bearer_token
 from gateway.edge import Edge
 from gateway.errors import PARSE_FAILED, VALIDATION_FAILED, format_error
 from gateway.limits import check_shape
+from gateway.logs import log_request
 from gateway.persisted import resolve_query
 from gateway.rate_limits import count_operation
 from gateway.refusal import RefusedError
@@ -42,6 +48,10 @@ class Outcome:
     status: int = 200
     headers: dict[str, str] | None = None
     ok: bool = True
+    operation: str = "anonymous"
+
+    def codes(self) -> list[str]:
+        return [e["extensions"]["code"] for e in self.body.get("errors", [])]
 
 
 def request_id_of(request: Request) -> str:
@@ -81,8 +91,11 @@ def build_context(runtime: Runtime, request: Request, request_id: str) -> Contex
     return context
 
 
-def refused(error: RefusedError, request_id: str) -> Outcome:
-    return Outcome({"errors": [error.as_error(request_id)]}, error.status, error.headers, False)
+def refused(error: RefusedError, request_id: str, operation: str = "anonymous") -> Outcome:
+    metrics.REFUSALS.labels(error.code).inc()
+    metrics.REQUESTS.labels(operation, "refused").inc()
+    body = {"errors": [error.as_error(request_id)]}
+    return Outcome(body, error.status, error.headers, False, operation)
 
 
 async def run_operation(
@@ -93,6 +106,7 @@ async def run_operation(
     method: str,
 ) -> Outcome:
     request_id = context.request_id
+    label = operation_label(operation.operation_name)
     try:
         query = await resolve_query(operation, edge.persisted, edge.allowlist_only)
         try:
@@ -102,6 +116,7 @@ async def run_operation(
             raise RefusedError(code, exc.message) from exc
         except OperationNotFoundError as exc:
             raise RefusedError(VALIDATION_FAILED, str(exc)) from exc
+        label = operation_label(shape.name)
         if shape.operation is OperationType.SUBSCRIPTION:
             raise RefusedError("BAD_REQUEST", "subscriptions are not served over HTTP POST/GET")
         if method == "GET" and shape.operation is not OperationType.QUERY:
@@ -116,7 +131,7 @@ async def run_operation(
             runtime.clock.now().timestamp(),
         )
     except RefusedError as error:
-        return refused(error, request_id)
+        return refused(error, request_id, label)
     result = await runtime.schema.execute(
         query,
         variable_values=operation.variables,
@@ -129,7 +144,8 @@ async def run_operation(
         body["errors"] = [format_error(e, request_id, executed) for e in result.errors]
     if executed or not result.errors:
         body["data"] = result.data
-    return Outcome(body, ok=not result.errors)
+    metrics.REQUESTS.labels(label, "error" if result.errors else "ok").inc()
+    return Outcome(body, ok=not result.errors, operation=label)
 
 
 def _all_queries(operations: list[OperationRequest]) -> bool:
@@ -153,17 +169,51 @@ def cache_headers(request: Request, edge: Edge, outcomes: list[Outcome]) -> dict
 
 async def graphql(request: Request) -> Response:
     runtime: Runtime = request.app.state.runtime
-    edge: Edge = request.app.state.edge
+    started = time.perf_counter()
     request_id = request_id_of(request)
+    trace_id = trace_id_from(request.headers.get("traceparent"))
+    tracer = runtime.telemetry.tracer
+    if tracer is None:
+        response, log_fields = await _serve(request, runtime, request_id, trace_id)
+    else:
+        with tracer.start_as_current_span(
+            "POST /graphql", kind=SpanKind.SERVER, context=extract(dict(request.headers))
+        ) as span:
+            span_trace = format(span.get_span_context().trace_id, "032x")
+            response, log_fields = await _serve(request, runtime, request_id, span_trace)
+            span.set_attribute("http.response.status_code", response.status_code)
+    elapsed = time.perf_counter() - started
+    metrics.REQUEST_SECONDS.observe(elapsed)
+    if runtime.settings.access_log:
+        log_request(
+            request_id=request_id,
+            status=response.status_code,
+            duration_ms=round(elapsed * 1000, 2),
+            **log_fields,
+        )
+    return response
+
+
+async def _serve(
+    request: Request, runtime: Runtime, request_id: str, trace_id: str | None
+) -> tuple[Response, dict[str, Any]]:
+    edge: Edge = request.app.state.edge
+    fields: dict[str, Any] = {"method": request.method, "trace_id": trace_id}
     try:
         operations, is_batch = await read_operations(request, edge.max_body_bytes, edge.max_batch)
     except RefusedError as error:
-        return _respond(refused(error, request_id).body, error.status, request_id, error.headers)
+        metrics.REFUSALS.labels(error.code).inc()
+        fields["error_codes"] = [error.code]
+        body = refused(error, request_id).body
+        return _respond(body, error.status, request_id, error.headers), fields
     # One Context for the whole batch: its loaders (and the cache) are shared, so the same
     # read in ten operations of a screen is one backend call.
     context = build_context(runtime, request, request_id)
     settings = runtime.settings
-    with request_scope(settings.request_deadline, settings.retry_budget):
+    with request_scope(
+        settings.request_deadline, settings.retry_budget, request_id, trace_id
+    ) as scope:
+        fields["trace_id"] = scope.trace_id
         if is_batch and _all_queries(operations):
             outcomes = list(
                 await asyncio.gather(
@@ -178,13 +228,20 @@ async def graphql(request: Request) -> Response:
             outcomes = [
                 await run_operation(runtime, edge, context, op, request.method) for op in operations
             ]
+    fields.update(
+        operations=[o.operation for o in outcomes],
+        principal=context.principal.kind if context.principal else None,
+        backend_calls=scope.backend_calls,
+        cache_hits=scope.cache_hits,
+        cache_misses=scope.cache_misses,
+        error_codes=sorted({c for o in outcomes for c in o.codes()}),
+    )
     headers = cache_headers(request, edge, outcomes)
     if is_batch:
-        return _respond([o.body for o in outcomes], 200, request_id, headers)
+        return _respond([o.body for o in outcomes], 200, request_id, headers), fields
     outcome = outcomes[0]
-    return _respond(
-        outcome.body, outcome.status, request_id, {**headers, **(outcome.headers or {})}
-    )
+    extra = {**headers, **(outcome.headers or {})}
+    return _respond(outcome.body, outcome.status, request_id, extra), fields
 
 
 def _respond(body: Any, status: int, request_id: str, headers: dict[str, str]) -> Response:

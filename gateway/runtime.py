@@ -9,13 +9,17 @@ import logging
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, cast
 
 import aiohttp
 import strawberry
 from graphql.validation import NoSchemaIntrospectionCustomRule
 from redis.asyncio import Redis
+from redis.asyncio.cluster import ClusterNode, RedisCluster
 from strawberry.extensions import AddValidationRules, ParserCache, ValidationCache
+from strawberry.extensions.tracing import OpenTelemetryExtension
 
+from adapters import metrics
 from adapters.audit import AuditLog, FileAuditLog, LoggerAuditLog
 from adapters.billing.cached import CachedBilling
 from adapters.billing.http import HttpBilling
@@ -39,6 +43,7 @@ from adapters.sms.http import HttpSms
 from gateway.auth import TokenAuthority
 from gateway.operations_file import read_operations_file
 from gateway.settings import Settings
+from gateway.telemetry import Telemetry, start_telemetry
 from resolvers.context import LoginRules
 from resolvers.ports import Ports
 from schema.build import Extension, build_schema
@@ -56,6 +61,7 @@ class Runtime:
     billing: CachedBilling
     breakers: dict[str, CircuitBreaker]
     persisted: PersistedQueries
+    telemetry: Telemetry
     ports: Ports
     rules: LoginRules
     schema: strawberry.Schema
@@ -66,6 +72,7 @@ class Runtime:
         return "redis" if self.redis is not None else "in-process"
 
     async def close(self) -> None:
+        self.telemetry.shutdown()
         await self.session.close()
         await self.cache.close()
         self.ports.audit.close()
@@ -121,6 +128,7 @@ async def start_runtime(
 
     breakers: dict[str, CircuitBreaker] = {}
     retry = RetryPolicy(attempts=settings.retry_attempts)
+    telemetry = start_telemetry(settings.otlp_endpoint, settings.service_name)
 
     def breaker(name: str) -> CircuitBreaker:
         breakers[name] = CircuitBreaker(
@@ -128,22 +136,25 @@ async def start_runtime(
             clock,
             failure_threshold=settings.breaker_failures,
             open_seconds=settings.breaker_open_seconds,
-            on_change=_log_breaker,
+            on_change=_breaker_moved,
         )
+        metrics.BREAKER_STATE.labels(name).set(0)
         return breakers[name]
 
     def client(name: str, url: str, timeout: float) -> BackendClient:
-        return BackendClient(name, session, url, timeout, breaker=breaker(name), retry=retry)
-
-    redis: Redis | None = None
-    cache: Cache
-    if settings.redis_url:
-        redis = Redis.from_url(
-            settings.redis_url,
-            socket_timeout=settings.redis_timeout,
-            socket_connect_timeout=settings.redis_timeout,
-            health_check_interval=10,
+        return BackendClient(
+            name,
+            session,
+            url,
+            timeout,
+            breaker=breaker(name),
+            retry=retry,
+            tracing=telemetry.tracing,
         )
+
+    redis = connect_redis(settings)
+    cache: Cache
+    if redis is not None:
         cache = RedisCache(redis, breaker("redis"))
     else:
         cache = MemoryCache(clock, settings.memory_cache_entries)
@@ -196,6 +207,12 @@ async def start_runtime(
     ]
     if not settings.introspection:
         extensions.append(lambda: AddValidationRules([NoSchemaIntrospectionCustomRule]))
+    provider = telemetry.provider
+    if provider is not None:
+        # Resolver spans, recording no arguments: they may be codes or passwords.
+        extensions.append(
+            lambda: OpenTelemetryExtension(tracer_provider=provider, arg_filter=_no_arguments)
+        )
     schema = build_schema(extensions)
     runtime = Runtime(
         settings=settings,
@@ -205,6 +222,7 @@ async def start_runtime(
         cache=cache,
         billing=billing,
         breakers=breakers,
+        telemetry=telemetry,
         persisted=(
             RedisPersistedQueries(redis, settings.cache_namespace, settings.apq_ttl)
             if redis is not None
@@ -221,8 +239,37 @@ async def start_runtime(
     return runtime
 
 
-def _log_breaker(name: str, state: BreakerState) -> None:
+_BREAKER_LEVEL = {BreakerState.CLOSED: 0, BreakerState.HALF_OPEN: 1, BreakerState.OPEN: 2}
+
+
+def _breaker_moved(name: str, state: BreakerState) -> None:
+    metrics.BREAKER_STATE.labels(name).set(_BREAKER_LEVEL[state])
     log.warning("circuit breaker of %s is now %s", name, state.value)
+
+
+def connect_redis(settings: Settings) -> Redis | None:
+    """A Redis client (a cluster client when cluster nodes are given), or None."""
+    timeout = settings.redis_timeout
+    if settings.redis_cluster_nodes:
+        nodes = [
+            ClusterNode(host, int(port))
+            for host, port in (node.rsplit(":", 1) for node in settings.redis_cluster_nodes)
+        ]
+        # RedisCluster speaks the same commands; the cache, the security store and the
+        # persisted queries keep every multi-key step within one slot (or use MGET's
+        # non-atomic cluster form).
+        cluster = RedisCluster(
+            startup_nodes=nodes, socket_timeout=timeout, socket_connect_timeout=timeout
+        )
+        return cast("Redis", cluster)
+    if settings.redis_url:
+        return Redis.from_url(
+            settings.redis_url,
+            socket_timeout=timeout,
+            socket_connect_timeout=timeout,
+            health_check_interval=10,
+        )
+    return None
 
 
 async def _warm(runtime: Runtime) -> None:
@@ -237,3 +284,7 @@ async def _warm(runtime: Runtime) -> None:
             await load()
         except BackendError as exc:
             log.warning("could not warm the %s: %s", name, exc)
+
+
+def _no_arguments(arguments: dict[str, Any], info: Any) -> dict[str, Any]:
+    return {}

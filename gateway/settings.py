@@ -40,6 +40,10 @@ class Settings(BaseSettings):
 
     # Redis; without it everything is kept in process (one gateway process only).
     redis_url: str | None = Field(None, validation_alias=AliasChoices("REDIS_URL", "TGW_REDIS_URL"))
+    redis_cluster_nodes: list[str] = Field(
+        default_factory=list,
+        description='Redis Cluster seed nodes, a JSON list of "host:port" (instead of REDIS_URL)',
+    )
     redis_timeout: float = Field(0.25, gt=0, description="seconds; a slow Redis counts as down")
     cache_namespace: str = "tgw"
     memory_cache_entries: int = Field(100_000, ge=100)
@@ -116,6 +120,20 @@ class Settings(BaseSettings):
     graphiql: bool = False
     introspection: bool = False
     parser_cache_size: int = Field(1000, ge=0)
+
+    # Operations.
+    access_log: bool = Field(True, description="one JSON line per request")
+    log_level: str = "INFO"
+    otlp_endpoint: str | None = Field(
+        None, description="OTLP/HTTP traces endpoint (e.g. http://collector:4318/v1/traces)"
+    )
+    service_name: str = "telecom-gateway"
+    health_path: str = Field(
+        "/openapi.json", description="a cheap route of each backend for /readyz"
+    )
+    health_paths: dict[str, str] = Field(
+        default_factory=dict, description="per-backend health routes, a JSON object"
+    )
 
     host: str = "127.0.0.1"
     port: int = 8000

@@ -13,6 +13,7 @@ from aiodataloader import DataLoader
 
 from adapters.billing.records import BalanceRecord, ChargeRecord
 from adapters.loyalty.records import ActivationRecord
+from adapters.metrics import LOADER_BATCH
 from adapters.provisioning.records import CustomerRecord, LinkRecord, ProductRecord
 from resolvers.ports import Ports
 
@@ -24,9 +25,13 @@ ChargesKey = tuple[str, datetime, datetime]
 
 
 def _by_key(
-    fetch: Callable[[Sequence[K]], Awaitable[Mapping[K, V]]], missing: V, max_batch: int
+    name: str,
+    fetch: Callable[[Sequence[K]], Awaitable[Mapping[K, V]]],
+    missing: V,
+    max_batch: int,
 ) -> DataLoader[K, V]:
     async def batch(keys: list[K]) -> list[V]:
+        LOADER_BATCH.labels(name).observe(len(keys))
         found = await fetch(keys)
         return [found.get(key, missing) for key in keys]
 
@@ -47,11 +52,13 @@ class Loaders:
         no_balance: BalanceRecord | None = None
         no_customer: CustomerRecord | None = None
         return cls(
-            balance_by_msisdn=_by_key(ports.billing.balances, no_balance, max_batch),
-            customer_by_msisdn=_by_key(ports.provisioning.customers, no_customer, max_batch),
-            products_by_msisdn=_by_key(ports.provisioning.products, (), max_batch),
-            links_by_owner=_by_key(ports.provisioning.links, (), max_batch),
-            activations_by_msisdn=_by_key(ports.loyalty.activations, (), max_batch),
+            balance_by_msisdn=_by_key("balance", ports.billing.balances, no_balance, max_batch),
+            customer_by_msisdn=_by_key(
+                "customer", ports.provisioning.customers, no_customer, max_batch
+            ),
+            products_by_msisdn=_by_key("products", ports.provisioning.products, (), max_batch),
+            links_by_owner=_by_key("links", ports.provisioning.links, (), max_batch),
+            activations_by_msisdn=_by_key("activations", ports.loyalty.activations, (), max_batch),
             charges_by_period=DataLoader(_charges_batch(ports), max_batch_size=max_batch),
         )
 
@@ -60,6 +67,7 @@ def _charges_batch(
     ports: Ports,
 ) -> Callable[[list[ChargesKey]], Coroutine[Any, Any, list[Sequence[ChargeRecord]]]]:
     async def batch(keys: list[ChargesKey]) -> list[Sequence[ChargeRecord]]:
+        LOADER_BATCH.labels("charges").observe(len(keys))
         # One call per distinct period: a dashboard asks every number for the same one.
         periods: dict[tuple[datetime, datetime], list[str]] = defaultdict(list)
         for msisdn, start, end in keys:

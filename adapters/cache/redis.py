@@ -10,6 +10,7 @@ import logging
 from collections.abc import Mapping, Sequence
 
 from redis.asyncio import Redis
+from redis.asyncio.cluster import RedisCluster
 from redis.exceptions import RedisError
 
 from adapters.breaker import CircuitBreaker
@@ -47,7 +48,11 @@ class RedisCache:
         if not self._usable():
             return [None] * len(keys)
         try:
-            values = await self._redis.mget(keys)
+            if isinstance(self._redis, RedisCluster):
+                # Keys of many numbers live in many slots: one MGET per node.
+                values = await self._redis.mget_nonatomic(list(keys))
+            else:
+                values = await self._redis.mget(keys)
         except (RedisError, OSError) as exc:
             self._failed(exc)
             log.warning("cache read failed, reading through: %s", exc)

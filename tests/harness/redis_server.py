@@ -35,7 +35,7 @@ class RedisServer:
     def url(self) -> str:
         return f"redis://127.0.0.1:{self.port}/0"
 
-    def start(self) -> None:
+    def start(self, *extra: str) -> None:
         self._process = subprocess.Popen(  # noqa: S603 - a fixed binary and arguments
             [
                 self.binary,
@@ -49,6 +49,7 @@ class RedisServer:
                 "no",
                 "--dir",
                 str(self.dir),
+                *extra,
             ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,

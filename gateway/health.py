@@ -1,0 +1,79 @@
+"""`/healthz` (the process is alive), `/readyz` (Redis and every backend reachable, the
+breakers' states) and `/metrics` (Prometheus)."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from typing import Any
+
+import aiohttp
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest, multiprocess
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from gateway.runtime import Runtime
+
+PROBE_TIMEOUT = 1.0
+
+
+async def healthz(request: Request) -> Response:
+    runtime: Runtime = request.app.state.runtime
+    breakers = {name: b.state.value for name, b in runtime.breakers.items()}
+    return JSONResponse({"status": "ok", "cache": runtime.cache_kind, "breakers": breakers})
+
+
+async def _probe_backend(runtime: Runtime, name: str, base_url: str) -> dict[str, Any]:
+    path = runtime.settings.health_paths.get(name, runtime.settings.health_path)
+    breaker = runtime.breakers.get(name)
+    found: dict[str, Any] = {"breaker": breaker.state.value if breaker else None}
+    try:
+        async with runtime.session.get(
+            base_url.rstrip("/") + path, timeout=aiohttp.ClientTimeout(total=PROBE_TIMEOUT)
+        ) as response:
+            found["reachable"] = response.status < 500
+            found["status"] = response.status
+    except (aiohttp.ClientError, TimeoutError) as exc:
+        found["reachable"] = False
+        found["error"] = type(exc).__name__
+    return found
+
+
+async def _probe_redis(runtime: Runtime) -> dict[str, Any]:
+    if runtime.redis is None:
+        return {"reachable": True, "kind": "in-process"}
+    try:
+        await asyncio.wait_for(runtime.redis.ping(), PROBE_TIMEOUT)
+    except Exception as exc:
+        return {"reachable": False, "error": type(exc).__name__}
+    return {"reachable": True, "kind": "redis"}
+
+
+async def readyz(request: Request) -> Response:
+    runtime: Runtime = request.app.state.runtime
+    settings = runtime.settings
+    urls = {
+        "billing": settings.billing_url,
+        "provisioning": settings.provisioning_url,
+        "sms": settings.sms_url,
+        "loyalty": settings.loyalty_url,
+    }
+    probes = await asyncio.gather(
+        _probe_redis(runtime), *(_probe_backend(runtime, n, u) for n, u in urls.items())
+    )
+    checks = {"redis": probes[0], **dict(zip(urls, probes[1:], strict=True))}
+    ready = all(check["reachable"] for check in checks.values())
+    return JSONResponse(
+        {"status": "ready" if ready else "not ready", "checks": checks},
+        status_code=200 if ready else 503,
+    )
+
+
+async def metrics(request: Request) -> Response:
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        registry = CollectorRegistry()
+        multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
+        data = generate_latest(registry)
+    else:
+        data = generate_latest()
+    return Response(data, media_type=CONTENT_TYPE_LATEST)

@@ -1,0 +1,93 @@
+"""A local three-node Redis Cluster on loopback ports, for the cluster tests."""
+
+from __future__ import annotations
+
+import random
+import shutil
+import socket
+import subprocess
+import time
+
+import redis
+
+from tests.harness.redis_server import RedisServer
+
+
+def _cluster_port() -> int:
+    """A free port whose cluster bus port (port + 10000) is free too: ephemeral ports are
+    often above 55535, where the bus port would not exist."""
+    for _ in range(200):
+        port = random.randrange(20_000, 30_000)
+        if _free(port) and _free(port + 10_000):
+            return port
+    raise RuntimeError("no free port pair for a cluster node")
+
+
+def _free(port: int) -> bool:
+    with socket.socket() as sock:
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+        return True
+
+
+def _ok(info: object) -> bool:
+    # redis-py parses CLUSTER INFO into a dict; older versions hand back the raw text.
+    if isinstance(info, dict):
+        return str(info.get("cluster_state")) == "ok"
+    return b"cluster_state:ok" in info if isinstance(info, bytes) else False
+
+
+class RedisCluster:
+    def __init__(self) -> None:
+        self.nodes: list[RedisServer] = []
+        for _ in range(3):
+            port = _cluster_port()
+            while any(node.port == port for node in self.nodes):
+                port = _cluster_port()
+            self.nodes.append(RedisServer(port))
+
+    @property
+    def addresses(self) -> list[str]:
+        return [f"127.0.0.1:{node.port}" for node in self.nodes]
+
+    def start(self) -> None:
+        for node in self.nodes:
+            node.start(
+                "--cluster-enabled",
+                "yes",
+                "--cluster-config-file",
+                str(node.dir / "nodes.conf"),
+                "--cluster-node-timeout",
+                "2000",
+            )
+        cli = shutil.which("redis-cli")
+        if cli is None:
+            raise RuntimeError("redis-cli is not installed (it comes with redis-server)")
+        subprocess.run(  # noqa: S603 - fixed arguments
+            [
+                cli,
+                "--cluster",
+                "create",
+                *self.addresses,
+                "--cluster-replicas",
+                "0",
+                "--cluster-yes",
+            ],
+            check=True,
+            capture_output=True,
+            timeout=30,
+        )
+        client = redis.Redis(port=self.nodes[0].port)
+        deadline = time.monotonic() + 20
+        while not _ok(client.execute_command("CLUSTER INFO")):  # type: ignore[no-untyped-call]
+            if time.monotonic() > deadline:
+                raise RuntimeError("the cluster did not come up")
+            # The nodes gossip their way to "ok"; there is nothing to wait on but asking.
+            time.sleep(0.05)
+        client.close()
+
+    def cleanup(self) -> None:
+        for node in self.nodes:
+            node.cleanup()
