@@ -81,6 +81,7 @@ def build_context(runtime: Runtime, request: Request, request_id: str) -> Contex
         limits=Limits(max_subscribers_per_query=runtime.settings.max_subscribers_per_query),
         rules=runtime.rules,
         client_address=client_address(request, runtime.settings.trusted_proxies),
+        idempotency_key=request.headers.get("idempotency-key"),
     )
     token = bearer_token(request.headers.get("authorization"))
     if token is not None:

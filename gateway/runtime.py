@@ -7,6 +7,7 @@ import hashlib
 import hmac
 import logging
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
@@ -23,6 +24,8 @@ from adapters import metrics
 from adapters.audit import AuditLog, FileAuditLog, LoggerAuditLog
 from adapters.billing.cached import CachedBilling
 from adapters.billing.http import HttpBilling
+from adapters.billing.ocs.billing import build_ocs_billing
+from adapters.billing.port import BillingPort
 from adapters.breaker import BreakerState, CircuitBreaker
 from adapters.cache.memory import MemoryCache
 from adapters.cache.port import Cache
@@ -30,6 +33,8 @@ from adapters.cache.redis import RedisCache
 from adapters.clock import Clock, SystemClock
 from adapters.errors import BackendError
 from adapters.http import BackendClient, RetryPolicy
+from adapters.idempotency.memory_store import MemoryIdempotencyStore
+from adapters.idempotency.redis_store import RedisIdempotencyStore
 from adapters.loyalty.http import HttpLoyalty
 from adapters.persisted.memory_store import MemoryPersistedQueries
 from adapters.persisted.port import PersistedQueries
@@ -160,7 +165,7 @@ async def start_runtime(
         cache = MemoryCache(clock, settings.memory_cache_entries)
 
     billing = CachedBilling(
-        HttpBilling(client("billing", settings.billing_url, settings.billing_timeout), clock),
+        _billing(settings, session, clock, client),
         cache,
         clock,
         namespace=settings.cache_namespace,
@@ -198,6 +203,11 @@ async def start_runtime(
         security=security,
         tokens=tokens,
         audit=audit,
+        idempotency=(
+            RedisIdempotencyStore(redis, settings.cache_namespace)
+            if redis is not None
+            else MemoryIdempotencyStore(clock)
+        ),
     )
     size = settings.parser_cache_size
     extensions: list[Extension] = [
@@ -284,6 +294,26 @@ async def _warm(runtime: Runtime) -> None:
             await load()
         except BackendError as exc:
             log.warning("could not warm the %s: %s", name, exc)
+
+
+def _billing(
+    settings: Settings,
+    session: aiohttp.ClientSession,
+    clock: Clock,
+    client: Callable[[str, str, float], BackendClient],
+) -> BillingPort:
+    if settings.billing_dialect == "sigscale-ocs":
+        return build_ocs_billing(
+            session,
+            settings.billing_url,
+            settings.billing_username,
+            settings.billing_password.get_secret_value(),
+            settings.billing_timeout,
+            settings.billing_concurrency,
+            clock,
+            currency=settings.billing_currency,
+        )
+    return HttpBilling(client("billing", settings.billing_url, settings.billing_timeout), clock)
 
 
 def _no_arguments(arguments: dict[str, Any], info: Any) -> dict[str, Any]:

@@ -23,6 +23,13 @@ class Settings(BaseSettings):
     provisioning_url: str = "http://127.0.0.1:8102"
     sms_url: str = "http://127.0.0.1:8103"
     loyalty_url: str = "http://127.0.0.1:8104"
+    billing_dialect: Literal["tmf-v4", "sigscale-ocs"] = Field(
+        "tmf-v4", description="what billing speaks: TM Forum v4, or SigScale OCS's TMF654 R17"
+    )
+    billing_username: str = Field("", description="Basic-auth user (sigscale-ocs)")
+    billing_password: SecretStr = Field(SecretStr(""), description="Basic-auth password")
+    billing_concurrency: int = Field(8, ge=1, description="calls in flight (sigscale-ocs)")
+    billing_currency: str = Field("RUB", description="currency of OCS's 'cents'")
     billing_timeout: float = Field(2.0, gt=0, description="seconds for one billing call")
     provisioning_timeout: float = Field(2.0, gt=0)
     sms_timeout: float = Field(2.0, gt=0)

@@ -46,3 +46,5 @@ class Context:
     rules: LoginRules = field(default_factory=lambda: LoginRules(pepper=b"unset"))
     # The client's address (as the edge saw it), for per-client limits.
     client_address: str = "unknown"
+    # The Idempotency-Key header, for mutations that are not given one as an argument.
+    idempotency_key: str | None = None

@@ -7,6 +7,7 @@ from typing import Protocol
 
 from adapters.audit import AuditLog
 from adapters.billing.port import BillingPort
+from adapters.idempotency.port import IdempotencyStore
 from adapters.loyalty.port import LoyaltyPort
 from adapters.provisioning.port import ProvisioningPort
 from adapters.security.port import SecurityStore
@@ -32,3 +33,4 @@ class Ports:
     security: SecurityStore
     tokens: AccessTokens
     audit: AuditLog
+    idempotency: IdempotencyStore

@@ -1,0 +1,110 @@
+"""OCS buckets into a balance record: money buckets summed, the others as quotas.
+
+A bucket counts while ``now`` is inside its ``validFor`` (either end may be missing);
+OCS keeps expired buckets until they are cleaned up, and a bucket dated to start later
+cannot be spent yet. Negative money buckets are summed like the others, as OCS's own
+accumulated balance does (the captures show ``50`` and ``-25`` totalled as ``25``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+from adapters.billing.ocs.timestamps import parse_ocs_timestamp
+from adapters.billing.ocs.units import (
+    CENTS,
+    MESSAGES,
+    OCTETS,
+    SECONDS,
+    Quantity,
+    octets_to_gb,
+    parse_quantity,
+    seconds_to_minutes,
+)
+from adapters.billing.records import BalanceRecord, QuotaRecord
+from adapters.money import Money
+from adapters.quotas import QuotaKind
+
+_KINDS = {OCTETS: QuotaKind.DATA, SECONDS: QuotaKind.VOICE, MESSAGES: QuotaKind.SMS}
+
+
+def balance_from_buckets(
+    msisdn: str, buckets: Iterable[Any], currency: str, now: datetime
+) -> BalanceRecord:
+    money = Decimal(0)
+    quotas: list[QuotaRecord] = []
+    for bucket in buckets:
+        if not isinstance(bucket, Mapping):
+            raise ValueError(f"a bucket is not an object: {bucket!r}")
+        quantity = _remaining(bucket)
+        start, end = _validity(bucket)
+        if quantity is None or not _in_force(bucket, start, end, now):
+            continue
+        if quantity.units == CENTS:
+            money += quantity.amount
+        else:
+            quotas.append(_quota(quantity, end))
+    return BalanceRecord(
+        msisdn=msisdn,
+        money=Money(money, currency),
+        quotas=tuple(sorted(quotas, key=_quota_order)),
+        updated_at=now,
+    )
+
+
+def _remaining(bucket: Mapping[str, Any]) -> Quantity | None:
+    # `remainAmount` is what OCS releases before 3.x wrote for non-money buckets.
+    value = bucket.get("remainedAmount") or bucket.get("remainAmount")
+    if not isinstance(value, Mapping):
+        raise ValueError(f"bucket {bucket.get('id')!r} has no remainedAmount")
+    return parse_quantity(value)
+
+
+def _validity(bucket: Mapping[str, Any]) -> tuple[datetime | None, datetime | None]:
+    period = bucket.get("validFor")
+    if not isinstance(period, Mapping):
+        return None, None
+    start, end = period.get("startDateTime"), period.get("endDateTime")
+    return (
+        parse_ocs_timestamp(str(start)) if start else None,
+        parse_ocs_timestamp(str(end)) if end else None,
+    )
+
+
+def _in_force(
+    bucket: Mapping[str, Any], start: datetime | None, end: datetime | None, now: datetime
+) -> bool:
+    # The captures never show lifecycleStatus; "expired" is the one value that surely
+    # means the bucket is spent, whatever its dates say.
+    if str(bucket.get("lifecycleStatus") or "").lower() == "expired":
+        return False
+    return (start is None or start <= now) and (end is None or now < end)
+
+
+def _quota(quantity: Quantity, end: datetime | None) -> QuotaRecord:
+    kind = _KINDS[quantity.units]
+    if kind is QuotaKind.DATA:
+        remaining = octets_to_gb(quantity.amount)
+    elif kind is QuotaKind.VOICE:
+        remaining = seconds_to_minutes(quantity.amount)
+    else:
+        remaining = quantity.amount
+    # OCS buckets carry what remains, never what was granted, and have no notion of an
+    # unlimited bucket: total is unknown (None) and unlimited is always False.
+    return QuotaRecord(
+        kind=kind,
+        remaining=float(remaining),
+        total=None,
+        unit=kind.unit,
+        unlimited=False,
+        valid_until=end,
+    )
+
+
+def _quota_order(quota: QuotaRecord) -> tuple[int, datetime]:
+    # Same order as the v4 adapter (kind, then soonest to expire); no end sorts last.
+    until = quota.valid_until or datetime.max.replace(tzinfo=UTC)
+    return (list(QuotaKind).index(quota.kind), until)

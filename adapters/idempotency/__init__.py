@@ -1,0 +1,1 @@
+"""Idempotency keys of mutations: the first result under a key, kept and replayed."""
