@@ -66,6 +66,17 @@ class Tariff:
     monthly_fee: Decimal
     allowances: tuple[Allowance, ...] = ()
     usage_prices: tuple[UsagePrice, ...] = ()
+    # One-time price of switching to this tariff (not of tuning it): provisioning charges
+    # it through billing when a tariff change completes.
+    change_fee: Decimal = Decimal(0)
+
+    @property
+    def has_finite_data(self) -> bool:
+        """Whether a traffic package adds anything: a data allowance that can run out."""
+        return any(
+            a.characteristic is Characteristic.GIGABYTES and UNLIMITED not in a.values
+            for a in self.allowances
+        )
 
     @property
     def configurable(self) -> bool:
@@ -135,6 +146,7 @@ TARIFFS: tuple[Tariff, ...] = (
             _fixed(Characteristic.GIGABYTES, 15),
             _fixed(Characteristic.SMS, 100),
         ),
+        change_fee=Decimal(100),
     ),
     Tariff(
         "T-UNLIM",
@@ -146,6 +158,7 @@ TARIFFS: tuple[Tariff, ...] = (
             _fixed(Characteristic.GIGABYTES, UNLIMITED),
             _fixed(Characteristic.SMS, UNLIMITED),
         ),
+        change_fee=Decimal(250),
     ),
     Tariff(
         "T-CLASSIC",
@@ -179,6 +192,7 @@ TARIFFS: tuple[Tariff, ...] = (
             ),
             _fixed(Characteristic.SMS, UNLIMITED),
         ),
+        change_fee=Decimal(50),
     ),
 )
 

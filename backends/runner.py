@@ -1,4 +1,4 @@
-"""Start all four simulators at once, on free ports, for the demo, tests and benches.
+"""Start all five simulators at once, on free ports, for the demo, tests and benches.
 
 ``start_backends`` runs them in the current event loop; ``BackendsThread`` runs them in a
 thread of their own (its own event loop), so synchronous code and other event loops
@@ -16,13 +16,14 @@ from types import TracebackType
 
 from aiohttp import web
 
-from backends.billing.app import create_app as create_billing_app
-from backends.config import ServiceConfig
+from backends.config import DEFAULT_ORDER_STEP_MS, ServiceConfig
 from backends.dataset import World, build_world
 from backends.kit.faults import Faults
 from backends.loyalty.app import create_app as create_loyalty_app
+from backends.ocs.dialect import TMF_V4, billing_app_factory
 from backends.provisioning.app import create_app as create_provisioning_app
 from backends.sms.app import create_app as create_sms_app
+from backends.support.app import create_app as create_support_app
 
 # Hung requests are released at shutdown, so this only bounds slow in-flight handlers.
 _SHUTDOWN_TIMEOUT_SECONDS = 2.0
@@ -34,6 +35,7 @@ class BackendsConfig:
 
     ``latency_ms`` is a baseline latency for every service whose own faults are not given
     (the demo's "make the backends feel remote"); ``<service>_faults`` replace it.
+    ``billing_dialect`` picks the billing simulator: ``"tmf-v4"`` or ``"sigscale-ocs"``.
     """
 
     size: int = 10_000
@@ -44,6 +46,12 @@ class BackendsConfig:
     provisioning_faults: Faults | None = None
     sms_faults: Faults | None = None
     loyalty_faults: Faults | None = None
+    support_faults: Faults | None = None
+    billing_dialect: str = TMF_V4
+    # The write side: the key of X-Hub-Signature on events (None: unsigned), and how long
+    # an order or a statement stays in each state (0: done within the POST).
+    hub_secret: str | None = None
+    order_step_ms: float = DEFAULT_ORDER_STEP_MS
 
     def faults_of(self, given: Faults | None) -> Faults:
         return given if given is not None else Faults(latency_ms=self.latency_ms)
@@ -51,12 +59,13 @@ class BackendsConfig:
 
 @dataclass(frozen=True)
 class RunningBackends:
-    """The four services' base URLs (``http://127.0.0.1:41234``) and how to stop them."""
+    """The five services' base URLs (``http://127.0.0.1:41234``) and how to stop them."""
 
     billing_url: str
     provisioning_url: str
     sms_url: str
     loyalty_url: str
+    support_url: str
     world: World
     _runners: tuple[web.AppRunner, ...] = field(repr=False)
 
@@ -67,6 +76,7 @@ class RunningBackends:
             "provisioning": self.provisioning_url,
             "sms": self.sms_url,
             "loyalty": self.loyalty_url,
+            "support": self.support_url,
         }
 
     async def stop(self) -> None:
@@ -75,19 +85,33 @@ class RunningBackends:
 
 
 async def start_backends(config: BackendsConfig | None = None) -> RunningBackends:
-    """Start the four services in the running event loop, each on a free port."""
+    """Start the five services in the running event loop, each on a free port."""
     config = config or BackendsConfig()
-    # One world for all four: building it is the only slow part of starting up.
+    create_billing_app = billing_app_factory(config.billing_dialect)
+    # One world for all five: building it is the only slow part of starting up.
     world = build_world(config.size, config.seed)
 
+    # Filled once every service listens: billing mails through SMS, provisioning charges
+    # through billing.
+    peers: dict[str, str] = {}
+
     def service(faults: Faults) -> ServiceConfig:
-        return ServiceConfig(size=config.size, seed=config.seed, faults=faults, world=world)
+        return ServiceConfig(
+            size=config.size,
+            seed=config.seed,
+            faults=faults,
+            world=world,
+            hub_secret=config.hub_secret,
+            order_step_ms=config.order_step_ms,
+            peers=peers,
+        )
 
     factories: list[tuple[Callable[[ServiceConfig], web.Application], Faults]] = [
         (create_billing_app, config.faults_of(config.billing_faults)),
         (create_provisioning_app, config.faults_of(config.provisioning_faults)),
         (create_sms_app, config.faults_of(config.sms_faults)),
         (create_loyalty_app, config.faults_of(config.loyalty_faults)),
+        (create_support_app, config.faults_of(config.support_faults)),
     ]
     runners: list[web.AppRunner] = []
     urls: list[str] = []
@@ -107,8 +131,11 @@ async def start_backends(config: BackendsConfig | None = None) -> RunningBackend
         for runner in runners:
             await runner.cleanup()
         raise
-    billing, provisioning, sms, loyalty = urls
-    return RunningBackends(billing, provisioning, sms, loyalty, world, tuple(runners))
+    billing, provisioning, sms, loyalty, support = urls
+    peers.update(
+        billing=billing, provisioning=provisioning, sms=sms, loyalty=loyalty, support=support
+    )
+    return RunningBackends(billing, provisioning, sms, loyalty, support, world, tuple(runners))
 
 
 def _url_host(host: str) -> str:
@@ -116,7 +143,7 @@ def _url_host(host: str) -> str:
 
 
 class BackendsThread:
-    """The four services running in a dedicated thread with its own event loop.
+    """The five services running in a dedicated thread with its own event loop.
 
     ``with BackendsThread(BackendsConfig(size=200)) as backends: ...backends.billing_url``
     """
@@ -188,6 +215,10 @@ class BackendsThread:
     @property
     def loyalty_url(self) -> str:
         return self.running.loyalty_url
+
+    @property
+    def support_url(self) -> str:
+        return self.running.support_url
 
     @property
     def urls(self) -> dict[str, str]:

@@ -16,12 +16,23 @@ import dataclasses
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 
+from adapters import metrics
 from adapters.billing.codec import LAYOUT_VERSION, decode_balance, encode_balance
 from adapters.billing.port import BillingPort
 from adapters.billing.records import BalanceRecord, ChargeRecord
 from adapters.cache.port import Cache
 from adapters.clock import Clock
 from adapters.errors import BackendError
+from adapters.scope import current_scope
+
+
+def _tally(hits: int, misses: int) -> None:
+    metrics.CACHE.labels("hit").inc(hits)
+    metrics.CACHE.labels("miss").inc(misses)
+    scope = current_scope()
+    if scope is not None:
+        scope.cache_hits += hits
+        scope.cache_misses += misses
 
 
 class CachedBilling:
@@ -63,6 +74,7 @@ class CachedBilling:
             else:
                 stale[msisdn] = record
         missing = [m for m in msisdns if m not in fresh]
+        _tally(len(fresh), len(missing))
         if not missing:
             return fresh
         try:
@@ -71,6 +83,7 @@ class CachedBilling:
             # The last known balance beats no balance, but only when every number asked
             # for has one: a partial answer here would read as "unknown number".
             if all(m in stale for m in missing):
+                metrics.CACHE.labels("stale").inc(len(missing))
                 fresh.update({m: dataclasses.replace(stale[m], stale=True) for m in missing})
                 return fresh
             raise

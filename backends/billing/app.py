@@ -1,4 +1,5 @@
-"""The billing service's routes and ``create_app``."""
+"""The billing service's read routes and ``create_app``, which also wires the write side
+(payments, balance operations, statements), the hub and the admin routes."""
 
 from __future__ import annotations
 
@@ -6,26 +7,54 @@ from datetime import datetime
 
 from aiohttp import web
 
+from backends.billing import (
+    adjustment_routes,
+    admin_routes,
+    payment_routes,
+    statement_routes,
+    topup_routes,
+    transfer_routes,
+)
+from backends.billing.keys import BILLING, SMS_PEER, STATEMENT_STEPS
 from backends.billing.openapi import BUCKET_FILTERS, CHARGE_FILTERS, OPENAPI
 from backends.billing.resources import CUSTOMER_BILL, PREPAY_BALANCE, bucket_json, charge_json
 from backends.billing.state import BillingState
 from backends.config import ServiceConfig
 from backends.kit.errors import bad_request, not_found
 from backends.kit.filters import Query, parse_query
+from backends.kit.hub import attach_hub
 from backends.kit.ids import msisdn_in_id
+from backends.kit.peer import PeerClient, attach_peer
 from backends.kit.responses import collection_response, json_response
 from backends.kit.service import create_service_app
+from backends.kit.stepper import Stepper
 from backends.kit.timestamps import parse_timestamp
 
 DEFAULT_PORT = 8101
-BILLING = web.AppKey("billing", BillingState)
 
 routes = web.RouteTableDef()
 
 
 def create_app(config: ServiceConfig) -> web.Application:
-    app = create_service_app("billing", routes, OPENAPI, config.faults)
+    all_routes = [
+        *routes,
+        *payment_routes.routes,
+        *topup_routes.routes,
+        *transfer_routes.routes,
+        *adjustment_routes.routes,
+        *statement_routes.routes,
+        *admin_routes.routes,
+    ]
+    app = create_service_app("billing", all_routes, OPENAPI, config.faults)
     app[BILLING] = BillingState(config.build_world())
+    attach_hub(app, PREPAY_BALANCE, config.hub_secret)
+    attach_peer(app, SMS_PEER, PeerClient("sms", config.peers))
+    steps = app[STATEMENT_STEPS] = Stepper(config.order_step_ms)
+
+    async def stop_steps(app: web.Application) -> None:
+        await steps.close()
+
+    app.on_shutdown.append(stop_steps)
     return app
 
 

@@ -6,9 +6,11 @@ the service cannot disagree.
 
 from __future__ import annotations
 
+from backends.billing import openapi_writes
 from backends.billing.resources import CUSTOMER_BILL, PREPAY_BALANCE
 from backends.kit.openapi import (
     BOOLEAN,
+    HUB_SCHEMAS,
     STRING,
     array,
     entity,
@@ -59,7 +61,8 @@ _SCHEMAS = {
 
 OPENAPI = openapi_document(
     "Billing (simulated)",
-    "TMF654 Prepay Balance buckets and TMF678 applied customer billing rates.",
+    "TMF654 Prepay Balance (buckets, top-ups, transfers, adjustments), TMF678 charges and "
+    "statements, TMF676 payments and TMF670 saved cards.",
     {
         f"{PREPAY_BALANCE}/bucket": {
             "get": list_operation("balance and quota buckets", "Bucket", BUCKET_FILTERS)
@@ -76,6 +79,7 @@ OPENAPI = openapi_document(
         f"{CUSTOMER_BILL}/appliedCustomerBillingRate/{{id}}": {
             "get": get_operation("one charge", "AppliedCustomerBillingRate")
         },
+        **openapi_writes.PATHS,
     },
-    _SCHEMAS,
+    {**_SCHEMAS, **openapi_writes.SCHEMAS, **HUB_SCHEMAS},
 )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from backends.billing.state import Account, QuotaBucket
+from backends.billing.accounts import Account, QuotaBucket
 from backends.charges import Charge
 from backends.kit.ids import href
 from backends.kit.responses import json_number
@@ -30,13 +30,13 @@ def monetary_bucket_json(account: Account) -> dict[str, Any]:
         "usageType": "monetary",
         "status": "active",
         "remainingValue": {"amount": json_number(account.balance), "units": CURRENCY},
-        "logicalResource": [_msisdn_ref(account.msisdn)],
+        "logicalResource": [msisdn_ref(account.msisdn)],
         "validFor": {"startDateTime": format_timestamp(account.opened)},
     }
 
 
 def quota_bucket_json(account: Account, bucket: QuotaBucket) -> dict[str, Any]:
-    return {
+    body: dict[str, Any] = {
         "id": bucket.id,
         "href": href(f"{PREPAY_BALANCE}/bucket", bucket.id),
         "@type": "QuotaBucket",
@@ -47,13 +47,16 @@ def quota_bucket_json(account: Account, bucket: QuotaBucket) -> dict[str, Any]:
         "remainingValue": {"amount": json_number(bucket.remaining), "units": bucket.units},
         "initialValue": {"amount": json_number(bucket.initial), "units": bucket.units},
         "isUnlimited": bucket.unlimited,
-        "logicalResource": [_msisdn_ref(account.msisdn)],
-        "product": [{"id": bucket.product_id, "@referredType": "Product"}],
+        "logicalResource": [msisdn_ref(account.msisdn)],
         "validFor": {
             "startDateTime": format_timestamp(bucket.valid_from),
             "endDateTime": format_timestamp(bucket.valid_until),
         },
     }
+    # A received gift comes from no product.
+    if bucket.product_id is not None:
+        body["product"] = [{"id": bucket.product_id, "@referredType": "Product"}]
+    return body
 
 
 def charge_json(charge: Charge) -> dict[str, Any]:
@@ -70,5 +73,5 @@ def charge_json(charge: Charge) -> dict[str, Any]:
     }
 
 
-def _msisdn_ref(msisdn: str) -> dict[str, str]:
+def msisdn_ref(msisdn: str) -> dict[str, str]:
     return {"id": msisdn, "name": "MSISDN", "@referredType": "LogicalResource"}

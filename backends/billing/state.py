@@ -1,52 +1,28 @@
-"""Billing's mutable state: per number, the money balance and the quota buckets.
+"""Billing's mutable state: the accounts (money and quotas) and the books of what was done
+to them: payments, top-ups and autopays, transfers, adjustments, statements, the ledger.
 
 Accounts are copied out of the world on first use, so a 10,000-number world costs
-nothing until it is asked for, and later work (top-ups, transfers) changes them in place.
+nothing until it is asked for; the operations change them in place.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal
 
-from backends.catalog import PACKAGES_BY_ID, Characteristic
+from backends.billing.accounts import Account, account_of
+from backends.billing.adjustments import AdjustmentBook
+from backends.billing.ledger import Ledger
+from backends.billing.payments import PaymentBook
+from backends.billing.statements import StatementBook
+from backends.billing.topups import TopupBook
+from backends.billing.transfers import TransferBook
 from backends.charges import Charge, ChargeHistory
-from backends.dataset import Subscriber, World
+from backends.dataset import World
+from backends.kit.errors import unprocessable
+from backends.wallet import SavedCard, saved_cards
 
-_QUOTA_NAMES = {
-    Characteristic.GIGABYTES: "Internet",
-    Characteristic.MINUTES: "Minutes",
-    Characteristic.SMS: "SMS",
-}
-
-
-@dataclass
-class QuotaBucket:
-    id: str
-    usage_type: str  # data, voice or sms
-    name: str
-    units: str
-    initial: Decimal
-    remaining: Decimal
-    unlimited: bool
-    valid_from: datetime
-    valid_until: datetime
-    product_id: str
-    status: str = "active"
-
-
-@dataclass
-class Account:
-    msisdn: str
-    balance: Decimal
-    opened: datetime
-    quotas: list[QuotaBucket]
-
-    @property
-    def monetary_bucket_id(self) -> str:
-        return f"BKT-{self.msisdn[1:]}-monetary"
+UNKNOWN_NUMBER = "UNKNOWN_NUMBER"
 
 
 class BillingState:
@@ -54,6 +30,12 @@ class BillingState:
         self.world = world
         self.history = ChargeHistory(world)
         self._accounts: dict[str, Account] = {}
+        self.payments = PaymentBook()
+        self.topups = TopupBook()
+        self.transfers = TransferBook()
+        self.adjustments = AdjustmentBook()
+        self.statements = StatementBook()
+        self.ledger = Ledger()
 
     def account(self, msisdn: str) -> Account | None:
         account = self._accounts.get(msisdn)
@@ -61,7 +43,14 @@ class BillingState:
             subscriber = self.world.subscriber(msisdn)
             if subscriber is None:
                 return None
-            account = self._accounts[msisdn] = _account_of(subscriber)
+            account = self._accounts[msisdn] = account_of(subscriber)
+        return account
+
+    def require_account(self, msisdn: str, code: str = UNKNOWN_NUMBER) -> Account:
+        """The number's account; a 422 with ``code`` when it is not a number of ours."""
+        account = self.account(msisdn)
+        if account is None:
+            raise unprocessable(code, f"{msisdn!r} is not a number of this operator")
         return account
 
     def accounts(self, msisdns: Iterable[str] | None = None) -> Iterator[Account]:
@@ -71,6 +60,11 @@ class BillingState:
             if account is not None:
                 yield account
 
+    def cards(self, msisdn: str) -> tuple[SavedCard, ...]:
+        """The number's saved cards (TMF670); none for an unknown number."""
+        subscriber = self.world.subscriber(msisdn)
+        return () if subscriber is None else saved_cards(self.world, subscriber)
+
     def charges(self, msisdn: str, start: datetime | None, end: datetime | None) -> list[Charge]:
         """The number's charges in ``[start, end)``, oldest first; none for unknown numbers."""
         subscriber = self.world.subscriber(msisdn)
@@ -78,39 +72,3 @@ class BillingState:
 
     def charge(self, charge_id: str) -> Charge | None:
         return self.history.charge(charge_id)
-
-
-def _account_of(subscriber: Subscriber) -> Account:
-    digits = subscriber.msisdn[1:]
-    quotas = [
-        QuotaBucket(
-            id=f"BKT-{digits}-{quota.characteristic.usage_type}",
-            usage_type=quota.characteristic.usage_type,
-            name=_QUOTA_NAMES[quota.characteristic],
-            units=quota.characteristic.unit,
-            initial=quota.initial,
-            remaining=quota.remaining,
-            unlimited=quota.unlimited,
-            valid_from=subscriber.period_start,
-            valid_until=subscriber.period_end,
-            product_id=f"PRD-{digits}-tariff",
-        )
-        for quota in subscriber.quotas
-    ]
-    for grant in subscriber.packages:
-        package = PACKAGES_BY_ID[grant.package_id]
-        quotas.append(
-            QuotaBucket(
-                id=f"BKT-{digits}-pkg-{grant.number}",
-                usage_type=Characteristic.GIGABYTES.usage_type,
-                name=package.name,
-                units=Characteristic.GIGABYTES.unit,
-                initial=Decimal(package.gigabytes),
-                remaining=grant.remaining_gb,
-                unlimited=False,
-                valid_from=grant.start,
-                valid_until=grant.end,
-                product_id=f"PRD-{digits}-pkg-{grant.number}",
-            )
-        )
-    return Account(subscriber.msisdn, subscriber.balance, subscriber.since, quotas)

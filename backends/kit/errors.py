@@ -49,8 +49,19 @@ def not_found(kind: str, entity_id: str) -> TmfError:
     return TmfError(404, "NOT_FOUND", "Not found", f"no {kind} with id {entity_id!r}")
 
 
-def conflict(message: str) -> TmfError:
-    return TmfError(409, "CONFLICT", "Conflict", message)
+def conflict(message: str, code: str = "CONFLICT") -> TmfError:
+    return TmfError(409, code, "Conflict", message)
+
+
+def invalid(code: str, message: str) -> TmfError:
+    """A 400 with a specific code: the request itself is wrong (an amount out of range)."""
+    return TmfError(400, code, "Bad request", message)
+
+
+def unprocessable(code: str, message: str) -> TmfError:
+    """A 422: the request is well formed but the state of things refuses it (money short,
+    a service already connected). The code is what a client branches on."""
+    return TmfError(422, code, "Unprocessable entity", message)
 
 
 @web.middleware

@@ -134,13 +134,115 @@ def get_operation(summary: str, item: str) -> Operation:
     }
 
 
-def create_operation(summary: str, body: Schema, item: str, *, status: str = "201") -> Operation:
-    return {
+IDEMPOTENCY_PARAMETER = {
+    "name": "Idempotency-Key",
+    "in": "header",
+    "required": False,
+    "description": "the same key with the same body answers the first answer again "
+    "(changing nothing twice); with another body it is a 409 IDEMPOTENCY_KEY_REUSED",
+    "schema": STRING,
+}
+
+
+def create_operation(
+    summary: str,
+    body: Schema,
+    item: str,
+    *,
+    status: str = "201",
+    errors: Mapping[str, str] | None = None,
+    idempotent: bool = False,
+) -> Operation:
+    """POST with a body; ``errors`` maps more statuses to what they mean (their codes)."""
+    operation: Operation = {
         "summary": summary,
         "requestBody": {"required": True, **_json(body)},
         "responses": {
             status: {"description": "created" if status == "201" else "done", **_json(ref(item))},
             "400": _error("a malformed body"),
+            **{code: _error(text) for code, text in (errors or {}).items()},
+        },
+    }
+    if idempotent:
+        operation["parameters"] = [IDEMPOTENCY_PARAMETER]
+    return operation
+
+
+def update_operation(
+    summary: str, body: Schema, item: str, errors: Mapping[str, str] | None = None
+) -> Operation:
+    """PATCH on an entity."""
+    return {
+        "summary": summary,
+        "parameters": [_ID_PARAMETER],
+        "requestBody": {"required": True, **_json(body)},
+        "responses": {
+            "200": {"description": "the entity as it now is", **_json(ref(item))},
+            "400": _error("a change that is not allowed"),
+            "404": _error("no entity with this id"),
+            **{code: _error(text) for code, text in (errors or {}).items()},
+        },
+    }
+
+
+def action_operation(summary: str, item: str, errors: Mapping[str, str] | None = None) -> Operation:
+    """POST without a body on an entity (an admin action such as advancing an order)."""
+    return {
+        "summary": summary,
+        "parameters": [_ID_PARAMETER],
+        "responses": {
+            "200": {"description": "the entity after the action", **_json(ref(item))},
+            "404": _error("no entity with this id"),
+            **{code: _error(text) for code, text in (errors or {}).items()},
+        },
+    }
+
+
+def admin_list_operation(summary: str, item: Schema, parameters: Mapping[str, str]) -> Operation:
+    """GET on an admin route answering a plain JSON array."""
+    return {
+        "summary": summary,
+        "parameters": [_query_parameter(name, text) for name, text in parameters.items()],
+        "responses": {"200": {"description": summary, **_json(array(item))}},
+    }
+
+
+HUB_SCHEMAS: dict[str, Schema] = {
+    "EventSubscriptionInput": obj({"callback": STRING, "query": STRING}, ["callback"]),
+    "EventSubscription": obj({"id": STRING, "callback": STRING, "query": STRING}, ["id"]),
+    "EventDelivery": obj(
+        {
+            "eventId": STRING,
+            "eventType": STRING,
+            "subscriptionId": STRING,
+            "callback": STRING,
+            "status": STRING,
+            "httpStatus": INTEGER,
+            "error": STRING,
+            "time": DATE_TIME,
+        }
+    ),
+}
+
+
+def hub_paths(api_base: str) -> dict[str, Any]:
+    """``{api_base}/hub`` (register, unregister) and ``/admin/events`` (the delivery log)."""
+    return {
+        f"{api_base}/hub": {
+            "post": create_operation(
+                "register a listener: every event (query '') or 'eventType=A,B'",
+                ref("EventSubscriptionInput"),
+                "EventSubscription",
+                idempotent=True,
+            )
+        },
+        f"{api_base}/hub/{{id}}": {"delete": delete_operation("unregister a listener")},
+        "/admin/events": {
+            "get": admin_list_operation(
+                "event deliveries (what was sent where, and how it went), oldest first",
+                ref("EventDelivery"),
+                {},
+            )
         },
     }
 

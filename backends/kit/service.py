@@ -12,6 +12,7 @@ from backends.kit import admin
 from backends.kit.counters import COUNTER, RequestCounter, counting_middleware
 from backends.kit.errors import error_middleware
 from backends.kit.faults import FAULTS, FaultInjector, Faults, fault_middleware
+from backends.kit.idempotency import IDEMPOTENCY, IdempotencyStore
 from backends.kit.responses import json_response
 
 SERVICE_NAME = web.AppKey("service_name", str)
@@ -29,6 +30,7 @@ def create_service_app(
     app = web.Application(middlewares=[error_middleware, counting_middleware, fault_middleware])
     app[SERVICE_NAME] = name
     app[COUNTER] = RequestCounter()
+    app[IDEMPOTENCY] = IdempotencyStore()
     injector = FaultInjector(faults)
     app[FAULTS] = injector
 

@@ -1,4 +1,5 @@
-"""The loyalty service's routes and ``create_app``."""
+"""The loyalty service's read routes and ``create_app``, which also wires the write
+routes (joining, activating) and the hub."""
 
 from __future__ import annotations
 
@@ -7,8 +8,11 @@ from aiohttp import web
 from backends.config import ServiceConfig
 from backends.kit.errors import not_found
 from backends.kit.filters import parse_query
+from backends.kit.hub import attach_hub
 from backends.kit.responses import collection_response, json_response
 from backends.kit.service import create_service_app
+from backends.loyalty import write_routes
+from backends.loyalty.keys import LOYALTY_STATE
 from backends.loyalty.openapi import ACTIVATION_FILTERS, MEMBER_FILTERS, OPENAPI, PROMOTION_FILTERS
 from backends.loyalty.resources import (
     LOYALTY,
@@ -20,14 +24,14 @@ from backends.loyalty.resources import (
 from backends.loyalty.state import LoyaltyState
 
 DEFAULT_PORT = 8104
-LOYALTY_STATE = web.AppKey("loyalty", LoyaltyState)
 
 routes = web.RouteTableDef()
 
 
 def create_app(config: ServiceConfig) -> web.Application:
-    app = create_service_app("loyalty", routes, OPENAPI, config.faults)
+    app = create_service_app("loyalty", [*routes, *write_routes.routes], OPENAPI, config.faults)
     app[LOYALTY_STATE] = LoyaltyState(config.build_world())
+    attach_hub(app, LOYALTY, config.hub_secret)
     return app
 
 

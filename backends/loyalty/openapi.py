@@ -4,10 +4,13 @@ The filter tables are also what the routes accept."""
 from __future__ import annotations
 
 from backends.kit.openapi import (
+    HUB_SCHEMAS,
     STRING,
     array,
+    create_operation,
     entity,
     get_operation,
+    hub_paths,
     list_operation,
     obj,
     openapi_document,
@@ -26,6 +29,19 @@ ACTIVATION_FILTERS = {
     "loyaltyProgramProductSpec.id": "promotion ids",
 }
 MEMBER_FILTERS = {"relatedParty.id": "MSISDNs; the batch key", "status": "active"}
+
+_MEMBER_CREATE = obj(
+    {
+        "relatedParty": array(ref("EntityRef")),
+        "name": STRING,
+        "characteristic": array(ref("Characteristic")),
+    },
+    ["relatedParty", "characteristic"],
+)
+_ACTIVATION_CREATE = obj(
+    {"relatedParty": array(ref("EntityRef")), "loyaltyProgramProductSpec": obj({"id": STRING})},
+    ["relatedParty", "loyaltyProgramProductSpec"],
+)
 
 _SCHEMAS = {
     "Promotion": entity(
@@ -61,7 +77,7 @@ _SCHEMAS = {
 
 OPENAPI = openapi_document(
     "Loyalty (simulated)",
-    "TMF671 partner promotions; TMF658 members and their activated offers.",
+    "TMF671 partner promotions; TMF658 members and their activated offers; joining and activating.",
     {
         f"{PROMOTION_MANAGEMENT}/promotion": {
             "get": list_operation("the partner offers", "Promotion", PROMOTION_FILTERS)
@@ -74,17 +90,39 @@ OPENAPI = openapi_document(
                 "activated offers with their promo codes",
                 "LoyaltyProgramProduct",
                 ACTIVATION_FILTERS,
-            )
+            ),
+            "post": create_operation(
+                "activate an offer for a member (a new promo code)",
+                _ACTIVATION_CREATE,
+                "LoyaltyProgramProduct",
+                errors={
+                    "404": "UNKNOWN_PROMOTION",
+                    "409": "ALREADY_ACTIVE, IDEMPOTENCY_KEY_REUSED",
+                    "422": "UNKNOWN_NUMBER, NOT_A_MEMBER",
+                },
+                idempotent=True,
+            ),
         },
         f"{LOYALTY}/loyaltyProgramProduct/{{id}}": {
             "get": get_operation("one activation", "LoyaltyProgramProduct")
         },
         f"{LOYALTY}/loyaltyProgramMember": {
-            "get": list_operation("memberships", "LoyaltyProgramMember", MEMBER_FILTERS)
+            "get": list_operation("memberships", "LoyaltyProgramMember", MEMBER_FILTERS),
+            "post": create_operation(
+                "join the programme (an e-mail characteristic is required)",
+                _MEMBER_CREATE,
+                "LoyaltyProgramMember",
+                errors={
+                    "409": "ALREADY_MEMBER, IDEMPOTENCY_KEY_REUSED",
+                    "422": "UNKNOWN_NUMBER",
+                },
+                idempotent=True,
+            ),
         },
         f"{LOYALTY}/loyaltyProgramMember/{{id}}": {
             "get": get_operation("one membership", "LoyaltyProgramMember")
         },
+        **hub_paths(LOYALTY),
     },
-    _SCHEMAS,
+    {**_SCHEMAS, **HUB_SCHEMAS},
 )

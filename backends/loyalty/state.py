@@ -1,6 +1,6 @@
 """Loyalty's mutable state: the members and their activations (offers activated, each
 holding a promo code), indexed by number. Built up front: a third of the numbers are
-members, a few thousand records for the default world."""
+members, a few thousand records for the default world; joining and activating add to it."""
 
 from __future__ import annotations
 
@@ -62,8 +62,10 @@ class LoyaltyState:
                 activation.promo_code,
                 activation.activated,
             )
-            self._activations[record.id] = record
-            self._activations_by_msisdn.setdefault(record.msisdn, []).append(record)
+            self._store_activation(record)
+        self._next_member = len(world.memberships) + 1
+        self._next_activation = len(world.activations) + 1
+        self.promo_codes = {activation.promo_code for activation in world.activations}
 
     def promotion(self, promotion_id: str) -> Promotion | None:
         return next((p for p in self.promotions if p.id == promotion_id), None)
@@ -89,3 +91,28 @@ class LoyaltyState:
             return
         for msisdn in msisdns:
             yield from self._activations_by_msisdn.get(msisdn, ())
+
+    def member_of(self, msisdn: str) -> MemberRecord | None:
+        return self._member_by_msisdn.get(msisdn)
+
+    def add_member(self, msisdn: str, name: str, email: str, since: datetime) -> MemberRecord:
+        member = MemberRecord(f"LPM-{self._next_member}", msisdn, name, email, since)
+        self._next_member += 1
+        self._members[member.id] = member
+        self._member_by_msisdn[msisdn] = member
+        return member
+
+    def add_activation(
+        self, msisdn: str, promotion_id: str, promo_code: str, activated: datetime
+    ) -> ActivationRecord:
+        record = ActivationRecord(
+            f"LPP-{self._next_activation}", msisdn, promotion_id, promo_code, activated
+        )
+        self._next_activation += 1
+        self.promo_codes.add(promo_code)
+        self._store_activation(record)
+        return record
+
+    def _store_activation(self, record: ActivationRecord) -> None:
+        self._activations[record.id] = record
+        self._activations_by_msisdn.setdefault(record.msisdn, []).append(record)

@@ -1,4 +1,5 @@
-"""The provisioning service's routes and ``create_app``."""
+"""The provisioning service's read routes, permissions and password check, and
+``create_app``, which also wires product orders (with billing as a peer) and the hub."""
 
 from __future__ import annotations
 
@@ -8,9 +9,16 @@ from backends.config import ServiceConfig
 from backends.kit.bodies import read_json_object, reference_id, required_string
 from backends.kit.errors import bad_request, conflict, not_found
 from backends.kit.filters import parse_query
+from backends.kit.hub import attach_hub
+from backends.kit.idempotency import idempotent
 from backends.kit.ids import href, msisdn_in_id
+from backends.kit.peer import PeerClient, attach_peer
 from backends.kit.responses import collection_response, json_response
 from backends.kit.service import create_service_app
+from backends.kit.stepper import Stepper
+from backends.provisioning import order_routes
+from backends.provisioning.fulfilment import Fulfilment
+from backends.provisioning.keys import FULFILMENT, ORDER_STEPS, PROVISIONING
 from backends.provisioning.openapi import (
     CUSTOMER_FILTERS,
     OFFERING_FILTERS,
@@ -18,6 +26,7 @@ from backends.provisioning.openapi import (
     PERMISSION_FILTERS,
     PRODUCT_FILTERS,
 )
+from backends.provisioning.order_resources import PRODUCT_ORDERING
 from backends.provisioning.resources import (
     CUSTOMER_MANAGEMENT,
     DIGITAL_IDENTITY,
@@ -32,14 +41,26 @@ from backends.provisioning.resources import (
 from backends.provisioning.state import DuplicateLinkError, LinkRefusedError, ProvisioningState
 
 DEFAULT_PORT = 8102
-PROVISIONING = web.AppKey("provisioning", ProvisioningState)
+BILLING_PEER = web.AppKey("billing_peer", PeerClient)
 
 routes = web.RouteTableDef()
 
 
 def create_app(config: ServiceConfig) -> web.Application:
-    app = create_service_app("provisioning", routes, OPENAPI, config.faults)
-    app[PROVISIONING] = ProvisioningState(config.build_world())
+    app = create_service_app(
+        "provisioning", [*routes, *order_routes.routes], OPENAPI, config.faults
+    )
+    state = app[PROVISIONING] = ProvisioningState(config.build_world())
+    hub = attach_hub(app, PRODUCT_ORDERING, config.hub_secret)
+    billing = PeerClient("billing", config.peers)
+    attach_peer(app, BILLING_PEER, billing)
+    app[FULFILMENT] = Fulfilment(state, billing, hub)
+    steps = app[ORDER_STEPS] = Stepper(config.order_step_ms)
+
+    async def stop_steps(app: web.Application) -> None:
+        await steps.close()
+
+    app.on_shutdown.append(stop_steps)
     return app
 
 
@@ -109,6 +130,7 @@ async def list_permissions(request: web.Request) -> web.Response:
 
 
 @routes.post(f"{PERMISSIONS}/permission")
+@idempotent()
 async def create_permission(request: web.Request) -> web.Response:
     body = await read_json_object(request)
     user = reference_id(body, "user")

@@ -7,6 +7,7 @@ from backends.kit.openapi import (
     ANY,
     BOOLEAN,
     DATE_TIME,
+    HUB_SCHEMAS,
     STRING,
     array,
     create_operation,
@@ -18,6 +19,7 @@ from backends.kit.openapi import (
     openapi_document,
     ref,
 )
+from backends.provisioning import openapi_orders
 from backends.provisioning.resources import (
     CUSTOMER_MANAGEMENT,
     DIGITAL_IDENTITY,
@@ -116,8 +118,8 @@ _SCHEMAS = {
 
 OPENAPI = openapi_document(
     "Provisioning (simulated)",
-    "TMF620 catalogue, TMF637 inventory, TMF629 customers, TMF672 permissions and a "
-    "TMF720 password check.",
+    "TMF620 catalogue, TMF637 inventory, TMF622 orders, TMF629 customers, TMF672 "
+    "permissions and a TMF720 password check.",
     {
         f"{PRODUCT_CATALOG}/productOffering": {
             "get": list_operation(
@@ -140,7 +142,11 @@ OPENAPI = openapi_document(
         f"{PERMISSIONS}/permission": {
             "get": list_operation("linked numbers", "Permission", PERMISSION_FILTERS),
             "post": create_operation(
-                "link a number (once the link is confirmed)", _PERMISSION_CREATE, "Permission"
+                "link a number (once the link is confirmed)",
+                _PERMISSION_CREATE,
+                "Permission",
+                errors={"409": "CONFLICT (linked already), IDEMPOTENCY_KEY_REUSED"},
+                idempotent=True,
             ),
         },
         f"{PERMISSIONS}/permission/{{id}}": {
@@ -152,6 +158,7 @@ OPENAPI = openapi_document(
                 "check a number's password", _CREDENTIALS, "CredentialVerification", status="200"
             )
         },
+        **openapi_orders.PATHS,
     },
-    _SCHEMAS,
+    {**_SCHEMAS, **openapi_orders.SCHEMAS, **HUB_SCHEMAS},
 )

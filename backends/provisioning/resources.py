@@ -29,6 +29,7 @@ CUSTOMER_MANAGEMENT = "/tmf-api/customerManagement/v4"
 PERMISSIONS = "/userrolepermission/v4"
 DIGITAL_IDENTITY = "/tmf-api/digitalIdentityManagement/v4"
 CURRENCY = "RUB"
+TARIFF_CHANGE_PRICE = "Смена тарифа"
 
 _SERVICE_CATEGORY_NAMES = {
     ServiceCategory.SUBSCRIPTION: "Подписки",
@@ -61,6 +62,10 @@ def tariff_json(tariff: Tariff) -> dict[str, Any]:
             "price": _money(usage.price),
         }
         for usage in tariff.usage_prices
+    )
+    # Last, so that the first price without prodSpecCharValueUse stays the monthly fee.
+    prices.append(
+        {"name": TARIFF_CHANGE_PRICE, "priceType": "oneTime", "price": _money(tariff.change_fee)}
     )
     return _offering(
         tariff.id,

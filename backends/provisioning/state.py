@@ -1,5 +1,5 @@
 """Provisioning's mutable state: per number its products and customer record, the
-linked-number permissions, and the password credentials.
+linked-number permissions, the password credentials and the product orders.
 
 Products and customers are copied out of the world on first use; permissions are few
 and need an index both ways (who manages whom), so they are built up front.
@@ -15,6 +15,7 @@ from backends.catalog import PACKAGES_BY_ID, SERVICES_BY_ID, AllowanceValue
 from backends.dataset import Subscriber, World
 from backends.kit.timestamps import utc_now
 from backends.provisioning.identity import CredentialStore
+from backends.provisioning.orders import OrderBook
 
 
 @dataclass
@@ -67,6 +68,8 @@ class ProvisioningState:
         self.world = world
         self.credentials = CredentialStore(world)
         self._products: dict[str, list[ProductRecord]] = {}
+        self._package_numbers: dict[str, int] = {}
+        self.orders = OrderBook()
         self._customers: dict[str, CustomerRecord] = {}
         self._permissions: dict[str, PermissionRecord] = {}
         self._by_user: dict[str, list[str]] = {}
@@ -91,6 +94,36 @@ class ProvisioningState:
     def products_of(self, msisdns: Iterable[str] | None) -> Iterator[ProductRecord]:
         for msisdn in self.world.msisdns() if msisdns is None else msisdns:
             yield from self.products(msisdn) or ()
+
+    def product(self, msisdn: str, product_id: str) -> ProductRecord | None:
+        return next((p for p in self.products(msisdn) or () if p.id == product_id), None)
+
+    def add_product(self, record: ProductRecord) -> None:
+        products = self.products(record.msisdn)
+        if products is None:
+            raise ValueError(f"{record.msisdn} is not a number of this operator")
+        products.append(record)
+
+    def remove_product(self, record: ProductRecord) -> None:
+        products = self.products(record.msisdn) or []
+        if record in products:
+            products.remove(record)
+
+    def next_package_number(self, msisdn: str) -> int:
+        """The ``n`` of the number's next ``PRD-<digits>-pkg-<n>``, never handed out twice."""
+        last = self._package_numbers.get(msisdn)
+        if last is None:
+            prefix = f"PRD-{msisdn[1:]}-pkg-"
+            last = max(
+                (
+                    int(p.id[len(prefix) :])
+                    for p in self.products(msisdn) or ()
+                    if p.id.startswith(prefix)
+                ),
+                default=0,
+            )
+        self._package_numbers[msisdn] = last + 1
+        return last + 1
 
     # customers (TMF629)
 

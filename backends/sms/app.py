@@ -1,4 +1,5 @@
-"""The SMS gateway's routes and ``create_app``."""
+"""The SMS gateway's routes and ``create_app``. It sends e-mails too (``messageType:
+Email``, receivers by ``email``): billing mails statement notices through it."""
 
 from __future__ import annotations
 
@@ -8,8 +9,10 @@ from aiohttp import web
 
 from backends.config import ServiceConfig
 from backends.kit.bodies import read_json_object, required_string
+from backends.kit.emails import checked_email
 from backends.kit.errors import bad_request, not_found
 from backends.kit.filters import parse_query, split_values
+from backends.kit.idempotency import idempotent
 from backends.kit.ids import href
 from backends.kit.responses import collection_response, json_response
 from backends.kit.service import create_service_app
@@ -23,6 +26,8 @@ SMS = web.AppKey("sms", SmsState)
 routes = web.RouteTableDef()
 
 _SENDER_FIELDS = ("id", "name", "phoneNumber", "email")
+SMS_TYPE = "SMS"
+EMAIL_TYPE = "Email"
 
 
 def create_app(config: ServiceConfig) -> web.Application:
@@ -33,18 +38,24 @@ def create_app(config: ServiceConfig) -> web.Application:
 
 
 @routes.post(f"{COMMUNICATION}/communicationMessage")
+@idempotent()
 async def send_message(request: web.Request) -> web.Response:
     body = await read_json_object(request)
     # TMF681 names the field messageType; docs/backends.md's example says type.
-    message_type = body.get("messageType", body.get("type", "SMS"))
-    if message_type != "SMS":
-        raise bad_request(f"only SMS is supported, not {message_type!r}")
+    message_type = body.get("messageType", body.get("type", SMS_TYPE))
+    if message_type not in (SMS_TYPE, EMAIL_TYPE):
+        raise bad_request(f"messageType must be SMS or Email, not {message_type!r}")
     content = required_string(body, "content")
     subject = body.get("subject")
     if subject is not None and not isinstance(subject, str):
         raise bad_request("'subject' must be a string")
+    receivers = (
+        _email_receivers(body.get("receiver"))
+        if message_type == EMAIL_TYPE
+        else _receivers(body.get("receiver"))
+    )
     message = request.app[SMS].send(
-        content, _receivers(body.get("receiver")), _sender(body.get("sender")), subject
+        content, receivers, _sender(body.get("sender")), subject, message_type
     )
     return json_response(
         message_json(message),
@@ -57,9 +68,10 @@ async def send_message(request: web.Request) -> web.Response:
 async def list_messages(request: web.Request) -> web.Response:
     state = request.app[SMS]
     query = parse_query(request.query, MESSAGE_FILTERS)
-    receivers = query.values("receiver.phoneNumber")
+    key = "receiver.email" if "receiver.email" in query.filters else "receiver.phoneNumber"
+    receivers = query.values(key)
     messages = state.all() if receivers is None else state.inbox(receivers)
-    page, total = query.select(messages, message_json, handled=("receiver.phoneNumber",))
+    page, total = query.select(messages, message_json, handled=(key,))
     return collection_response(page, total=total)
 
 
@@ -74,10 +86,13 @@ async def get_message(request: web.Request) -> web.Response:
 
 @routes.get("/admin/messages")
 async def inbox(request: web.Request) -> web.Response:
-    """The demo inbox; an admin route, so faults never hide a one-time code from a test."""
-    receivers = split_values(request.query.get("msisdn", ""))
+    """The demo inbox, by ``msisdn`` or ``email``; an admin route, so faults never hide a
+    one-time code (or a statement notice) from a test."""
+    receivers = split_values(request.query.get("msisdn", "")) + split_values(
+        request.query.get("email", "")
+    )
     if not receivers:
-        raise bad_request("'msisdn' is required")
+        raise bad_request("'msisdn' or 'email' is required")
     return json_response([message_json(m) for m in request.app[SMS].inbox(receivers)])
 
 
@@ -90,6 +105,17 @@ def _receivers(value: Any) -> list[str]:
             raise bad_request("each receiver must be an object with a 'phoneNumber'")
         numbers.append(required_string(receiver, "phoneNumber").strip())
     return numbers
+
+
+def _email_receivers(value: Any) -> list[str]:
+    if not isinstance(value, list) or not value:
+        raise bad_request("'receiver' must be a non-empty list")
+    addresses = []
+    for receiver in value:
+        if not isinstance(receiver, dict):
+            raise bad_request("each receiver of an Email must be an object with an 'email'")
+        addresses.append(checked_email(receiver.get("email"), "receiver.email"))
+    return addresses
 
 
 def _sender(value: Any) -> dict[str, str]:

@@ -19,16 +19,17 @@ from backends.sms.resources import COMMUNICATION
 
 MESSAGE_FILTERS = {
     "receiver.phoneNumber": "MSISDNs; the batch key",
+    "receiver.email": "e-mail addresses (of Email messages)",
     "state": "completed",
-    "messageType": "SMS",
+    "messageType": "SMS or Email",
 }
 
-_RECEIVER = obj({"phoneNumber": STRING}, ["phoneNumber"])
-_SENDER = obj({"id": STRING, "name": STRING, "phoneNumber": STRING})
+_RECEIVER = obj({"phoneNumber": STRING, "email": STRING})
+_SENDER = obj({"id": STRING, "name": STRING, "phoneNumber": STRING, "email": STRING})
 _MESSAGE_CREATE = obj(
     {
-        "messageType": {"type": "string", "enum": ["SMS"]},
-        "type": {"type": "string", "enum": ["SMS"], "description": "alias of messageType"},
+        "messageType": {"type": "string", "enum": ["SMS", "Email"]},
+        "type": {"type": "string", "enum": ["SMS", "Email"], "description": "alias of messageType"},
         "content": STRING,
         "subject": STRING,
         "receiver": array(_RECEIVER),
@@ -54,9 +55,10 @@ _SCHEMAS = {
 
 _INBOX = {
     "get": {
-        "summary": "the demo inbox: messages sent to one number, newest first",
+        "summary": "the demo inbox: messages sent to numbers or addresses, newest first",
         "parameters": [
-            {"name": "msisdn", "in": "query", "required": True, "schema": STRING},
+            {"name": "msisdn", "in": "query", "required": False, "schema": STRING},
+            {"name": "email", "in": "query", "required": False, "schema": STRING},
         ],
         "responses": {
             "200": {
@@ -64,7 +66,7 @@ _INBOX = {
                 "content": {"application/json": {"schema": array(ref("CommunicationMessage"))}},
             },
             "400": {
-                "description": "no msisdn",
+                "description": "neither msisdn nor email",
                 "content": {"application/json": {"schema": ref("Error")}},
             },
         },
@@ -73,13 +75,19 @@ _INBOX = {
 
 OPENAPI = openapi_document(
     "SMS (simulated)",
-    "TMF681 communication messages; every message is delivered at once.",
+    "TMF681 communication messages (SMS and e-mail); every message is delivered at once.",
     {
         f"{COMMUNICATION}/communicationMessage": {
             "get": list_operation(
                 "messages sent, newest first", "CommunicationMessage", MESSAGE_FILTERS
             ),
-            "post": create_operation("send an SMS", _MESSAGE_CREATE, "CommunicationMessage"),
+            "post": create_operation(
+                "send an SMS or an e-mail",
+                _MESSAGE_CREATE,
+                "CommunicationMessage",
+                errors={"409": "IDEMPOTENCY_KEY_REUSED"},
+                idempotent=True,
+            ),
         },
         f"{COMMUNICATION}/communicationMessage/{{id}}": {
             "get": get_operation("one message", "CommunicationMessage")

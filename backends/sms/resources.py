@@ -1,4 +1,4 @@
-"""Sent messages as TMF681 communicationMessage bodies."""
+"""Sent messages (SMS and e-mails) as TMF681 communicationMessage bodies."""
 
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ from backends.kit.timestamps import format_timestamp
 from backends.sms.state import MessageRecord
 
 COMMUNICATION = "/tmf-api/communicationManagement/v4"
+# The receiver field that holds the address, by message type.
+_RECEIVER_FIELDS = {"SMS": "phoneNumber", "Email": "email"}
 
 
 def message_json(message: MessageRecord) -> dict[str, Any]:
@@ -22,7 +24,7 @@ def message_json(message: MessageRecord) -> dict[str, Any]:
         "state": message.state,
         "sendTime": sent,
         "sendTimeComplete": sent,
-        "receiver": [{"phoneNumber": number} for number in message.receivers],
+        "receiver": [{_RECEIVER_FIELDS[message.message_type]: r} for r in message.receivers],
         "sender": message.sender,
     }
     if message.subject is not None:

@@ -8,9 +8,9 @@ import aiohttp
 import pytest
 from aiohttp import web
 
-from adapters.deadline import request_scope
 from adapters.errors import BackendResponseError
 from adapters.http import BackendClient, RetryPolicy
+from adapters.scope import request_scope
 from tests.harness.redis_server import free_port
 
 

@@ -39,4 +39,5 @@ async def test_a_batch_counts_each_operation(start_gateway: GatewayFactory) -> N
         answer = await gateway.post([{"query": QUERY}] * 5, token=token)
     assert answer.status == 200
     codes = [item.get("errors", [{}])[0].get("extensions", {}).get("code") for item in answer.body]
-    assert codes == [None, None, None, "RATE_LIMITED", "RATE_LIMITED"]
+    # The operations of a batch of queries run together: which ones win is not ordered.
+    assert sorted(codes, key=str) == [None, None, None, "RATE_LIMITED", "RATE_LIMITED"]

@@ -12,16 +12,27 @@ import aiohttp
 import pytest
 
 from backends.runner import BackendsConfig, BackendsThread
+from tests.backends.numbers import NumberPool
 from tests.backends.simulators import Simulators
 
 # Small enough to start in a blink, large enough for every kind of subscriber to occur.
 TEST_WORLD_SIZE = 200
+HUB_SECRET = "test-hub-secret"
 
 
 @pytest.fixture(scope="session")
 def backends() -> Iterator[BackendsThread]:
-    with BackendsThread(BackendsConfig(size=TEST_WORLD_SIZE)) as running:
+    # Orders and statements complete within their POST: tests that walk the states one
+    # by one start services of their own with a long step.
+    config = BackendsConfig(size=TEST_WORLD_SIZE, order_step_ms=0, hub_secret=HUB_SECRET)
+    with BackendsThread(config) as running:
         yield running
+
+
+@pytest.fixture(scope="session")
+def numbers(backends: BackendsThread) -> NumberPool:
+    """Fresh subscribers for tests that change them."""
+    return NumberPool(backends.world)
 
 
 @pytest.fixture

@@ -34,9 +34,10 @@ class Simulators:
         *,
         params: Mapping[str, str] | None = None,
         body: Any = None,
+        headers: Mapping[str, str] | None = None,
     ) -> Reply:
         async with self.session.request(
-            method, self.url(service, path), params=params, json=body
+            method, self.url(service, path), params=params, json=body, headers=headers
         ) as response:
             payload = await response.json() if response.content_type == "application/json" else None
             return Reply(response.status, payload, dict(response.headers))
@@ -49,8 +50,21 @@ class Simulators:
         assert reply.status == 200, reply.body
         return reply.body
 
-    async def post(self, service: str, path: str, body: Any) -> Reply:
-        return await self.request("POST", service, path, body=body)
+    async def post(self, service: str, path: str, body: Any, key: str | None = None) -> Reply:
+        """POST ``body``, with ``key`` as the Idempotency-Key when given."""
+        headers = {"Idempotency-Key": key} if key is not None else None
+        return await self.request("POST", service, path, body=body, headers=headers)
+
+    async def post_created(self, service: str, path: str, body: Any, key: str | None = None) -> Any:
+        reply = await self.post(service, path, body, key)
+        assert reply.status == 201, reply.body
+        return reply.body
+
+    async def patch(self, service: str, path: str, body: Any) -> Reply:
+        return await self.request("PATCH", service, path, body=body)
+
+    async def delete(self, service: str, path: str) -> Reply:
+        return await self.request("DELETE", service, path)
 
     async def set_faults(self, service: str, **changes: Any) -> Reply:
         return await self.request("PUT", service, "/admin/faults", body=changes)

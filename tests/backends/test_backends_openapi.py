@@ -30,7 +30,7 @@ def routes_of(app: web.Application) -> set[tuple[str, str]]:
     return {
         (route.method.lower(), route.resource.canonical)
         for route in app.router.routes()
-        if route.resource is not None and route.method in {"GET", "PUT", "POST", "DELETE"}
+        if route.resource is not None and route.method.lower() in METHODS
     }
 
 
@@ -80,10 +80,17 @@ async def test_openapi_operations_are_complete(sim: Simulators, service: str) ->
                     assert response["content"]["application/json"]["schema"] is not None
             parameters = operation.get("parameters", [])
             for parameter in parameters:
-                assert parameter["in"] in {"query", "path"}
+                assert parameter["in"] in {"query", "path", "header"}
                 assert "schema" in parameter
             if "{id}" in path:
                 assert {"name": "id", "in": "path"}.items() <= parameters[0].items()
+            if (
+                method == "post"
+                and path.startswith(TMF_PREFIXES)
+                and not path.endswith("credentialVerification")
+            ):
+                # Every state-changing POST takes an idempotency key, and says so.
+                assert {"name": "Idempotency-Key", "in": "header"}.items() <= parameters[0].items()
             if method == "get" and path.startswith(TMF_PREFIXES) and "{id}" not in path:
                 names = {p["name"] for p in parameters}
                 assert {"offset", "limit", "fields"} <= names, path

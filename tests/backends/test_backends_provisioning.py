@@ -49,8 +49,13 @@ async def test_the_configurable_tariff(sim: Simulators) -> None:
     assert [v["value"] for v in uses["sms"]] == ["unlimited"]
     assert [v["value"] for v in uses["minutes"] if v.get("isDefault")] == [100]
     prices = constructor["productOfferingPrice"]
-    base = [p for p in prices if "prodSpecCharValueUse" not in p]
+    base = [p for p in prices if "prodSpecCharValueUse" not in p and p["priceType"] == "recurring"]
     assert [p["price"] for p in base] == [{"unit": "RUB", "value": 150}]
+    assert prices[-1] == {
+        "name": "Смена тарифа",
+        "priceType": "oneTime",
+        "price": {"unit": "RUB", "value": 50},
+    }
     per_value = {
         (
             p["prodSpecCharValueUse"][0]["name"],

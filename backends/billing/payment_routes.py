@@ -1,0 +1,109 @@
+"""Billing's TMF676 payment and TMF670 payment method routes."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from aiohttp import web
+
+from backends.billing.events import publish
+from backends.billing.keys import BILLING
+from backends.billing.openapi_writes import PAYMENT_FILTERS, PAYMENT_METHOD_FILTERS
+from backends.billing.payment_methods import read_payment_method
+from backends.billing.payment_resources import (
+    PAYMENT_MANAGEMENT,
+    PAYMENT_METHODS,
+    payment_json,
+    saved_card_json,
+)
+from backends.billing.resources import CURRENCY
+from backends.kit.amounts import (
+    Amount,
+    read_money,
+    require_places,
+    require_range,
+    require_unit,
+)
+from backends.kit.bodies import optional_string, read_json_object, reference_id
+from backends.kit.errors import bad_request, not_found
+from backends.kit.filters import parse_query
+from backends.kit.hub import HUB
+from backends.kit.idempotency import idempotent
+from backends.kit.ids import href, msisdn_in_id
+from backends.kit.responses import collection_response, json_response
+from backends.kit.timestamps import utc_now
+
+# What one payment (and so one top-up) may be.
+MIN_PAYMENT = Decimal(1)
+MAX_PAYMENT = Decimal(15_000)
+
+routes = web.RouteTableDef()
+
+
+def payment_amount(amount: Amount, name: str) -> Decimal:
+    """A money amount a payment or a top-up may have: RUB, kopecks, 1 to 15,000."""
+    require_unit(amount, name, CURRENCY)
+    require_places(amount, name, 2)
+    require_range(amount, name, MIN_PAYMENT, MAX_PAYMENT)
+    return amount.value
+
+
+@routes.post(f"{PAYMENT_MANAGEMENT}/payment")
+@idempotent()
+async def create_payment(request: web.Request) -> web.Response:
+    state = request.app[BILLING]
+    body = await read_json_object(request)
+    # TMF676 requires totalAmount; amount is taken when it is the only one given.
+    name = "totalAmount" if "totalAmount" in body else "amount"
+    amount = payment_amount(read_money(body, name), name)
+    msisdn = reference_id(body, "account")
+    description = optional_string(body, "description")
+    state.require_account(msisdn)
+    method = read_payment_method(body, state.cards(msisdn))
+    payment = state.payments.pay(msisdn, amount, method, description, utc_now())
+    answer = payment_json(payment)
+    publish(request.app[HUB], "PaymentCreateEvent", "payment", answer)
+    return json_response(
+        answer, status=201, headers={"Location": href(f"{PAYMENT_MANAGEMENT}/payment", payment.id)}
+    )
+
+
+@routes.get(f"{PAYMENT_MANAGEMENT}/payment")
+async def list_payments(request: web.Request) -> web.Response:
+    query = parse_query(request.query, PAYMENT_FILTERS)
+    payments = list(request.app[BILLING].payments.of(query.values("account.id")))
+    page, total = query.select(payments, payment_json, handled=("account.id",))
+    return collection_response(page, total=total)
+
+
+@routes.get(f"{PAYMENT_MANAGEMENT}/payment/{{id}}")
+async def get_payment(request: web.Request) -> web.Response:
+    payment_id = request.match_info["id"]
+    payment = request.app[BILLING].payments.payment(payment_id)
+    if payment is None:
+        raise not_found("payment", payment_id)
+    return json_response(payment_json(payment))
+
+
+@routes.get(f"{PAYMENT_METHODS}/paymentMethod")
+async def list_payment_methods(request: web.Request) -> web.Response:
+    state = request.app[BILLING]
+    query = parse_query(request.query, PAYMENT_METHOD_FILTERS)
+    numbers = query.values("relatedParty.id")
+    if numbers is None:
+        # Every number's cards would be thousands: ask for some numbers.
+        raise bad_request("'relatedParty.id' is required")
+    cards = [card for msisdn in numbers for card in state.cards(msisdn)]
+    page, total = query.select(cards, saved_card_json, handled=("relatedParty.id",))
+    return collection_response(page, total=total)
+
+
+@routes.get(f"{PAYMENT_METHODS}/paymentMethod/{{id}}")
+async def get_payment_method(request: web.Request) -> web.Response:
+    card_id = request.match_info["id"]
+    msisdn = msisdn_in_id(card_id, "PM")
+    cards = request.app[BILLING].cards(msisdn) if msisdn else ()
+    for card in cards:
+        if card.id == card_id:
+            return json_response(saved_card_json(card))
+    raise not_found("paymentMethod", card_id)

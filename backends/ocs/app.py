@@ -1,0 +1,220 @@
+"""The simulated OCS's routes and ``create_app``.
+
+Built like the kit's services (request counts, injected faults, the ``/admin/`` routes,
+``/openapi.json``) but with OCS's own error shapes and HTTP Basic auth, so the kit's
+``create_service_app`` (TMF errors, no auth) is not used as is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from aiohttp import web
+
+from backends.config import ServiceConfig
+from backends.kit import admin
+from backends.kit.bodies import read_json_object
+from backends.kit.counters import COUNTER, RequestCounter, counting_middleware
+from backends.kit.faults import FAULTS, FaultInjector, fault_middleware
+from backends.kit.service import SERVICE_NAME
+from backends.ocs.auth import CREDENTIALS, Credentials, basic_auth_middleware
+from backends.ocs.errors import (
+    OcsError,
+    bad_request,
+    internal_error_page,
+    not_found,
+    ocs_error_middleware,
+)
+from backends.ocs.openapi import BUCKET_FILTERS, OPENAPI
+from backends.ocs.paging import Listings
+from backends.ocs.resources import (
+    BALANCE,
+    PRODUCT_INVENTORY,
+    SERVICE_INVENTORY,
+    accumulated_balance_json,
+    bucket_json,
+    product_json,
+    service_json,
+)
+from backends.ocs.responses import ocs_json
+from backends.ocs.state import Bucket, OcsState, Subscription
+from backends.ocs.timestamps import parse_ocs_timestamp, zoned_timestamps
+from backends.ocs.units import UNITS, parse_amount
+
+DEFAULT_PORT = 8101  # it is the billing backend, in another dialect
+OCS = web.AppKey("ocs", OcsState)
+BucketRef = tuple[Subscription, Bucket]
+LISTINGS: web.AppKey[Listings[BucketRef]] = web.AppKey("listings")
+
+routes = web.RouteTableDef()
+
+
+def create_app(config: ServiceConfig, credentials: Credentials | None = None) -> web.Application:
+    # Errors outermost so faults get OCS bodies; faults before auth, so a "down" service
+    # drops the connection rather than answering 401.
+    app = web.Application(
+        middlewares=[
+            ocs_error_middleware,
+            counting_middleware,
+            fault_middleware,
+            basic_auth_middleware,
+        ]
+    )
+    app[SERVICE_NAME] = "ocs"
+    app[COUNTER] = RequestCounter()
+    injector = FaultInjector(config.faults)
+    app[FAULTS] = injector
+    app[CREDENTIALS] = credentials or Credentials()
+    app[OCS] = OcsState(config.build_world())
+    app[LISTINGS] = Listings()
+
+    async def openapi_document(request: web.Request) -> web.Response:
+        return ocs_json(OPENAPI)
+
+    async def release_hung_requests(app: web.Application) -> None:
+        injector.release_all()
+
+    app.add_routes(routes)
+    app.router.add_get("/openapi.json", openapi_document)
+    app.add_routes(admin.routes)
+    app.on_shutdown.append(release_hung_requests)
+    return app
+
+
+@routes.get("/health")
+async def health(request: web.Request) -> web.Response:
+    return web.Response(body=b'{"status":"pass"}', content_type="application/health+json")
+
+
+@routes.get(f"{SERVICE_INVENTORY}/service/{{id}}")
+async def get_service(request: web.Request) -> web.Response:
+    return ocs_json(service_json(_service(request)))
+
+
+@routes.get(f"{PRODUCT_INVENTORY}/product/{{id}}")
+async def get_product(request: web.Request) -> web.Response:
+    return ocs_json(product_json(_product(request)))
+
+
+@routes.get(f"{BALANCE}/bucket")
+async def list_buckets(request: web.Request) -> web.Response:
+    unknown = set(request.query) - set(BUCKET_FILTERS)
+    if unknown:
+        raise bad_request(f"unsupported query parameter(s): {', '.join(sorted(unknown))}")
+    state = request.app[OCS]
+
+    def matching() -> Sequence[BucketRef]:
+        product_id = request.query.get("product.id")
+        bucket_id = request.query.get("id")
+        if bucket_id is not None:
+            found = state.bucket(bucket_id)
+            refs = [found] if found else []
+        elif product_id is not None:
+            subscription = state.by_product(product_id)
+            refs = [(subscription, b) for b in subscription.buckets] if subscription else []
+        else:
+            refs = [(s, b) for s in state.subscriptions() for b in s.buckets]
+        return [ref for ref in refs if product_id is None or ref[0].product_id == product_id]
+
+    return request.app[LISTINGS].page(request, matching, lambda ref: bucket_json(*ref))
+
+
+@routes.get(f"{BALANCE}/bucket/{{id}}")
+async def get_bucket(request: web.Request) -> web.Response:
+    bucket_id = request.match_info["id"]
+    found = request.app[OCS].bucket(bucket_id)
+    if found is None:
+        raise not_found("No such Bucket found")
+    return ocs_json(bucket_json(*found), headers={"Location": f"{BALANCE}/bucket/{bucket_id}"})
+
+
+@routes.get(f"{BALANCE}/product/{{id}}/accumulatedBalance")
+async def product_balance(request: web.Request) -> web.Response:
+    subscription = _product(request)
+    href = f"{BALANCE}/product/{subscription.product_id}/accumulatedBalance"
+    return ocs_json(accumulated_balance_json(subscription, href, subscription.product_id))
+
+
+@routes.get(f"{BALANCE}/service/{{id}}/accumulatedBalance")
+async def service_balance(request: web.Request) -> web.Response:
+    subscription = _service(request)
+    href = f"{BALANCE}/service/{subscription.service_id}/accumulatedBalance"
+    return ocs_json(accumulated_balance_json(subscription, href, subscription.service_id))
+
+
+@routes.post(f"{BALANCE}/product/{{id}}/balanceTopup")
+async def product_top_up(request: web.Request) -> web.Response:
+    subscription = request.app[OCS].by_product(request.match_info["id"])
+    if subscription is None:
+        # The captured system's known fault: an unknown product is a 500, not a 404.
+        return internal_error_page()
+    return await _top_up(request, subscription)
+
+
+@routes.post(f"{BALANCE}/service/{{id}}/balanceTopup")
+async def service_top_up(request: web.Request) -> web.Response:
+    return await _top_up(request, _service(request))
+
+
+async def _top_up(request: web.Request, subscription: Subscription) -> web.Response:
+    if request.content_type != "application/json":
+        raise OcsError(415, f"Content-Type must be application/json, not {request.content_type}")
+    body = await read_json_object(request)
+    zoned = next(zoned_timestamps(body), None)
+    if zoned is not None:
+        raise bad_request(f"timestamps take no zone: {zoned!r}")
+    units, amount = _amount(body.get("amount"))
+    start, end = _period(body.get("validFor"))
+    bucket = request.app[OCS].top_up(subscription, units, amount, start, end)
+    return ocs_json(
+        bucket_json(subscription, bucket),
+        status=201,
+        headers={"Location": f"{BALANCE}/bucket/{bucket.id}"},
+    )
+
+
+def _amount(raw: Any) -> tuple[str, Decimal]:
+    if not isinstance(raw, dict):
+        raise bad_request("'amount' must be an object with 'units' and 'amount'")
+    units = str(raw.get("units", "")).lower()
+    if units not in UNITS:
+        raise bad_request(f"'amount.units' must be one of {', '.join(UNITS)}")
+    try:
+        amount = parse_amount(units, raw.get("amount"))
+    except ValueError as exc:
+        raise bad_request(str(exc)) from None
+    if amount <= 0:
+        raise bad_request("a top-up amount must be positive")
+    return units, amount
+
+
+def _period(raw: Any) -> tuple[datetime | None, datetime | None]:
+    if raw is None:
+        return None, None
+    if not isinstance(raw, dict):
+        raise bad_request("'validFor' must be an object")
+    try:
+        start, end = (
+            parse_ocs_timestamp(raw[name]) if isinstance(raw.get(name), str) else None
+            for name in ("startDateTime", "endDateTime")
+        )
+    except ValueError as exc:
+        raise bad_request(str(exc)) from None
+    return start, end
+
+
+def _service(request: web.Request) -> Subscription:
+    subscription = request.app[OCS].by_service(request.match_info["id"])
+    if subscription is None:
+        raise not_found("No such Service found")
+    return subscription
+
+
+def _product(request: web.Request) -> Subscription:
+    subscription = request.app[OCS].by_product(request.match_info["id"])
+    if subscription is None:
+        raise not_found("No such Product found")
+    return subscription

@@ -1,0 +1,128 @@
+"""The whole gateway in front of billing in the SigScale OCS dialect, by configuration only."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from contextlib import AbstractAsyncContextManager
+from typing import Any
+
+import aiohttp
+import pytest
+from aiohttp import web
+
+from backends.ocs.auth import DEFAULT_PASSWORD, DEFAULT_USERNAME
+from backends.runner import BackendsConfig, BackendsThread
+from tests.api.queries import BALANCE, HOME_SCREEN
+from tests.conftest import SettingsFactory
+from tests.harness.backends import BackendAdmin
+from tests.harness.clock import FakeClock
+from tests.harness.gateway import GatewayClient, running_gateway
+from tests.harness.redis_server import free_port
+
+DEMO = "+79000000001"
+
+
+@pytest.fixture(scope="module")
+def ocs_backends() -> Iterator[BackendsThread]:
+    with BackendsThread(
+        BackendsConfig(size=400, seed=42, billing_dialect="sigscale-ocs")
+    ) as running:
+        yield running
+
+
+def _on_ocs(
+    make_settings: SettingsFactory, backends: BackendsThread, billing_url: str, **overrides: Any
+) -> dict[str, Any]:
+    return {
+        "billing_dialect": "sigscale-ocs",
+        "billing_url": billing_url,
+        "billing_username": DEFAULT_USERNAME,
+        "billing_password": DEFAULT_PASSWORD,
+        "provisioning_url": backends.provisioning_url,
+        "sms_url": backends.sms_url,
+        "loyalty_url": backends.loyalty_url,
+        **overrides,
+    }
+
+
+def _gateway(
+    make_settings: SettingsFactory,
+    backends: BackendsThread,
+    billing_url: str,
+    clock: FakeClock | None = None,
+    **overrides: Any,
+) -> AbstractAsyncContextManager[GatewayClient]:
+    settings = make_settings(**_on_ocs(make_settings, backends, billing_url, **overrides))
+    return running_gateway(settings, clock)
+
+
+async def test_the_home_screen_on_ocs(
+    make_settings: SettingsFactory, ocs_backends: BackendsThread
+) -> None:
+    async with _gateway(make_settings, ocs_backends, ocs_backends.billing_url) as gateway:
+        answer = await gateway.query(HOME_SCREEN, token=gateway.subscriber_token(DEMO))
+    assert answer.errors == []
+    me = answer.data["me"]
+    assert me["balance"]["money"] == {"amount": "412.50", "currency": "RUB"}
+    kinds = {q["kind"] for q in me["balance"]["quotas"]}
+    assert {"DATA", "VOICE"} <= kinds
+    assert me["tariff"]["id"] == "T-CONSTRUCTOR"
+    # OCS keeps no charge history: no spending categories, and not invented.
+    assert me["expenses"] == []
+
+
+@pytest.mark.parametrize("use_redis", [True, False], ids=["redis", "in-process"])
+async def test_caching_on_ocs(
+    make_settings: SettingsFactory,
+    ocs_backends: BackendsThread,
+    http: aiohttp.ClientSession,
+    use_redis: bool,
+) -> None:
+    billing = BackendAdmin("billing", ocs_backends.billing_url, http)
+    clock = FakeClock()
+    async with _gateway(
+        make_settings, ocs_backends, ocs_backends.billing_url, clock, use_redis=use_redis
+    ) as gateway:
+        token = gateway.subscriber_token(DEMO)
+        await billing.reset()
+        first = await gateway.query(BALANCE, token=token)
+        second = await gateway.query(BALANCE, token=token)
+        calls = sum((await billing.counts()).values())
+        clock.advance(31)
+        await gateway.query(BALANCE, token=token)
+        later = sum((await billing.counts()).values())
+    assert first.data == second.data
+    assert calls == 2, "one service lookup and one bucket list, once"
+    assert later == 4
+
+
+@pytest.fixture
+async def html_billing() -> AsyncIterator[str]:
+    async def broken(request: web.Request) -> web.Response:
+        return web.Response(
+            status=500,
+            text="<html><body><h1>Internal Server Error</h1></body></html>",
+            content_type="text/html",
+        )
+
+    app = web.Application()
+    app.router.add_route("*", "/{tail:.*}", broken)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    port = free_port()
+    await web.TCPSite(runner, "127.0.0.1", port).start()
+    yield f"http://127.0.0.1:{port}"
+    await runner.cleanup()
+
+
+async def test_an_html_error_page_is_a_backend_error_for_balance_only(
+    make_settings: SettingsFactory, ocs_backends: BackendsThread, html_billing: str
+) -> None:
+    async with _gateway(make_settings, ocs_backends, html_billing) as gateway:
+        answer = await gateway.query(HOME_SCREEN, token=gateway.subscriber_token(DEMO))
+    failed = {tuple(e["path"]) for e in answer.errors}
+    assert ("me", "balance") in failed
+    assert {e["extensions"]["code"] for e in answer.errors} == {"BACKEND_ERROR"}
+    assert answer.data["me"]["balance"] is None
+    assert answer.data["me"]["tariff"]["id"] == "T-CONSTRUCTOR"
+    assert answer.data["me"]["offers"]
