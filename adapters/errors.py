@@ -8,7 +8,8 @@ layers above branch on what happened, never on which HTTP library noticed it.
     │   └── CircuitOpenError      ... or is known to be failing: not even tried
     ├── BackendTimeoutError       it did not answer within its timeout
     └── BackendResponseError      it answered, but not usefully (5xx, unexpected 4xx, bad JSON)
-        └── BackendNotFoundError  it answered 404 for the entity asked for
+        ├── BackendNotFoundError  it answered 404 for the entity asked for
+        └── BackendRefusalError   it refused a change (400/409/422) with a TMF error `code`
 """
 
 from __future__ import annotations
@@ -58,3 +59,13 @@ class BackendResponseError(BackendError):
 
 class BackendNotFoundError(BackendResponseError):
     pass
+
+
+class BackendRefusalError(BackendResponseError):
+    """The backend refused a request on purpose (insufficient balance, already active...).
+    Not a failure of the backend: `reason` is its TMF error `code`, for the caller to map
+    into a typed result."""
+
+    def __init__(self, backend: str, message: str, status: int, reason: str) -> None:
+        super().__init__(backend, message, status)
+        self.reason = reason

@@ -30,6 +30,7 @@ from adapters.breaker import CircuitBreaker
 from adapters.errors import (
     BackendError,
     BackendNotFoundError,
+    BackendRefusalError,
     BackendResponseError,
     BackendTimeoutError,
     BackendUnavailableError,
@@ -205,6 +206,12 @@ class BackendClient:
     ) -> Any:
         if status == 404:
             raise BackendNotFoundError(self.name, f"{method} {path}: not found", status)
+        if status in (400, 409, 422):
+            reason = _tmf_error_code(payload)
+            if reason is not None:
+                raise BackendRefusalError(
+                    self.name, f"{method} {path}: refused, {reason}", status, reason
+                )
         if status >= 400:
             raise BackendResponseError(
                 self.name,
@@ -235,6 +242,15 @@ def _retry_after(value: str | None) -> float | None:
     except (TypeError, ValueError):
         return None
     return max(0.0, (moment - datetime.now(UTC)).total_seconds())
+
+
+def _tmf_error_code(payload: bytes) -> str | None:
+    try:
+        body = orjson.loads(payload)
+    except orjson.JSONDecodeError:
+        return None
+    code = body.get("code") if isinstance(body, dict) else None
+    return code if isinstance(code, str) and code else None
 
 
 def join_ids(ids: Iterable[str]) -> str:

@@ -80,6 +80,7 @@ def build_context(runtime: Runtime, request: Request, request_id: str) -> Contex
         request_id=request_id,
         limits=Limits(max_subscribers_per_query=runtime.settings.max_subscribers_per_query),
         rules=runtime.rules,
+        action_rules=runtime.action_rules,
         client_address=client_address(request, runtime.settings.trusted_proxies),
         idempotency_key=request.headers.get("idempotency-key"),
     )

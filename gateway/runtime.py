@@ -24,8 +24,9 @@ from adapters import metrics
 from adapters.audit import AuditLog, FileAuditLog, LoggerAuditLog
 from adapters.billing.cached import CachedBilling
 from adapters.billing.http import HttpBilling
+from adapters.billing.ocs.actions import OcsActions
 from adapters.billing.ocs.billing import build_ocs_billing
-from adapters.billing.port import BillingPort
+from adapters.billing.port import BillingActionsPort, BillingPort
 from adapters.breaker import BreakerState, CircuitBreaker
 from adapters.cache.memory import MemoryCache
 from adapters.cache.port import Cache
@@ -36,6 +37,7 @@ from adapters.http import BackendClient, RetryPolicy
 from adapters.idempotency.memory_store import MemoryIdempotencyStore
 from adapters.idempotency.redis_store import RedisIdempotencyStore
 from adapters.loyalty.http import HttpLoyalty
+from adapters.payments.http import HttpPayments
 from adapters.persisted.memory_store import MemoryPersistedQueries
 from adapters.persisted.port import PersistedQueries
 from adapters.persisted.redis_store import RedisPersistedQueries
@@ -49,7 +51,7 @@ from gateway.auth import TokenAuthority
 from gateway.operations_file import read_operations_file
 from gateway.settings import Settings
 from gateway.telemetry import Telemetry, start_telemetry
-from resolvers.context import LoginRules
+from resolvers.context import ActionRules, LoginRules
 from resolvers.ports import Ports
 from schema.build import Extension, build_schema
 
@@ -69,6 +71,7 @@ class Runtime:
     telemetry: Telemetry
     ports: Ports
     rules: LoginRules
+    action_rules: ActionRules
     schema: strawberry.Schema
     tokens: TokenAuthority
 
@@ -164,8 +167,10 @@ async def start_runtime(
     else:
         cache = MemoryCache(clock, settings.memory_cache_entries)
 
+    billing_reads, billing_actions = _billing(settings, session, clock, client)
     billing = CachedBilling(
-        _billing(settings, session, clock, client),
+        billing_reads,
+        billing_actions,
         cache,
         clock,
         namespace=settings.cache_namespace,
@@ -195,8 +200,12 @@ async def start_runtime(
     audit: AuditLog = (
         FileAuditLog(Path(settings.audit_log)) if settings.audit_log else LoggerAuditLog()
     )
+    payments = HttpPayments(
+        client("payments", settings.payments_url or settings.billing_url, settings.billing_timeout)
+    )
     ports = Ports(
         billing=billing,
+        payments=payments,
         provisioning=provisioning,
         loyalty=loyalty,
         sms=sms,
@@ -240,6 +249,12 @@ async def start_runtime(
         ),
         ports=ports,
         rules=login_rules(settings, secret),
+        action_rules=ActionRules(
+            top_up_min=settings.top_up_min,
+            top_up_max=settings.top_up_max,
+            share_max_gb=settings.share_max_gb,
+            statement_months_back=settings.statement_months_back,
+        ),
         schema=schema,
         tokens=tokens,
     )
@@ -301,9 +316,9 @@ def _billing(
     session: aiohttp.ClientSession,
     clock: Clock,
     client: Callable[[str, str, float], BackendClient],
-) -> BillingPort:
+) -> tuple[BillingPort, BillingActionsPort]:
     if settings.billing_dialect == "sigscale-ocs":
-        return build_ocs_billing(
+        ocs = build_ocs_billing(
             session,
             settings.billing_url,
             settings.billing_username,
@@ -313,7 +328,9 @@ def _billing(
             clock,
             currency=settings.billing_currency,
         )
-    return HttpBilling(client("billing", settings.billing_url, settings.billing_timeout), clock)
+        return ocs, OcsActions(ocs)
+    v4 = HttpBilling(client("billing", settings.billing_url, settings.billing_timeout), clock)
+    return v4, v4
 
 
 def _no_arguments(arguments: dict[str, Any], info: Any) -> dict[str, Any]:

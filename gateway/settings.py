@@ -7,6 +7,7 @@ name every Redis tool knows.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Literal
 
 from pydantic import AliasChoices, Field, SecretStr
@@ -23,6 +24,9 @@ class Settings(BaseSettings):
     provisioning_url: str = "http://127.0.0.1:8102"
     sms_url: str = "http://127.0.0.1:8103"
     loyalty_url: str = "http://127.0.0.1:8104"
+    payments_url: str | None = Field(
+        None, description="the payment system (TMF676/670); unset: billing's URL"
+    )
     billing_dialect: Literal["tmf-v4", "sigscale-ocs"] = Field(
         "tmf-v4", description="what billing speaks: TM Forum v4, or SigScale OCS's TMF654 R17"
     )
@@ -92,6 +96,12 @@ class Settings(BaseSettings):
     trusted_proxies: int = Field(
         0, ge=0, description="proxies in front whose X-Forwarded-For entries to trust"
     )
+
+    # Actions.
+    top_up_min: Decimal = Field(Decimal(10), gt=0, description="smallest top-up, RUB")
+    top_up_max: Decimal = Field(Decimal(15_000), gt=0, description="largest top-up, RUB")
+    share_max_gb: int = Field(30, ge=1, description="most GB one transfer gives")
+    statement_months_back: int = Field(6, ge=1, description="how far back a statement reaches")
 
     # The edge: limits, persisted queries, batching, rate limits, CORS.
     max_body_bytes: int = Field(65_536, ge=1024, description="largest request body")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from adapters.clock import Clock
 from resolvers.loaders import Loaders
@@ -13,6 +14,17 @@ from resolvers.principals import Principal
 @dataclass(frozen=True, slots=True)
 class Limits:
     max_subscribers_per_query: int = 100
+
+
+@dataclass(frozen=True, slots=True)
+class ActionRules:
+    """Limits of the actions (settings)."""
+
+    top_up_min: Decimal = Decimal(10)
+    top_up_max: Decimal = Decimal(15_000)
+    share_min_gb: int = 1
+    share_max_gb: int = 30
+    statement_months_back: int = 6
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +56,7 @@ class Context:
     auth_problem: str | None = None
     limits: Limits = field(default_factory=Limits)
     rules: LoginRules = field(default_factory=lambda: LoginRules(pepper=b"unset"))
+    action_rules: ActionRules = field(default_factory=ActionRules)
     # The client's address (as the edge saw it), for per-client limits.
     client_address: str = "unknown"
     # The Idempotency-Key header, for mutations that are not given one as an argument.

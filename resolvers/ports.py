@@ -6,9 +6,10 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from adapters.audit import AuditLog
-from adapters.billing.port import BillingPort
+from adapters.billing.cached import CachedBilling
 from adapters.idempotency.port import IdempotencyStore
 from adapters.loyalty.port import LoyaltyPort
+from adapters.payments.port import PaymentsPort
 from adapters.provisioning.port import ProvisioningPort
 from adapters.security.port import SecurityStore
 from adapters.sms.port import SmsPort
@@ -26,7 +27,8 @@ class AccessTokens(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class Ports:
-    billing: BillingPort
+    billing: CachedBilling
+    payments: PaymentsPort
     provisioning: ProvisioningPort
     loyalty: LoyaltyPort
     sms: SmsPort

@@ -5,9 +5,26 @@ only, instead of the whole answer and every field after it."""
 
 from __future__ import annotations
 
+from datetime import date
+from decimal import Decimal
+from typing import Annotated
+
 import strawberry
 
 from resolvers import linking, login, sessions
+from resolvers.actions import offers, orders, payments, sharing, statements
+from resolvers.principals import Principal
+from resolvers.subscribers import me
+from schema.actions import (
+    AutopayPayload,
+    OfferActivationPayload,
+    OrderPayload,
+    PaymentMethodInput,
+    ShareDataPayload,
+    StatementFormat,
+    StatementPayload,
+    TopUpPayload,
+)
 from schema.info import Info
 from schema.scalars import Msisdn
 from schema.session import AuthPayload, CodeSentPayload
@@ -15,7 +32,7 @@ from schema.subscriber import LinkedNumber
 
 
 @strawberry.type
-class Mutation:
+class LoginMutation:
     @strawberry.mutation(description="Text a one-time login code to the number.")
     async def request_login_code(self, info: Info, msisdn: Msisdn) -> CodeSentPayload | None:
         return CodeSentPayload.from_record(await login.request_login_code(info.context, msisdn))
@@ -56,3 +73,164 @@ class Mutation:
     @strawberry.mutation(description="Stop managing a linked number (or drop a pending link).")
     async def unlink_number(self, info: Info, msisdn: Msisdn) -> bool | None:
         return await linking.unlink_number(info.context, msisdn)
+
+
+def _principal(info: Info) -> Principal:
+    principal = info.context.principal
+    assert principal is not None  # the action's resolver required one
+    return principal
+
+
+@strawberry.type
+class ActionMutation:
+    """The subscriber's actions. Each takes the target number (own or linked) and an
+    idempotency key (the argument, or the Idempotency-Key header)."""
+
+    @strawberry.mutation(description="Pay with a card or wallet and put the money on the balance.")
+    async def top_up(
+        self,
+        info: Info,
+        msisdn: Msisdn,
+        amount: Decimal,
+        payment_method: PaymentMethodInput,
+        idempotency_key: str | None = None,
+    ) -> TopUpPayload | None:
+        result = await payments.top_up(
+            info.context, msisdn, amount, payment_method.spec(), idempotency_key
+        )
+        return TopUpPayload(result=result, principal=_principal(info))
+
+    @strawberry.mutation(
+        description="Top up automatically: monthly, or whenever the balance falls below an amount."
+    )
+    async def set_autopay(
+        self,
+        info: Info,
+        msisdn: Msisdn,
+        amount: Decimal,
+        payment_method: PaymentMethodInput,
+        below_amount: Decimal | None = None,
+        idempotency_key: str | None = None,
+    ) -> AutopayPayload | None:
+        result = await payments.set_autopay(
+            info.context, msisdn, amount, payment_method.spec(), below_amount, idempotency_key
+        )
+        return AutopayPayload(result=result, principal=_principal(info))
+
+    @strawberry.mutation
+    async def cancel_autopay(
+        self, info: Info, msisdn: Msisdn, idempotency_key: str | None = None
+    ) -> AutopayPayload | None:
+        result = await payments.cancel_autopay(info.context, msisdn, idempotency_key)
+        return AutopayPayload(result=result, principal=_principal(info))
+
+    @strawberry.mutation(description="A detailed statement by e-mail; at most 6 months back.")
+    async def order_statement(
+        self,
+        info: Info,
+        msisdn: Msisdn,
+        from_: Annotated[date, strawberry.argument(name="from")],
+        to: date,
+        email: str,
+        format: StatementFormat = StatementFormat.PDF,
+        idempotency_key: str | None = None,
+    ) -> StatementPayload | None:
+        result = await statements.order_statement(
+            info.context, msisdn, from_, to, email, format.value, idempotency_key
+        )
+        return StatementPayload(result=result, principal=_principal(info))
+
+    @strawberry.mutation
+    async def connect_service(
+        self,
+        info: Info,
+        msisdn: Msisdn,
+        service_id: strawberry.ID,
+        idempotency_key: str | None = None,
+    ) -> OrderPayload | None:
+        result = await orders.connect_service(info.context, msisdn, service_id, idempotency_key)
+        return OrderPayload(result=result, principal=_principal(info))
+
+    @strawberry.mutation
+    async def disconnect_service(
+        self,
+        info: Info,
+        msisdn: Msisdn,
+        service_id: strawberry.ID,
+        idempotency_key: str | None = None,
+    ) -> OrderPayload | None:
+        result = await orders.disconnect_service(info.context, msisdn, service_id, idempotency_key)
+        return OrderPayload(result=result, principal=_principal(info))
+
+    @strawberry.mutation(description="Switch tariff; previewTariffChange shows the fee first.")
+    async def change_tariff(
+        self,
+        info: Info,
+        msisdn: Msisdn,
+        tariff_id: strawberry.ID,
+        idempotency_key: str | None = None,
+    ) -> OrderPayload | None:
+        result = await orders.change_tariff(info.context, msisdn, tariff_id, idempotency_key)
+        return OrderPayload(result=result, principal=_principal(info))
+
+    @strawberry.mutation(description="Choose minutes and GB of the configurable tariff.")
+    async def configure_tariff(
+        self,
+        info: Info,
+        msisdn: Msisdn,
+        minutes: int,
+        gigabytes: int,
+        idempotency_key: str | None = None,
+    ) -> OrderPayload | None:
+        result = await orders.configure_tariff(
+            info.context, msisdn, minutes, gigabytes, idempotency_key
+        )
+        return OrderPayload(result=result, principal=_principal(info))
+
+    @strawberry.mutation(description="Buy a traffic package; it appears as a new quota.")
+    async def add_package(
+        self,
+        info: Info,
+        msisdn: Msisdn,
+        package_id: strawberry.ID,
+        idempotency_key: str | None = None,
+    ) -> OrderPayload | None:
+        result = await orders.add_package(info.context, msisdn, package_id, idempotency_key)
+        return OrderPayload(result=result, principal=_principal(info))
+
+    @strawberry.mutation(
+        description="Activate a partner offer; the first time needs an e-mail (name optional)."
+    )
+    async def activate_offer(
+        self,
+        info: Info,
+        offer_id: strawberry.ID,
+        email: str | None = None,
+        name: str | None = None,
+        msisdn: Msisdn | None = None,
+        idempotency_key: str | None = None,
+    ) -> OfferActivationPayload | None:
+        target = msisdn or me(info.context).msisdn
+        result = await offers.activate_offer(
+            info.context, target, offer_id, email, name, idempotency_key
+        )
+        return OfferActivationPayload(result=result, principal=_principal(info))
+
+    @strawberry.mutation(description="Give whole gigabytes (1-30) to another subscriber.")
+    async def share_data(
+        self,
+        info: Info,
+        from_msisdn: Msisdn,
+        to_msisdn: Msisdn,
+        gigabytes: int,
+        idempotency_key: str | None = None,
+    ) -> ShareDataPayload | None:
+        result = await sharing.share_data(
+            info.context, from_msisdn, to_msisdn, gigabytes, idempotency_key
+        )
+        return ShareDataPayload(result=result, principal=_principal(info))
+
+
+@strawberry.type
+class Mutation(ActionMutation, LoginMutation):
+    pass

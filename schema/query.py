@@ -7,7 +7,9 @@ from typing import cast
 import strawberry
 
 from resolvers import offers, services, subscribers, tariffs
+from resolvers.actions import orders as action_orders
 from resolvers.errors import GatewayError
+from schema.actions import Package, TariffChangePreview
 from schema.info import Info
 from schema.offer import Offer
 from schema.scalars import Msisdn
@@ -48,3 +50,16 @@ class Query:
     @strawberry.field(description="Every partner offer on now.")
     async def offers(self, info: Info) -> list[Offer]:
         return [Offer.from_record(o) for o in await offers.offers(info.context)]
+
+    @strawberry.field(description="Every traffic package on sale.")
+    async def packages(self, info: Info) -> list[Package]:
+        catalog = await info.context.ports.provisioning.catalog()
+        return [Package.from_record(p) for p in catalog.packages]
+
+    @strawberry.field(description="What changing the number's tariff would cost.")
+    async def preview_tariff_change(
+        self, info: Info, msisdn: Msisdn, tariff_id: strawberry.ID
+    ) -> TariffChangePreview | None:
+        who = await subscribers.subscriber(info.context, msisdn)
+        preview = await action_orders.preview_tariff_change(info.context, who, tariff_id)
+        return TariffChangePreview.from_record(preview)

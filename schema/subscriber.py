@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from datetime import date
 from enum import Enum
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
 from resolvers import balances, expenses, linked_numbers, offers, services, subscribers, tariffs
 from resolvers.access import Reach
+from resolvers.actions import orders as action_orders
+from resolvers.actions import payments
 from resolvers.linking import LinkView
 from schema.balance import Balance
 from schema.expense import Expense
@@ -20,6 +22,14 @@ from schema.scalars import Msisdn
 from schema.selection import asked_fields
 from schema.service import Service
 from schema.tariff import Tariff
+
+if TYPE_CHECKING:
+    from schema.actions import Autopay, Order, SavedCard
+
+# Lazy: schema.actions imports Subscriber (payloads return the number as it is now).
+OrderType = Annotated["Order", strawberry.lazy("schema.actions")]
+AutopayType = Annotated["Autopay", strawberry.lazy("schema.actions")]
+SavedCardType = Annotated["SavedCard", strawberry.lazy("schema.actions")]
 
 
 @strawberry.enum
@@ -81,6 +91,27 @@ class Subscriber:
     @strawberry.field(description="Partner offers, with this number's activations.")
     async def offers(self, info: Info) -> list[Offer] | None:
         return [Offer.from_record(v) for v in await offers.offers_of(info.context, self.reach)]
+
+    @strawberry.field(description="Product orders (changes of services, tariff, packages).")
+    async def orders(self, info: Info) -> list[OrderType] | None:
+        from schema.actions import Order
+
+        return [Order.from_record(o) for o in await action_orders.orders(info.context, self.reach)]
+
+    @strawberry.field(description="The autopay in force, if any.")
+    async def autopay(self, info: Info) -> AutopayType | None:
+        from schema.actions import Autopay
+
+        record = await payments.autopay(info.context, self.reach)
+        return Autopay.from_record(record) if record else None
+
+    @strawberry.field(description="Cards saved to pay with.")
+    async def saved_cards(self, info: Info) -> list[SavedCardType] | None:
+        from schema.actions import SavedCard
+
+        return [
+            SavedCard.from_record(c) for c in await payments.saved_cards(info.context, self.reach)
+        ]
 
 
 @strawberry.type

@@ -28,7 +28,9 @@ DATASET_SIZE = 400
 
 @pytest.fixture(scope="session")
 def backends() -> Iterator[BackendsThread]:
-    with BackendsThread(BackendsConfig(size=DATASET_SIZE, seed=42)) as running:
+    # Orders complete inside their POST: the actions' effects are visible at once.
+    config = BackendsConfig(size=DATASET_SIZE, seed=42, order_step_ms=0)
+    with BackendsThread(config) as running:
         yield running
 
 

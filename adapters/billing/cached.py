@@ -18,7 +18,7 @@ from datetime import datetime
 
 from adapters import metrics
 from adapters.billing.codec import LAYOUT_VERSION, decode_balance, encode_balance
-from adapters.billing.port import BillingPort
+from adapters.billing.port import BillingActionsPort, BillingPort
 from adapters.billing.records import BalanceRecord, ChargeRecord
 from adapters.cache.port import Cache
 from adapters.clock import Clock
@@ -39,6 +39,7 @@ class CachedBilling:
     def __init__(
         self,
         inner: BillingPort,
+        actions: BillingActionsPort,
         cache: Cache,
         clock: Clock,
         *,
@@ -47,6 +48,7 @@ class CachedBilling:
         keep_ttl: float,
     ) -> None:
         self._inner = inner
+        self._actions = actions
         self._cache = cache
         self._clock = clock
         self._prefix = f"{namespace}:balance:{LAYOUT_VERSION}:"
@@ -134,3 +136,8 @@ class CachedBilling:
         self, msisdns: Sequence[str], start: datetime, end: datetime
     ) -> Mapping[str, Sequence[ChargeRecord]]:
         return await self._inner.charges(msisdns, start, end)
+
+    @property
+    def actions(self) -> BillingActionsPort:
+        """The changes, straight to billing (callers invalidate what they change)."""
+        return self._actions

@@ -6,11 +6,20 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 
-from adapters.billing.records import BalanceRecord, ChargeRecord
+from adapters.billing.records import (
+    AutopayRecord,
+    BalanceRecord,
+    ChargeRecord,
+    StatementRecord,
+    TopUpRecord,
+    TransferRecord,
+)
 from adapters.billing.tmf import parse_balances, parse_charge
 from adapters.clock import Clock, format_timestamp
 from adapters.http import BackendClient, join_ids
-from adapters.tmf import entities, parsing
+from adapters.money import Money, parse_money
+from adapters.payments.records import PaymentMethodSpec
+from adapters.tmf import Entity, entities, parsing, ref_ids
 
 BALANCE_API = "/tmf-api/prepayBalanceManagement/v4"
 BILL_API = "/tmf-api/customerBillManagement/v4"
@@ -50,3 +59,108 @@ class HttpBilling:
                 if charge is not None:
                     found[charge.msisdn].append(charge)
         return found
+
+    # Changes (TMF654 topupBalance/transferBalance, TMF678 customerBillOnDemand).
+
+    async def top_up(self, msisdn: str, amount: Money, payment_id: str, key: str) -> TopUpRecord:
+        answer = await self._client.post(
+            f"{BALANCE_API}/topupBalance",
+            {
+                "logicalResource": [{"id": msisdn}],
+                "amount": _quantity(amount),
+                "payment": {"id": payment_id},
+            },
+            headers={"Idempotency-Key": key},
+        )
+        with parsing(self._client.name, "topupBalance"):
+            return TopUpRecord(str(answer["id"]), msisdn, parse_money(answer["amount"]))
+
+    async def autopay(self, msisdn: str) -> AutopayRecord | None:
+        payload = await self._client.get(
+            f"{BALANCE_API}/topupBalance",
+            {"logicalResource.id": msisdn, "isAutoTopup": "true", "status": "created"},
+        )
+        with parsing(self._client.name, "topupBalance"):
+            found = entities(payload)
+            return _autopay(found[-1], msisdn) if found else None
+
+    async def set_autopay(
+        self,
+        msisdn: str,
+        amount: Money,
+        method: PaymentMethodSpec,
+        threshold: Money | None,
+        key: str,
+    ) -> AutopayRecord:
+        body: dict[str, object] = {
+            "isAutoTopup": True,
+            "logicalResource": [{"id": msisdn}],
+            "amount": _quantity(amount),
+            "paymentMethod": method.to_tmf(),
+        }
+        if threshold is None:
+            body["recurringPeriod"] = "monthly"
+        else:
+            body["thresholdAmount"] = _quantity(threshold)
+        answer = await self._client.post(
+            f"{BALANCE_API}/topupBalance", body, headers={"Idempotency-Key": key}
+        )
+        with parsing(self._client.name, "topupBalance"):
+            return _autopay(answer, msisdn)
+
+    async def cancel_autopay(self, autopay_id: str) -> None:
+        await self._client.patch(
+            f"{BALANCE_API}/topupBalance/{autopay_id}", {"status": "cancelled"}
+        )
+
+    async def transfer_data(
+        self, sender: str, receiver: str, gigabytes: int, key: str
+    ) -> TransferRecord:
+        answer = await self._client.post(
+            f"{BALANCE_API}/transferBalance",
+            {
+                "usageType": "data",
+                "logicalResource": [{"id": sender}],
+                "receiverLogicalResource": {"id": receiver},
+                "amount": {"amount": gigabytes, "units": "GB"},
+            },
+            headers={"Idempotency-Key": key},
+        )
+        with parsing(self._client.name, "transferBalance"):
+            return TransferRecord(str(answer["id"]), sender, receiver, gigabytes)
+
+    async def order_statement(
+        self, msisdn: str, start: datetime, end: datetime, email: str, fmt: str, key: str
+    ) -> StatementRecord:
+        answer = await self._client.post(
+            f"{BILL_API}/customerBillOnDemand",
+            {
+                "billingAccount": {"id": msisdn},
+                "billingPeriod": {
+                    "startDateTime": format_timestamp(start),
+                    "endDateTime": format_timestamp(end),
+                },
+                "format": fmt,
+                "characteristic": [{"name": "email", "value": email}],
+            },
+            headers={"Idempotency-Key": key},
+        )
+        with parsing(self._client.name, "customerBillOnDemand"):
+            return StatementRecord(str(answer["id"]), msisdn, str(answer["state"]), email)
+
+
+def _quantity(amount: Money) -> dict[str, object]:
+    return {"amount": str(amount.amount), "units": amount.currency}
+
+
+def _autopay(item: Entity, msisdn: str) -> AutopayRecord:
+    threshold = item.get("thresholdAmount")
+    method = item.get("paymentMethod") or {}
+    return AutopayRecord(
+        id=str(item["id"]),
+        msisdn=(ref_ids(item, "logicalResource") or [msisdn])[0],
+        amount=parse_money(item["amount"]),
+        monthly=threshold is None,
+        threshold=parse_money(threshold) if threshold else None,
+        method_name=method.get("name") if isinstance(method, dict) else None,
+    )

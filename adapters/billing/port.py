@@ -6,7 +6,16 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Protocol
 
-from adapters.billing.records import BalanceRecord, ChargeRecord
+from adapters.billing.records import (
+    AutopayRecord,
+    BalanceRecord,
+    ChargeRecord,
+    StatementRecord,
+    TopUpRecord,
+    TransferRecord,
+)
+from adapters.money import Money
+from adapters.payments.records import PaymentMethodSpec
 
 
 class BillingPort(Protocol):
@@ -19,3 +28,34 @@ class BillingPort(Protocol):
     ) -> Mapping[str, Sequence[ChargeRecord]]:
         """Charges in [start, end) per number; numbers without charges may be absent."""
         ...
+
+
+class BillingActionsPort(Protocol):
+    """The changes billing makes. Every call carries an idempotency key for the backend."""
+
+    async def top_up(
+        self, msisdn: str, amount: Money, payment_id: str, key: str
+    ) -> TopUpRecord: ...
+
+    async def autopay(self, msisdn: str) -> AutopayRecord | None: ...
+
+    async def set_autopay(
+        self,
+        msisdn: str,
+        amount: Money,
+        method: PaymentMethodSpec,
+        threshold: Money | None,
+        key: str,
+    ) -> AutopayRecord:
+        """Monthly when `threshold` is None, else whenever the balance falls below it."""
+        ...
+
+    async def cancel_autopay(self, autopay_id: str) -> None: ...
+
+    async def transfer_data(
+        self, sender: str, receiver: str, gigabytes: int, key: str
+    ) -> TransferRecord: ...
+
+    async def order_statement(
+        self, msisdn: str, start: datetime, end: datetime, email: str, fmt: str, key: str
+    ) -> StatementRecord: ...

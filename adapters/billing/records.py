@@ -43,3 +43,36 @@ class ChargeRecord:
     name: str
     amount: Money
     charged_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class TopUpRecord:
+    id: str
+    msisdn: str
+    amount: Money
+
+
+@dataclass(frozen=True, slots=True)
+class AutopayRecord:
+    id: str
+    msisdn: str
+    amount: Money
+    monthly: bool
+    threshold: Money | None
+    method_name: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class TransferRecord:
+    id: str
+    sender: str
+    receiver: str
+    gigabytes: int
+
+
+@dataclass(frozen=True, slots=True)
+class StatementRecord:
+    id: str
+    msisdn: str
+    state: str
+    email: str

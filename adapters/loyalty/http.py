@@ -77,3 +77,43 @@ class HttpLoyalty:
                 if activation is not None:
                     found[activation.msisdn].append(activation)
         return found
+
+    async def members(self, msisdns: Sequence[str]) -> Mapping[str, bool]:
+        if not msisdns:
+            return {}
+        payload = await self._client.get(
+            f"{LOYALTY_API}/loyaltyProgramMember", {"relatedParty.id": join_ids(msisdns)}
+        )
+        found = dict.fromkeys(msisdns, False)
+        with parsing(self._client.name, "loyaltyProgramMember"):
+            for member in entities(payload):
+                if member.get("status", "active") == "active":
+                    for msisdn in ref_ids(member, "relatedParty"):
+                        found[msisdn] = True
+        return found
+
+    async def join(self, msisdn: str, email: str, name: str | None, key: str) -> None:
+        body: dict[str, object] = {
+            "relatedParty": [{"id": msisdn, "role": "member"}],
+            "characteristic": [{"name": "email", "value": email}],
+        }
+        if name:
+            body["name"] = name
+        await self._client.post(
+            f"{LOYALTY_API}/loyaltyProgramMember", body, headers={"Idempotency-Key": key}
+        )
+
+    async def activate(self, msisdn: str, promotion_id: str, key: str) -> ActivationRecord:
+        answer = await self._client.post(
+            f"{LOYALTY_API}/loyaltyProgramProduct",
+            {
+                "relatedParty": [{"id": msisdn, "role": "member"}],
+                "loyaltyProgramProductSpec": {"id": promotion_id},
+            },
+            headers={"Idempotency-Key": key},
+        )
+        with parsing(self._client.name, "loyaltyProgramProduct"):
+            activation = parse_activation(answer)
+            if activation is None:
+                raise ValueError("the activation names no member or offer")
+            return activation

@@ -11,6 +11,8 @@ from adapters.provisioning.records import (
     CatalogRecord,
     CustomerRecord,
     LinkRecord,
+    OrderItemSpec,
+    OrderRecord,
     ProductRecord,
 )
 
@@ -40,3 +42,11 @@ class CachedProvisioning:
 
     async def delete_link(self, link_id: str) -> None:
         await self._inner.delete_link(link_id)
+
+    async def place_order(
+        self, msisdn: str, items: Sequence[OrderItemSpec], key: str
+    ) -> OrderRecord:
+        return await self._inner.place_order(msisdn, items, key)
+
+    async def orders(self, msisdns: Sequence[str]) -> Mapping[str, Sequence[OrderRecord]]:
+        return await self._inner.orders(msisdns)

@@ -5,20 +5,27 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 
+from adapters.clock import parse_timestamp
 from adapters.http import BackendClient, join_ids
 from adapters.provisioning.records import (
     CatalogRecord,
     CustomerRecord,
     LinkRecord,
+    OrderAction,
+    OrderItemRecord,
+    OrderItemSpec,
+    OrderRecord,
+    OrderState,
     ProductRecord,
 )
 from adapters.provisioning.tmf import parse_catalog, parse_customer, parse_link, parse_product
-from adapters.tmf import entities, parsing
+from adapters.tmf import Entity, entities, parsing, ref_id, ref_ids
 
 CATALOG_API = "/tmf-api/productCatalogManagement/v4"
 INVENTORY_API = "/tmf-api/productInventory/v4"
 CUSTOMER_API = "/tmf-api/customerManagement/v4"
 PERMISSION_API = "/userrolepermission/v4"
+ORDER_API = "/tmf-api/productOrderingManagement/v4"
 IDENTITY_API = "/tmf-api/digitalIdentityManagement/v4"
 
 
@@ -98,3 +105,76 @@ class HttpProvisioning:
 
     async def delete_link(self, link_id: str) -> None:
         await self._client.delete(f"{PERMISSION_API}/permission/{link_id}")
+
+    async def place_order(
+        self, msisdn: str, items: Sequence[OrderItemSpec], key: str
+    ) -> OrderRecord:
+        answer = await self._client.post(
+            f"{ORDER_API}/productOrder",
+            {
+                "externalId": key,
+                "relatedParty": [{"id": msisdn, "role": "customer"}],
+                "productOrderItem": [
+                    {
+                        "id": str(n),
+                        "action": item.action.value,
+                        "product": {
+                            "productOffering": {"id": item.offering_id},
+                            **(
+                                {
+                                    "productCharacteristic": [
+                                        {"name": name, "value": value}
+                                        for name, value in item.characteristics
+                                    ]
+                                }
+                                if item.characteristics
+                                else {}
+                            ),
+                        },
+                    }
+                    for n, item in enumerate(items, start=1)
+                ],
+            },
+            headers={"Idempotency-Key": key},
+        )
+        with parsing(self._client.name, "productOrder"):
+            return parse_order(answer, msisdn)
+
+    async def orders(self, msisdns: Sequence[str]) -> Mapping[str, Sequence[OrderRecord]]:
+        if not msisdns:
+            return {}
+        payload = await self._client.get(
+            f"{ORDER_API}/productOrder", {"relatedParty.id": join_ids(msisdns)}
+        )
+        found: dict[str, list[OrderRecord]] = defaultdict(list)
+        with parsing(self._client.name, "productOrder"):
+            for item in entities(payload):
+                parties = ref_ids(item, "relatedParty")
+                if parties:
+                    found[parties[0]].append(parse_order(item, parties[0]))
+        return found
+
+
+def parse_order(order: Entity, msisdn: str) -> OrderRecord:
+    items = []
+    for item in order.get("productOrderItem") or ():
+        product = item.get("product") or {}
+        offering = product.get("productOffering") or item.get("productOffering") or {}
+        items.append(
+            OrderItemRecord(
+                action=OrderAction(item["action"]),
+                offering_id=str(offering.get("id") or ref_id(product, "productOffering") or ""),
+                offering_name=offering.get("name"),
+            )
+        )
+    errors = order.get("errorMessage") or []
+    ordered, completed = order.get("orderDate"), order.get("completionDate")
+    return OrderRecord(
+        id=str(order["id"]),
+        msisdn=msisdn,
+        state=OrderState(order["state"]),
+        items=tuple(items),
+        ordered_at=parse_timestamp(str(ordered)) if ordered else None,
+        completed_at=parse_timestamp(str(completed)) if completed else None,
+        failure=str(errors[0].get("code")) if errors else None,
+    )

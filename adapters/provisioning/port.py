@@ -9,6 +9,8 @@ from adapters.provisioning.records import (
     CatalogRecord,
     CustomerRecord,
     LinkRecord,
+    OrderItemSpec,
+    OrderRecord,
     ProductRecord,
 )
 
@@ -40,3 +42,13 @@ class ProvisioningPort(Protocol):
         ...
 
     async def delete_link(self, link_id: str) -> None: ...
+
+    async def place_order(
+        self, msisdn: str, items: Sequence[OrderItemSpec], key: str
+    ) -> OrderRecord:
+        """A TMF622 product order; `key` is its externalId and idempotency key."""
+        ...
+
+    async def orders(self, msisdns: Sequence[str]) -> Mapping[str, Sequence[OrderRecord]]:
+        """Each number's orders, newest first."""
+        ...

@@ -73,6 +73,8 @@ class TariffRecord:
     monthly_fee: Money
     allowances: tuple[AllowanceRecord, ...]
     options: TariffOptionsRecord | None = None
+    # What switching to this tariff costs once («Смена тарифа»), when the catalog says.
+    change_fee: Money | None = None
 
     @property
     def configurable(self) -> bool:
@@ -173,3 +175,50 @@ class LinkRecord:
     msisdn: str
     alias: str | None
     created_at: datetime | None
+
+
+class OrderAction(Enum):
+    ADD = "add"
+    DELETE = "delete"
+    MODIFY = "modify"
+
+
+@dataclass(frozen=True, slots=True)
+class OrderItemSpec:
+    action: OrderAction
+    offering_id: str
+    characteristics: tuple[tuple[str, int], ...] = ()
+
+
+class OrderState(Enum):
+    """TMF622 ProductOrderStateType (the subset the gateway shows)."""
+
+    ACKNOWLEDGED = "acknowledged"
+    IN_PROGRESS = "inProgress"
+    COMPLETED = "completed"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+    REJECTED = "rejected"
+    PENDING = "pending"
+    HELD = "held"
+    PARTIAL = "partial"
+    ASSESSING_CANCELLATION = "assessingCancellation"
+    PENDING_CANCELLATION = "pendingCancellation"
+
+
+@dataclass(frozen=True, slots=True)
+class OrderItemRecord:
+    action: OrderAction
+    offering_id: str
+    offering_name: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class OrderRecord:
+    id: str
+    msisdn: str
+    state: OrderState
+    items: tuple[OrderItemRecord, ...]
+    ordered_at: datetime | None
+    completed_at: datetime | None
+    failure: str | None

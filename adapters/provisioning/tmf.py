@@ -62,12 +62,22 @@ def _prices(offering: Entity) -> list[Entity]:
     return [p for p in offering.get("productOfferingPrice") or () if isinstance(p, Mapping)]
 
 
-def _base_price(offering: Entity) -> Money | None:
-    """The price that depends on no characteristic value."""
+def _base_price(offering: Entity, price_type: str = "recurring") -> Money | None:
+    """The price of that type that depends on no characteristic value."""
     for price in _prices(offering):
-        if not price.get("prodSpecCharValueUse") and isinstance(price.get("price"), Mapping):
-            return parse_money(price["price"])
+        if (
+            price.get("priceType", "recurring") == price_type
+            and not price.get("prodSpecCharValueUse")
+            and isinstance(price.get("price"), Mapping)
+        ):
+            return _amount(price["price"])
     return None
+
+
+def _amount(price: Mapping[str, Any]) -> Money:
+    # ProductOfferingPrice.price is Money; TMF622 item prices nest it in taxIncludedAmount.
+    inner = price.get("taxIncludedAmount")
+    return parse_money(inner if isinstance(inner, Mapping) else price)
 
 
 def _option_prices(
@@ -107,6 +117,7 @@ def parse_tariff(offering: Entity) -> TariffRecord:
         description=offering.get("description"),
         monthly_fee=fee,
         allowances=allowances,
+        change_fee=_base_price(offering, "oneTime"),
         options=TariffOptionsRecord(
             base_fee=fee,
             minutes=_option_prices(offering, "minutes", values.get("minutes", [])),

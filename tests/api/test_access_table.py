@@ -24,6 +24,56 @@ PENDING = "+79000000040"  # asked for by OWNER, not confirmed
 GUARDED = {
     ("Query", "subscriber"): "query($m: Msisdn!) { subscriber(msisdn: $m) { msisdn } }",
     ("Query", "subscribers"): "query($m: Msisdn!) { subscribers(msisdns: [$m]) { msisdn } }",
+    ("Query", "previewTariffChange"): (
+        'query($m: Msisdn!) { previewTariffChange(msisdn: $m, tariffId: "T-TALK") '
+        "{ changeFee { amount } } }"
+    ),
+    ("Mutation", "topUp"): (
+        'mutation($m: Msisdn!) { topUp(msisdn: $m, amount: "100", '
+        'paymentMethod: {cardToken: "tok_x"}, '
+        'idempotencyKey: "access-table-1") { userErrors { code } } }'
+    ),
+    ("Mutation", "setAutopay"): (
+        'mutation($m: Msisdn!) { setAutopay(msisdn: $m, amount: "100", '
+        'paymentMethod: {cardToken: "tok_x"}, idempotencyKey: "access-table-2") '
+        "{ userErrors { code } } }"
+    ),
+    ("Mutation", "cancelAutopay"): (
+        'mutation($m: Msisdn!) { cancelAutopay(msisdn: $m, idempotencyKey: "access-table-3") '
+        "{ userErrors { code } } }"
+    ),
+    ("Mutation", "orderStatement"): (
+        'mutation($m: Msisdn!) { orderStatement(msisdn: $m, from: "2026-10-01", to: "2026-10-31", '
+        'email: "a@example.ru", idempotencyKey: "access-table-4") { userErrors { code } } }'
+    ),
+    ("Mutation", "connectService"): (
+        'mutation($m: Msisdn!) { connectService(msisdn: $m, serviceId: "SRV-VIDEO", '
+        'idempotencyKey: "access-table-5") { userErrors { code } } }'
+    ),
+    ("Mutation", "disconnectService"): (
+        'mutation($m: Msisdn!) { disconnectService(msisdn: $m, serviceId: "SRV-MUSIC", '
+        'idempotencyKey: "access-table-6") { userErrors { code } } }'
+    ),
+    ("Mutation", "changeTariff"): (
+        'mutation($m: Msisdn!) { changeTariff(msisdn: $m, tariffId: "T-TALK", '
+        'idempotencyKey: "access-table-7") { userErrors { code } } }'
+    ),
+    ("Mutation", "configureTariff"): (
+        "mutation($m: Msisdn!) { configureTariff(msisdn: $m, minutes: 200, gigabytes: 10, "
+        'idempotencyKey: "access-table-8") { userErrors { code } } }'
+    ),
+    ("Mutation", "addPackage"): (
+        'mutation($m: Msisdn!) { addPackage(msisdn: $m, packageId: "PKG-1GB", '
+        'idempotencyKey: "access-table-9") { userErrors { code } } }'
+    ),
+    ("Mutation", "activateOffer"): (
+        'mutation($m: Msisdn!) { activateOffer(msisdn: $m, offerId: "PROMO-1", '
+        'email: "a@example.ru", idempotencyKey: "access-table-10") { userErrors { code } } }'
+    ),
+    ("Mutation", "shareData"): (
+        'mutation($m: Msisdn!) { shareData(fromMsisdn: $m, toMsisdn: "+79000000001", '
+        'gigabytes: 1, idempotencyKey: "access-table-11") { userErrors { code } } }'
+    ),
 }
 NOT_DATA = {
     ("Mutation", "requestLoginCode"): "public: starts a login, answers alike for any number",
@@ -84,11 +134,14 @@ async def test_denied(
     assert target not in str(answer.data)
 
 
-@pytest.mark.parametrize("path", sorted(GUARDED), ids=lambda p: ".".join(p))
+# Reads only: the actions' own tests run them on numbers of their own.
+@pytest.mark.parametrize(
+    "path", sorted(p for p in GUARDED if p[0] == "Query"), ids=lambda p: ".".join(p)
+)
 async def test_allowed_for_own_number(gateway: GatewayClient, path: tuple[str, str]) -> None:
     answer = await gateway.query(GUARDED[path], {"m": OWNER}, token=gateway.subscriber_token(OWNER))
     assert answer.errors == []
-    assert OWNER in str(answer.data)
+    assert answer.data[path[1]]
 
 
 async def test_a_pending_links_data_is_denied(gateway: GatewayClient, pending_link: None) -> None:

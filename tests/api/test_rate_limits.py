@@ -4,15 +4,18 @@ processes, with Retry-After; each operation of a batch counts on its own."""
 from __future__ import annotations
 
 from tests.conftest import GatewayFactory
+from tests.harness.clock import FakeClock
 
 DEMO = "+79000000001"
 QUERY = "{ me { msisdn } }"
 
 
 async def test_per_subscriber_across_two_processes(start_gateway: GatewayFactory) -> None:
+    # A clock that stands still: the fixed one-minute window cannot roll over mid-test.
+    clock = FakeClock()
     async with (
-        start_gateway(rate_per_subscriber=4) as first,
-        start_gateway(rate_per_subscriber=4) as second,
+        start_gateway(clock, rate_per_subscriber=4) as first,
+        start_gateway(clock, rate_per_subscriber=4) as second,
     ):
         token = first.subscriber_token(DEMO)
         for gateway in (first, second, first, second):
@@ -26,7 +29,7 @@ async def test_per_subscriber_across_two_processes(start_gateway: GatewayFactory
 
 
 async def test_per_client_address(start_gateway: GatewayFactory) -> None:
-    async with start_gateway(rate_per_client=3) as gateway:
+    async with start_gateway(FakeClock(), rate_per_client=3) as gateway:
         for _ in range(3):
             assert (await gateway.query("{ tariffs { id } }")).errors == []
         refused = await gateway.query("{ tariffs { id } }")
@@ -34,7 +37,7 @@ async def test_per_client_address(start_gateway: GatewayFactory) -> None:
 
 
 async def test_a_batch_counts_each_operation(start_gateway: GatewayFactory) -> None:
-    async with start_gateway(rate_per_subscriber=3) as gateway:
+    async with start_gateway(FakeClock(), rate_per_subscriber=3) as gateway:
         token = gateway.subscriber_token(DEMO)
         answer = await gateway.post([{"query": QUERY}] * 5, token=token)
     assert answer.status == 200

@@ -1,0 +1,46 @@
+"""The one way an action runs: reach, key, once, typed refusals."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any
+
+from adapters.errors import BackendNotFoundError, BackendRefusalError
+from resolvers.access import Reach
+from resolvers.actions.outcome import (
+    ActionResult,
+    RefusedInputError,
+    UserErrorRecord,
+    decode,
+    encode,
+    from_refusal,
+    reach_for_change,
+)
+from resolvers.context import Context
+from resolvers.idempotency import once, resolve_key
+
+Act = Callable[[Reach, str], Awaitable[ActionResult]]
+
+
+async def perform(
+    ctx: Context,
+    mutation: str,
+    msisdn: str,
+    key: str | None,
+    inputs: Mapping[str, Any],
+    act: Act,
+) -> ActionResult:
+    who = await reach_for_change(ctx, msisdn)
+    resolved = resolve_key(ctx, key)
+
+    async def run() -> ActionResult:
+        try:
+            return await act(who, resolved)
+        except RefusedInputError as refused:
+            return ActionResult(msisdn, user_errors=refused.errors)
+        except BackendRefusalError as refusal:
+            return from_refusal(msisdn, refusal)
+        except BackendNotFoundError:
+            return ActionResult(msisdn, user_errors=(UserErrorRecord("NOT_FOUND", "no such item"),))
+
+    return await once(ctx, mutation, resolved, {"msisdn": msisdn, **inputs}, run, encode, decode)
