@@ -126,3 +126,31 @@ async def test_an_html_error_page_is_a_backend_error_for_balance_only(
     assert answer.data["me"]["balance"] is None
     assert answer.data["me"]["tariff"]["id"] == "T-CONSTRUCTOR"
     assert answer.data["me"]["offers"]
+
+
+async def test_a_top_up_on_ocs(
+    make_settings: SettingsFactory, ocs_backends: BackendsThread, backends: BackendsThread
+) -> None:
+    """Payments stay with the payment system (TMF676); the credit goes to OCS."""
+    number = "+79000000011"
+    top_up = """mutation($m: Msisdn!, $k: String) { topUp(msisdn: $m, amount: "250.75",
+      paymentMethod: {cardToken: "tok_visa"}, idempotencyKey: $k) {
+      topUpId userErrors { code } subscriber { balance { money { amount } } } } }"""
+    async with _gateway(
+        make_settings, ocs_backends, ocs_backends.billing_url, payments_url=backends.billing_url
+    ) as gateway:
+        token = gateway.subscriber_token(number)
+        before = await gateway.query(
+            BALANCE.replace("me", f'subscriber(msisdn: "{number}")'), token=token
+        )
+        amount_before = before.data["subscriber"]["balance"]["money"]["amount"]
+        variables = {"m": number, "k": "ocs-top-up-test-0001"}
+        first = await gateway.query(top_up, variables, token=token)
+        again = await gateway.query(top_up, variables, token=token)
+    payload = first.data["topUp"]
+    assert payload["userErrors"] == []
+    assert payload["topUpId"] == again.data["topUp"]["topUpId"]
+    from decimal import Decimal
+
+    after = Decimal(payload["subscriber"]["balance"]["money"]["amount"])
+    assert after == Decimal(amount_before) + Decimal("250.75")
