@@ -29,6 +29,7 @@ contracts: $(STAMP)
 	$(BIN)/lint-imports
 
 pytest: $(STAMP)
+	bash scripts/ensure-chromium.sh
 	$(BIN)/pytest
 
 schema: $(STAMP)

@@ -10,7 +10,7 @@ from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Route
 from strawberry.http.ides import get_graphql_ide_html
 
 from adapters.clock import Clock
@@ -18,6 +18,7 @@ from gateway.edge import build_edge
 from gateway.endpoint import graphql
 from gateway.health import healthz, metrics, readyz
 from gateway.runtime import start_runtime
+from gateway.web.assets import web_routes
 from gateway.settings import Settings
 
 
@@ -62,14 +63,14 @@ def create_app(
                 max_age=600,
             )
         )
-    return Starlette(
-        middleware=middleware,
-        routes=[
-            Route("/graphql", graphql, methods=["POST"]),
-            Route("/graphql", graphql_get, methods=["GET"]),
-            Route("/healthz", healthz, methods=["GET"]),
-            Route("/readyz", readyz, methods=["GET"]),
-            Route("/metrics", metrics, methods=["GET"]),
-        ],
-        lifespan=lifespan,
-    )
+    routes: list[BaseRoute] = [
+        Route("/graphql", graphql, methods=["POST"]),
+        Route("/graphql", graphql_get, methods=["GET"]),
+        Route("/healthz", healthz, methods=["GET"]),
+        Route("/readyz", readyz, methods=["GET"]),
+        Route("/metrics", metrics, methods=["GET"]),
+    ]
+    if settings.web:
+        # Last: the page is mounted at "/", which would catch every path before it.
+        routes += web_routes(demo=settings.web_demo, sms_inbox=settings.web_sms_inbox)
+    return Starlette(middleware=middleware, routes=routes, lifespan=lifespan)

@@ -42,6 +42,8 @@ def demo_settings(backends: RunningBackends, host: str, port: int) -> Settings:
         graphiql=True,
         introspection=True,
         access_log=False,
+        web_demo=True,
+        web_sms_inbox=f"{backends.sms_url}/admin/messages?msisdn=",
     )
 
 
@@ -107,6 +109,7 @@ def _banner(
     numbers = "\n".join(f"  {n}  {what}" for n, what in DEMO_NUMBERS.items())
     return f"""
 telecom-gateway demo
+  Web page:  http://{host}:{port}/   (the personal account, in Russian or English)
   GraphQL:   http://{host}:{port}/graphql   (GraphiQL in a browser)
   cache:     {cache}
   backends:  billing {backends.billing_url}, provisioning {backends.provisioning_url},

@@ -152,5 +152,10 @@ class Settings(BaseSettings):
         default_factory=dict, description="per-backend health routes, a JSON object"
     )
 
+    # The self-care web page.
+    web: bool = Field(True, description="serve the self-care web page at /")
+    web_demo: bool = Field(False, description="the page links the demo's SMS inbox")
+    web_sms_inbox: str | None = Field(None, description="the demo SMS inbox URL (demo only)")
+
     host: str = "127.0.0.1"
     port: int = 8000

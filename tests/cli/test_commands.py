@@ -1,0 +1,130 @@
+"""The command line: the demo runs and stops cleanly; tokens minted with the key work;
+serve runs several workers sharing metrics."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import sys
+import time
+
+import aiohttp
+import pytest
+
+from adapters.clock import SystemClock
+from backends.runner import BackendsThread
+from gateway.cli import main
+from gateway.demo import run_demo
+from gateway.runtime import build_tokens
+from gateway.settings import Settings
+from resolvers.principals import AgentPrincipal, SubscriberPrincipal
+from tests.harness.gateway import TEST_SECRET
+from tests.harness.redis_server import free_port
+
+ME = {"query": "{ me { msisdn balance { money { amount } } } }"}
+
+
+async def _until_up(http: aiohttp.ClientSession, url: str) -> None:
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            async with http.get(f"{url}/healthz") as response:
+                if response.status == 200:
+                    return
+        except aiohttp.ClientConnectionError:
+            pass
+        assert time.monotonic() < deadline, "the server never came up"
+        # Another task (or process) is starting the server: nothing to await but asking.
+        await asyncio.sleep(0.05)
+
+
+async def test_the_demo_serves_and_stops(capsys: pytest.CaptureFixture[str]) -> None:
+    port = free_port()
+    stop = asyncio.Event()
+    demo = asyncio.create_task(run_demo(port=port, size=50, stop=stop))
+    url = f"http://127.0.0.1:{port}"
+    async with aiohttp.ClientSession() as http:
+        await _until_up(http, url)
+        banner = capsys.readouterr().out
+        token = re.search(r"export TOKEN=(\S+)", banner)
+        assert token is not None
+        assert "in process (set REDIS_URL to use Redis)" in banner
+        assert "/admin/messages?msisdn=" in banner
+        headers = {"authorization": f"Bearer {token.group(1)}"}
+        async with http.post(f"{url}/graphql", json=ME, headers=headers) as response:
+            body = await response.json()
+        assert body["data"]["me"]["msisdn"] == "+79000000001"
+        async with http.get(f"{url}/") as page:
+            assert page.status == 200
+            assert "<html" in (await page.text()).lower()
+    stop.set()
+    assert await asyncio.wait_for(demo, 20) == 0
+
+
+def test_token_command(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TGW_JWT_SECRET", TEST_SECRET)
+    assert main(["token", "--msisdn", "8 900 000-00-01", "--ttl", "60"]) == 0
+    token = capsys.readouterr().out.strip()
+    tokens = build_tokens(Settings(_env_file=None), SystemClock(), TEST_SECRET)
+    assert tokens.verify(token) == SubscriberPrincipal("+79000000001")
+    assert main(["token", "--msisdn", "12345"]) == 2
+
+
+def test_token_command_needs_the_key(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("TGW_JWT_SECRET", raising=False)
+    assert main(["token", "--agent", "desk"]) == 2
+
+
+async def test_serve_runs_workers_sharing_metrics(backends: BackendsThread, redis_url: str) -> None:
+    port = free_port()
+    env = {
+        **os.environ,
+        "TGW_JWT_SECRET": TEST_SECRET,
+        "TGW_BILLING_URL": backends.billing_url,
+        "TGW_PROVISIONING_URL": backends.provisioning_url,
+        "TGW_SMS_URL": backends.sms_url,
+        "TGW_LOYALTY_URL": backends.loyalty_url,
+        "REDIS_URL": redis_url,
+        "TGW_CACHE_NAMESPACE": f"tgw-serve-{port}",
+    }
+    env.pop("PROMETHEUS_MULTIPROC_DIR", None)
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "gateway",
+        "serve",
+        "--workers",
+        "2",
+        "--port",
+        str(port),
+        env=env,
+        stderr=asyncio.subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        async with aiohttp.ClientSession() as http:
+            await _until_up(http, url)
+            headers = {"authorization": f"Bearer {_agent()}"}
+            query = {"query": "query Probe { tariffs { id } }"}
+            for _ in range(20):
+                # New connections: the kernel spreads them over both workers.
+                async with (
+                    aiohttp.ClientSession() as fresh,
+                    fresh.post(f"{url}/graphql", json=query, headers=headers) as response,
+                ):
+                    assert response.status == 200
+            async with http.get(f"{url}/metrics") as response:
+                text = await response.text()
+        found = re.search(r'tgw_operations_total\{operation="Probe",outcome="ok"\} (\S+)', text)
+        assert found is not None
+        assert float(found.group(1)) == 20, "every worker's count is in /metrics"
+    finally:
+        process.terminate()
+        await process.wait()
+
+
+def _agent() -> str:
+    return build_tokens(Settings(_env_file=None), SystemClock(), TEST_SECRET).mint(
+        AgentPrincipal("serve-test")
+    )
