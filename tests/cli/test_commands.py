@@ -46,7 +46,11 @@ async def test_the_demo_serves_and_stops(capsys: pytest.CaptureFixture[str]) -> 
     url = f"http://127.0.0.1:{port}"
     async with aiohttp.ClientSession() as http:
         await _until_up(http, url)
-        banner = capsys.readouterr().out
+        banner = ""
+        while "Ctrl-C stops everything" not in banner:
+            # The banner follows the server's start by a moment, from the demo's own task.
+            await asyncio.sleep(0.01)
+            banner += capsys.readouterr().out
         token = re.search(r"export TOKEN=(\S+)", banner)
         assert token is not None
         assert "in process (set REDIS_URL to use Redis)" in banner
