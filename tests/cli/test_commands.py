@@ -47,7 +47,9 @@ async def test_the_demo_serves_and_stops(capsys: pytest.CaptureFixture[str]) -> 
     async with aiohttp.ClientSession() as http:
         await _until_up(http, url)
         banner = ""
+        deadline = time.monotonic() + 10
         while "Ctrl-C stops everything" not in banner:
+            assert time.monotonic() < deadline, "the demo printed no banner"
             # The banner follows the server's start by a moment, from the demo's own task.
             await asyncio.sleep(0.01)
             banner += capsys.readouterr().out
