@@ -10,16 +10,18 @@ from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
-from starlette.routing import BaseRoute, Route
+from starlette.routing import BaseRoute, Route, WebSocketRoute
 from strawberry.http.ides import get_graphql_ide_html
 
 from adapters.clock import Clock
 from gateway.edge import build_edge
 from gateway.endpoint import graphql
 from gateway.health import healthz, metrics, readyz
+from gateway.listener import SeenEvents, listener
+from gateway.live import LiveView, sse, websocket_endpoint
 from gateway.runtime import start_runtime
-from gateway.web.assets import web_routes
 from gateway.settings import Settings
+from gateway.web.assets import web_routes
 
 
 def create_app(
@@ -29,6 +31,8 @@ def create_app(
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         app.state.runtime = await start_runtime(settings, clock, secret)
         app.state.edge = build_edge(app.state.runtime)
+        app.state.live = LiveView(app.state.runtime)
+        app.state.seen_events = SeenEvents()
         try:
             yield
         finally:
@@ -69,6 +73,9 @@ def create_app(
         Route("/healthz", healthz, methods=["GET"]),
         Route("/readyz", readyz, methods=["GET"]),
         Route("/metrics", metrics, methods=["GET"]),
+        WebSocketRoute("/graphql", websocket_endpoint),
+        Route("/graphql/stream", sse, methods=["POST"]),
+        Route("/listener/{backend}", listener, methods=["POST"]),
     ]
     if settings.web:
         # Last: the page is mounted at "/", which would catch every path before it.

@@ -51,6 +51,11 @@ class TokenAuthority:
         return jwt.encode(claims, self._secret, algorithm=ALGORITHM)
 
     def verify(self, token: str) -> Principal:
+        return self.verify_with_expiry(token)[0]
+
+    def verify_with_expiry(self, token: str) -> tuple[Principal, float]:
+        """The principal and when the token expires (a Unix time), for live connections
+        that must end with their token."""
         try:
             claims = jwt.decode(
                 token,
@@ -73,10 +78,11 @@ class TokenAuthority:
         kind, subject = claims["kind"], str(claims["sub"])
         if kind not in _KINDS:
             raise InvalidTokenError("the token is not valid")
+        expires_at = float(claims["exp"])
         if kind == "agent":
-            return AgentPrincipal(subject)
+            return AgentPrincipal(subject), expires_at
         try:
-            return SubscriberPrincipal(normalize_msisdn(subject))
+            return SubscriberPrincipal(normalize_msisdn(subject)), expires_at
         except InvalidMsisdnError as exc:
             raise InvalidTokenError("the token is not valid") from exc
 

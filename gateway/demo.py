@@ -11,6 +11,7 @@ import logging
 import secrets
 
 import uvicorn
+from pydantic import SecretStr
 
 from adapters.clock import SystemClock
 from backends.runner import BackendsConfig, RunningBackends, start_backends
@@ -37,6 +38,7 @@ def demo_settings(backends: RunningBackends, host: str, port: int) -> Settings:
         provisioning_url=backends.provisioning_url,
         sms_url=backends.sms_url,
         loyalty_url=backends.loyalty_url,
+        support_url=backends.support_url,
         host=host,
         port=port,
         graphiql=True,
@@ -57,11 +59,16 @@ async def run_demo(
     stop: asyncio.Event | None = None,
 ) -> int:
     """Serve until Ctrl-C (or until `stop` is set, for tests); then stop everything."""
+    hub_secret = secrets.token_urlsafe(32)
     backends = await start_backends(
-        BackendsConfig(size=size, seed=seed, host=host, latency_ms=latency_ms)
+        BackendsConfig(
+            size=size, seed=seed, host=host, latency_ms=latency_ms, hub_secret=hub_secret
+        )
     )
     try:
-        settings = demo_settings(backends, host, port)
+        settings = demo_settings(backends, host, port).model_copy(
+            update={"hub_secret": SecretStr(hub_secret), "callback_url": f"http://{host}:{port}"}
+        )
         secret = (
             settings.jwt_secret.get_secret_value()
             if settings.jwt_secret

@@ -19,7 +19,7 @@ import orjson
 from graphql import GraphQLSyntaxError, OperationType
 from opentelemetry.propagate import extract
 from opentelemetry.trace import SpanKind
-from starlette.requests import Request
+from starlette.requests import HTTPConnection, Request
 from starlette.responses import Response
 
 from adapters import metrics
@@ -54,13 +54,13 @@ class Outcome:
         return [e["extensions"]["code"] for e in self.body.get("errors", [])]
 
 
-def request_id_of(request: Request) -> str:
+def request_id_of(request: HTTPConnection) -> str:
     # A caller's id is kept (so traces join up) when it looks like one; otherwise ours.
     given = request.headers.get("x-request-id", "")
     return given if _REQUEST_ID.match(given) else uuid.uuid4().hex
 
 
-def client_address(request: Request, trusted_proxies: int) -> str:
+def client_address(request: HTTPConnection, trusted_proxies: int) -> str:
     """The client's address for per-client limits. Behind N trusted proxies it is the
     N-th entry from the right of X-Forwarded-For (what the outermost proxy saw); entries
     further left are the client's own claim and not trusted."""
@@ -71,7 +71,7 @@ def client_address(request: Request, trusted_proxies: int) -> str:
     return hops[-trusted_proxies] if len(hops) >= trusted_proxies else peer
 
 
-def build_context(runtime: Runtime, request: Request, request_id: str) -> Context:
+def build_context(runtime: Runtime, request: HTTPConnection, request_id: str) -> Context:
     ports = runtime.ports
     context = Context(
         ports=ports,

@@ -33,6 +33,9 @@ from adapters.cache.port import Cache
 from adapters.cache.redis import RedisCache
 from adapters.clock import Clock, SystemClock
 from adapters.errors import BackendError
+from adapters.events.bus import EventBus, MemoryBus
+from adapters.events.hubs import register_hub
+from adapters.events.redis_bus import RedisBus
 from adapters.http import BackendClient, RetryPolicy
 from adapters.idempotency.memory_store import MemoryIdempotencyStore
 from adapters.idempotency.redis_store import RedisIdempotencyStore
@@ -47,6 +50,7 @@ from adapters.security.memory_store import MemorySecurityStore
 from adapters.security.port import SecurityStore
 from adapters.security.redis_store import RedisSecurityStore
 from adapters.sms.http import HttpSms
+from adapters.support.http import HttpSupport
 from gateway.auth import TokenAuthority
 from gateway.operations_file import read_operations_file
 from gateway.settings import Settings
@@ -69,6 +73,7 @@ class Runtime:
     breakers: dict[str, CircuitBreaker]
     persisted: PersistedQueries
     telemetry: Telemetry
+    event_clients: dict[str, BackendClient]
     ports: Ports
     rules: LoginRules
     action_rules: ActionRules
@@ -80,6 +85,7 @@ class Runtime:
         return "redis" if self.redis is not None else "in-process"
 
     async def close(self) -> None:
+        await self.ports.events.close()
         self.telemetry.shutdown()
         await self.session.close()
         await self.cache.close()
@@ -190,6 +196,16 @@ async def start_runtime(
         settings.offers_ttl,
     )
     sms = HttpSms(client("sms", settings.sms_url, settings.sms_timeout), settings.sms_sender)
+    support_client = client("support", settings.support_url, settings.support_timeout)
+    events: EventBus
+    if redis is not None and not settings.redis_cluster_nodes:
+        bus = RedisBus(redis, settings.cache_namespace, settings.subscription_queue)
+        await bus.start()
+        events = bus
+    else:
+        # Without Redis (the demo) events stay in this process. Cluster pub/sub is not
+        # wired (see docs/decisions.md): one process's subscribers only.
+        events = MemoryBus(settings.subscription_queue)
     secret = secret or jwt_secret(settings)
     tokens = build_tokens(settings, clock, secret)
     security: SecurityStore = (
@@ -212,6 +228,8 @@ async def start_runtime(
         security=security,
         tokens=tokens,
         audit=audit,
+        support=HttpSupport(support_client),
+        events=events,
         idempotency=(
             RedisIdempotencyStore(redis, settings.cache_namespace)
             if redis is not None
@@ -242,6 +260,16 @@ async def start_runtime(
         billing=billing,
         breakers=breakers,
         telemetry=telemetry,
+        event_clients={
+            # Hub registration is a write: its own clients, no retries, no breaker sharing.
+            name: BackendClient(name, session, url, timeout)
+            for name, url, timeout in (
+                ("billing", settings.billing_url, settings.billing_timeout),
+                ("provisioning", settings.provisioning_url, settings.provisioning_timeout),
+                ("loyalty", settings.loyalty_url, settings.loyalty_timeout),
+                ("support", settings.support_url, settings.support_timeout),
+            )
+        },
         persisted=(
             RedisPersistedQueries(redis, settings.cache_namespace, settings.apq_ttl)
             if redis is not None
@@ -261,6 +289,10 @@ async def start_runtime(
     if settings.operations_file:
         await runtime.persisted.register(read_operations_file(Path(settings.operations_file)))
     await _warm(runtime)
+    if settings.callback_url and settings.hub_secret is not None:
+        for name, client_ in runtime.event_clients.items():
+            await register_hub(client_, settings.callback_url)
+            log.info("registered at the %s hub", name)
     return runtime
 
 

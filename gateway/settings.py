@@ -48,6 +48,20 @@ class Settings(BaseSettings):
     breaker_open_seconds: float = Field(10.0, gt=0, description="seconds a breaker stays open")
     shutdown_grace: int = Field(10, ge=0, description="seconds to finish requests on SIGTERM")
     sms_sender: str = "Tele2"
+    support_url: str = "http://127.0.0.1:8105"
+    support_timeout: float = Field(2.0, gt=0)
+
+    # Live updates.
+    hub_secret: SecretStr | None = Field(
+        None, description="the backends' hub signature key; unset: event listener off"
+    )
+    callback_url: str | None = Field(
+        None, description="this gateway's URL as the backends reach it, to register hubs"
+    )
+    ws_connections_per_principal: int = Field(5, ge=1)
+    subscriptions_per_connection: int = Field(20, ge=1)
+    subscription_queue: int = Field(100, ge=1, description="events held for a slow client")
+    ws_keepalive: float = Field(15.0, gt=0, description="seconds between pings")
 
     # Redis; without it everything is kept in process (one gateway process only).
     redis_url: str | None = Field(None, validation_alias=AliasChoices("REDIS_URL", "TGW_REDIS_URL"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -61,3 +62,8 @@ class Context:
     client_address: str = "unknown"
     # The Idempotency-Key header, for mutations that are not given one as an argument.
     idempotency_key: str | None = None
+    # Live connections (WebSocket): when the token expires, and how to end the connection.
+    token_expires_at: float | None = None
+    # What the client sent in graphql-transport-ws's connection_init (strawberry sets it).
+    connection_params: dict[str, object] | None = None
+    close_connection: Callable[[int, str], Awaitable[None]] | None = None

@@ -10,8 +10,10 @@ class GatewayError(Exception):
     def __init__(self, message: str, **extensions: object) -> None:
         super().__init__(message)
         self.message = message
-        # Extra machine-readable facts for the client (`retryAfter`, `triesLeft`...).
-        self.extensions = extensions
+        # The code and any extra machine-readable facts (`retryAfter`, `triesLeft`...);
+        # graphql-core copies an original error's `extensions` into the GraphQL error, so
+        # they reach clients on every transport (HTTP, WebSocket, SSE) alike.
+        self.extensions: dict[str, object] = {"code": self.code, **extensions}
 
 
 class UnauthenticatedError(GatewayError):

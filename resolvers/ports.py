@@ -7,12 +7,14 @@ from typing import Protocol
 
 from adapters.audit import AuditLog
 from adapters.billing.cached import CachedBilling
+from adapters.events.bus import EventBus
 from adapters.idempotency.port import IdempotencyStore
 from adapters.loyalty.port import LoyaltyPort
 from adapters.payments.port import PaymentsPort
 from adapters.provisioning.port import ProvisioningPort
 from adapters.security.port import SecurityStore
 from adapters.sms.port import SmsPort
+from adapters.support.port import SupportPort
 from resolvers.principals import Principal
 
 
@@ -36,3 +38,5 @@ class Ports:
     tokens: AccessTokens
     audit: AuditLog
     idempotency: IdempotencyStore
+    support: SupportPort
+    events: EventBus

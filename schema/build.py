@@ -13,6 +13,7 @@ from strawberry.types.execution import ExecutionContext
 from schema.mutation import Mutation
 from schema.query import Query
 from schema.scalars import SCALARS
+from schema.subscription import Subscription
 
 
 class GatewaySchema(strawberry.Schema):
@@ -33,6 +34,7 @@ def build_schema(extensions: Sequence[Extension] = ()) -> strawberry.Schema:
     return GatewaySchema(
         query=Query,
         mutation=Mutation,
+        subscription=Subscription,
         extensions=list(extensions),
         config=StrawberryConfig(scalar_map=SCALARS),
     )

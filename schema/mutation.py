@@ -11,7 +11,7 @@ from typing import Annotated
 
 import strawberry
 
-from resolvers import linking, login, sessions
+from resolvers import linking, login, sessions, support
 from resolvers.actions import offers, orders, payments, sharing, statements
 from resolvers.principals import Principal
 from resolvers.subscribers import me
@@ -29,6 +29,7 @@ from schema.info import Info
 from schema.scalars import Msisdn
 from schema.session import AuthPayload, CodeSentPayload
 from schema.subscriber import LinkedNumber
+from schema.support import SupportConversation, SupportMessage, SupportTicket
 
 
 @strawberry.type
@@ -232,5 +233,42 @@ class ActionMutation:
 
 
 @strawberry.type
-class Mutation(ActionMutation, LoginMutation):
+class SupportMutation:
+    @strawberry.mutation(description="Write to support: opens the number's conversation.")
+    async def start_support_conversation(
+        self,
+        info: Info,
+        msisdn: Msisdn,
+        text: str,
+        reason: str | None = None,
+        idempotency_key: str | None = None,
+    ) -> SupportConversation | None:
+        record = await support.start(info.context, msisdn, text, reason, idempotency_key)
+        return SupportConversation.from_record(record)
+
+    @strawberry.mutation(description="A message in a conversation (subscribers and agents).")
+    async def send_support_message(
+        self,
+        info: Info,
+        conversation_id: strawberry.ID,
+        text: str,
+        idempotency_key: str | None = None,
+    ) -> SupportMessage | None:
+        record = await support.send(info.context, conversation_id, text, idempotency_key)
+        return SupportMessage.from_record(record)
+
+    @strawberry.mutation(description="Open a trouble ticket about a conversation.")
+    async def escalate_to_ticket(
+        self,
+        info: Info,
+        conversation_id: strawberry.ID,
+        description: str,
+        idempotency_key: str | None = None,
+    ) -> SupportTicket | None:
+        record = await support.escalate(info.context, conversation_id, description, idempotency_key)
+        return SupportTicket.from_record(record)
+
+
+@strawberry.type
+class Mutation(SupportMutation, ActionMutation, LoginMutation):
     pass

@@ -6,7 +6,7 @@ from typing import cast
 
 import strawberry
 
-from resolvers import offers, services, subscribers, tariffs
+from resolvers import offers, services, subscribers, support, tariffs
 from resolvers.actions import orders as action_orders
 from resolvers.errors import GatewayError
 from schema.actions import Package, TariffChangePreview
@@ -16,6 +16,7 @@ from schema.scalars import Msisdn
 from schema.selection import asked_fields
 from schema.service import Service
 from schema.subscriber import Subscriber
+from schema.support import SupportConversation
 from schema.tariff import Tariff
 
 
@@ -63,3 +64,15 @@ class Query:
         who = await subscribers.subscriber(info.context, msisdn)
         preview = await action_orders.preview_tariff_change(info.context, who, tariff_id)
         return TariffChangePreview.from_record(preview)
+
+    @strawberry.field(description="The number's open support conversation, if any.")
+    async def support_conversation(self, info: Info, msisdn: Msisdn) -> SupportConversation | None:
+        record = await support.my_conversation(info.context, msisdn)
+        return SupportConversation.from_record(record) if record else None
+
+    @strawberry.field(description="Open conversations, newest activity first (agents).")
+    async def open_support_conversations(self, info: Info) -> list[SupportConversation]:
+        return [
+            SupportConversation.from_record(c)
+            for c in await support.open_conversations(info.context)
+        ]

@@ -24,12 +24,13 @@ from tests.harness.redis_server import RedisServer
 BACKEND_NAMES = ("billing", "provisioning", "sms", "loyalty")
 # Small enough to start fast, large enough for the 50-number dashboard.
 DATASET_SIZE = 400
+HUB_SECRET = "test-hub-secret-shared-with-the-backends"
 
 
 @pytest.fixture(scope="session")
 def backends() -> Iterator[BackendsThread]:
     # Orders complete inside their POST: the actions' effects are visible at once.
-    config = BackendsConfig(size=DATASET_SIZE, seed=42, order_step_ms=0)
+    config = BackendsConfig(size=DATASET_SIZE, seed=42, order_step_ms=0, hub_secret=HUB_SECRET)
     with BackendsThread(config) as running:
         yield running
 
@@ -104,6 +105,8 @@ def make_settings(backends: BackendsThread, namespace: str, redis_url: str) -> S
             "provisioning_url": backends.provisioning_url,
             "sms_url": backends.sms_url,
             "loyalty_url": backends.loyalty_url,
+            "support_url": backends.support_url,
+            "hub_secret": HUB_SECRET,
             "redis_url": redis_url if use_redis else None,
             "cache_namespace": namespace,
         }

@@ -1,0 +1,1 @@
+"""The support system: conversations (TMF683 Party Interaction) and trouble tickets (TMF621)."""

@@ -1,0 +1,30 @@
+"""Support conversations and their messages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+
+@dataclass(frozen=True, slots=True)
+class MessageRecord:
+    id: str
+    conversation_id: str
+    author: str  # the MSISDN, "agent:<name>" or "system"
+    text: str
+    sent_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class ConversationRecord:
+    id: str
+    msisdn: str
+    reason: str | None
+    status: str
+    messages: tuple[MessageRecord, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class TicketRecord:
+    id: str
+    status: str

@@ -1,0 +1,35 @@
+"""The root Subscription: live updates over WebSocket (graphql-transport-ws, graphql-ws)
+and server-sent events."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator
+
+import strawberry
+
+from resolvers import live
+from schema.actions import Order
+from schema.balance import Balance
+from schema.info import Info
+from schema.scalars import Msisdn
+from schema.support import SupportMessage
+
+
+@strawberry.type
+class Subscription:
+    @strawberry.subscription(description="The balance and quotas, each time they change.")
+    async def balance_changed(self, info: Info, msisdn: Msisdn) -> AsyncGenerator[Balance, None]:
+        async for record, granted in live.balance_changes(info.context, msisdn):
+            yield Balance(record=record, reach=granted)
+
+    @strawberry.subscription(description="Product orders of the number as they move.")
+    async def order_updated(self, info: Info, msisdn: Msisdn) -> AsyncGenerator[Order, None]:
+        async for record in live.order_updates(info.context, msisdn):
+            yield Order.from_record(record)
+
+    @strawberry.subscription(description="New messages of a support conversation.")
+    async def support_messages(
+        self, info: Info, conversation_id: strawberry.ID
+    ) -> AsyncGenerator[SupportMessage, None]:
+        async for record in live.support_messages(info.context, conversation_id):
+            yield SupportMessage.from_record(record)

@@ -1,0 +1,57 @@
+"""Support chat: conversations and their messages."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import strawberry
+
+from adapters.support.records import ConversationRecord, MessageRecord, TicketRecord
+
+
+@strawberry.type
+class SupportMessage:
+    id: strawberry.ID
+    conversation_id: strawberry.ID
+    author: str = strawberry.field(description='The number, "agent:<name>" or "system".')
+    text: str
+    sent_at: datetime | None
+
+    @classmethod
+    def from_record(cls, record: MessageRecord) -> SupportMessage:
+        return cls(
+            id=strawberry.ID(record.id),
+            conversation_id=strawberry.ID(record.conversation_id),
+            author=record.author,
+            text=record.text,
+            sent_at=record.sent_at,
+        )
+
+
+@strawberry.type
+class SupportConversation:
+    id: strawberry.ID
+    msisdn: str
+    reason: str | None
+    status: str
+    messages: list[SupportMessage]
+
+    @classmethod
+    def from_record(cls, record: ConversationRecord) -> SupportConversation:
+        return cls(
+            id=strawberry.ID(record.id),
+            msisdn=record.msisdn,
+            reason=record.reason,
+            status=record.status,
+            messages=[SupportMessage.from_record(m) for m in record.messages],
+        )
+
+
+@strawberry.type
+class SupportTicket:
+    id: strawberry.ID
+    status: str
+
+    @classmethod
+    def from_record(cls, record: TicketRecord) -> SupportTicket:
+        return cls(id=strawberry.ID(record.id), status=record.status)
