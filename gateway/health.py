@@ -57,6 +57,7 @@ async def readyz(request: Request) -> Response:
         "provisioning": settings.provisioning_url,
         "sms": settings.sms_url,
         "loyalty": settings.loyalty_url,
+        "support": settings.support_url,
     }
     probes = await asyncio.gather(
         _probe_redis(runtime), *(_probe_backend(runtime, n, u) for n, u in urls.items())

@@ -148,7 +148,7 @@ async def test_readyz(gateway: GatewayClient, admins: dict[str, BackendAdmin]) -
         ready = await response.json()
     assert response.status == 200
     assert ready["status"] == "ready"
-    assert set(ready["checks"]) == {"redis", "billing", "provisioning", "sms", "loyalty"}
+    assert set(ready["checks"]) == {"redis", "billing", "provisioning", "sms", "loyalty", "support"}
 
     await admins["loyalty"].faults(down=True)
     async with gateway.session.get(f"{gateway.url}/readyz") as response:
