@@ -226,3 +226,16 @@ async def test_sse_refuses_a_strangers_number(
         text = await asyncio.wait_for(stream.content.read(), 5)
     assert b"FORBIDDEN" in text
     assert text.rstrip().endswith(b"event: complete\ndata:")
+
+
+async def test_connections_per_principal_are_capped(start_gateway: GatewayFactory) -> None:
+    async with start_gateway(ws_connections_per_principal=2) as gateway:
+        token = gateway.subscriber_token("+79000000089")
+        async with live(gateway, token) as one, live(gateway, token) as two:
+            assert (await one.receive())["type"] == "connection_ack"
+            assert (await two.receive())["type"] == "connection_ack"
+            async with live(gateway, token) as three:
+                assert await three.receive() == {"type": "closed", "code": 4403}
+        # Closed connections free their places.
+        async with live(gateway, token) as again:
+            assert (await again.receive())["type"] == "connection_ack"
