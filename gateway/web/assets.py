@@ -1,0 +1,50 @@
+"""Where the page's files are, and the two routes that serve them.
+
+The page learns whether it runs in the demo (and where the demo's SMS inbox is) from
+`/web-config.json`, so the same static files serve the demo and production unchanged.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import BaseRoute, Mount, Route
+from starlette.staticfiles import StaticFiles
+
+_STATIC = Path(__file__).parent / "static"
+
+
+def static_directory() -> Path:
+    """The folder holding index.html, css/ and js/ (shipped as package data)."""
+    return _STATIC
+
+
+def web_config(*, demo: bool, sms_inbox: str | None) -> dict[str, Any]:
+    """What `/web-config.json` answers.
+
+    `smsInbox` is a URL that ends where an url-encoded MSISDN is appended
+    (`http://127.0.0.1:8103/admin/messages?msisdn=`); it is shown only in the demo,
+    since a real operator's SMS gateway has no inbox to read.
+    """
+    config: dict[str, Any] = {"demo": demo}
+    if demo and sms_inbox:
+        config["smsInbox"] = sms_inbox
+    return config
+
+
+def web_routes(*, demo: bool = False, sms_inbox: str | None = None) -> list[BaseRoute]:
+    """`/web-config.json` and the page at `/`. Append them after every other route:
+    the mount at `/` answers whatever path nothing before it took."""
+    config = web_config(demo=demo, sms_inbox=sms_inbox)
+
+    async def config_endpoint(request: Request) -> JSONResponse:
+        # Read once per page load; never cached, so a restarted demo's new inbox port shows.
+        return JSONResponse(config, headers={"cache-control": "no-store"})
+
+    return [
+        Route("/web-config.json", config_endpoint, methods=["GET"]),
+        Mount("/", app=StaticFiles(directory=static_directory(), html=True), name="web"),
+    ]

@@ -1,0 +1,225 @@
+// The page's entry point: reads the config, then shows either the login or the home
+// screen, and owns what they share -- the session, the number being viewed, the language.
+import { createApi } from "./api.js";
+import { loadConfig } from "./config.js";
+import { h, replaceChildren } from "./dom.js";
+import { describe } from "./errors.js";
+import { msisdn as showMsisdn } from "./format.js";
+import { hasCode } from "./graphql.js";
+import { lang, onLangChange, setLang, t, translateStatic } from "./i18n.js";
+import { alertPage, announce, clearAlert } from "./notices.js";
+import { LogOut, Orders } from "./operations.js";
+import { isFinal, orderText } from "./orders.js";
+import { homeCalls, renderHome } from "./views/home.js";
+import { renderLogin } from "./views/login.js";
+
+const VIEWING_KEY = "tgw.viewing";
+const main = document.getElementById("main");
+const tools = document.getElementById("topbar-tools");
+const langButton = document.getElementById("lang-switch");
+
+let config = { demo: false };
+let screen = null; // "login" | "home"
+let loginMessage = null;
+let lastResults = null;
+let viewing = null;
+let watch = 0; // bumped to stop following an order (another number, log-out)
+
+// An order still running is asked about this often, this many times, then left to the
+// orders list (the next screen load shows where it got to).
+const WATCH_EVERY_MS = 1000;
+const WATCH_TRIES = 30;
+
+const api = createApi({
+  onSessionExpired: () => showLogin(t("login.expired")),
+});
+
+function setBusy(busy) {
+  main.setAttribute("aria-busy", String(busy));
+}
+
+function showLogin(message = null) {
+  screen = "login";
+  watch += 1;
+  loginMessage = message;
+  lastResults = null;
+  viewing = null;
+  sessionStorage.removeItem(VIEWING_KEY);
+  replaceChildren(tools);
+  clearAlert();
+  const view = renderLogin({ api, config, message, onLoggedIn });
+  replaceChildren(main, view);
+  view.querySelector("input")?.focus();
+}
+
+function onLoggedIn(payload) {
+  api.session.start(payload);
+  announce(t("login.welcome"));
+  switchTo(payload.subscriber.msisdn);
+}
+
+function switchTo(msisdn) {
+  watch += 1;
+  viewing = msisdn;
+  sessionStorage.setItem(VIEWING_KEY, msisdn);
+  showHome({ focusHeading: true });
+}
+
+function renderTools(results) {
+  const me = results[0]?.data?.me;
+  const owner = api.session.msisdn;
+  const confirmed = (me?.linkedNumbers || []).filter((l) => l.status === "CONFIRMED");
+  const nodes = [];
+  if (confirmed.length) {
+    const select = h(
+      "select",
+      { id: "number-switch", onChange: (event) => switchTo(event.target.value) },
+      h("option", { value: owner, selected: viewing === owner }, t("home.myNumberShort", { msisdn: showMsisdn(owner) })),
+      confirmed.map((l) => h("option", { value: l.msisdn, selected: viewing === l.msisdn }, `${l.alias || ""} ${showMsisdn(l.msisdn)}`.trim())),
+    );
+    nodes.push(h("label", { for: "number-switch" }, t("home.number")), select);
+  }
+  nodes.push(h("button", { type: "button", id: "logout", onClick: logOut }, t("home.logout")));
+  replaceChildren(tools, ...nodes);
+}
+
+/** A sentence shown at the top of a section after an action (and read out). */
+function flash(notice) {
+  const section = notice && document.getElementById(notice.section);
+  if (!section) return;
+  const note = h("p", { class: `notice ${notice.kind || "notice--ok"}`, "data-flash": "" }, notice.text);
+  section.querySelector("h2")?.after(note);
+  announce(notice.text);
+}
+
+function draw(results, { focusHeading = false, focusSection = null, notice = null } = {}) {
+  const ctx = { api, config, msisdn: viewing, owner: api.session.msisdn, reload, switchTo, afterOrder };
+  renderTools(results);
+  replaceChildren(main, ...renderHome(ctx, results));
+  flash(notice);
+  if (focusSection) {
+    const heading = document.querySelector(`#${focusSection} h2`);
+    if (heading) {
+      heading.tabIndex = -1;
+      heading.focus();
+      return;
+    }
+  }
+  if (focusHeading) main.querySelector("h1")?.focus();
+}
+
+async function showHome(options = {}) {
+  screen = "home";
+  clearAlert();
+  setBusy(true);
+  let results;
+  try {
+    results = await api.run(homeCalls(viewing));
+  } catch (error) {
+    setBusy(false);
+    alertPage(describe(error));
+    if (!lastResults) replaceChildren(main, h("p", { class: "notice" }, describe(error)), h("button", { type: "button", class: "btn", onClick: () => showHome() }, t("common.retry")));
+    return;
+  }
+  setBusy(false);
+  if (!api.session.active) return; // the refresh failed: the login is showing already
+  if (results.every((r) => hasCode(r, "UNAUTHENTICATED"))) {
+    api.session.end();
+    showLogin(t("login.expired"));
+    return;
+  }
+  lastResults = results;
+  draw(results, options);
+}
+
+/**
+ * After an action: the screen again, keeping the keyboard where the person was.
+ * `notice` ({section, text, kind?}) is shown at the top of that section.
+ */
+function reload({ notice = null } = {}) {
+  const section = document.activeElement?.closest?.("section[id]")?.id ?? null;
+  return showHome({ focusSection: section, notice });
+}
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The sentence for an order in `state`: `done` once completed, else `pending` and the state. */
+function orderNotice(notice, state) {
+  if (state === "COMPLETED") return { section: notice.section, text: notice.done, kind: "notice--ok" };
+  const text = `${notice.pending} ${orderText(state)}`.trim();
+  return { section: notice.section, text, kind: isFinal(state) ? "notice" : "notice--info" };
+}
+
+/**
+ * After an order (connectService, changeTariff...): the screen again with the order's
+ * state; while the order is still being carried out it is asked about every second, and
+ * the screen is drawn once more when it is done.
+ * @param notice {section, done, pending}: what to say when it completed, and before.
+ */
+async function afterOrder(payload, notice) {
+  const state = payload.orderState;
+  await reload({ notice: orderNotice(notice, state) });
+  if (!payload.orderId || isFinal(state)) return;
+  const mine = ++watch;
+  const msisdn = viewing;
+  for (let i = 0; i < WATCH_TRIES; i += 1) {
+    await sleep(WATCH_EVERY_MS);
+    if (mine !== watch || screen !== "home" || viewing !== msisdn) return;
+    let order = null;
+    try {
+      const result = await api.one(Orders, { msisdn });
+      order = result.data?.subscriber?.orders?.find((o) => o.id === payload.orderId) ?? null;
+    } catch {
+      continue; // the network blinked: ask again next time
+    }
+    if (mine !== watch) return;
+    if (order && isFinal(order.state)) {
+      await reload({ notice: orderNotice(notice, order.state) });
+      return;
+    }
+  }
+}
+
+async function logOut() {
+  const refreshToken = api.session.state?.refreshToken;
+  // Ended here first: even if the server cannot be told, this tab forgets the tokens.
+  api.session.end();
+  if (refreshToken) {
+    try {
+      await api.one(LogOut, { refreshToken });
+    } catch {
+      // The session then just expires on the server.
+    }
+  }
+  showLogin(t("login.loggedOut"));
+}
+
+function applyLanguage() {
+  translateStatic();
+  const other = lang() === "ru" ? "en" : "ru";
+  langButton.textContent = other === "en" ? "English" : "Русский";
+  langButton.lang = other;
+  langButton.setAttribute("aria-label", t("lang.switch"));
+}
+
+langButton.addEventListener("click", () => setLang(lang() === "ru" ? "en" : "ru"));
+onLangChange(() => {
+  applyLanguage();
+  // Redraw from what is already here: a language is no reason to ask the backends again.
+  if (screen === "home" && lastResults) draw(lastResults);
+  else if (screen === "login") showLogin(loginMessage);
+  langButton.focus();
+});
+
+async function start() {
+  applyLanguage();
+  config = await loadConfig();
+  if (api.session.active) {
+    viewing = sessionStorage.getItem(VIEWING_KEY) || api.session.msisdn;
+    await showHome();
+  } else {
+    showLogin();
+  }
+}
+
+start();

@@ -1,0 +1,161 @@
+// Logging in: the number, then the code from the SMS (requestLoginCode -> logIn); or the
+// number and the permanent password (logInWithPassword). In the demo a link opens the
+// simulated SMS inbox, since there is no phone to read the code on.
+import { h, replaceChildren } from "../dom.js";
+import { field, form, runAction, submitButton } from "../forms.js";
+import { msisdn as showMsisdn, toE164 } from "../format.js";
+import { t } from "../i18n.js";
+import { LogIn, LogInWithPassword, RequestLoginCode } from "../operations.js";
+
+const LOGIN_ERRORS = {
+  BAD_USER_INPUT: "msisdn",
+  INVALID_CODE: "code",
+  CODE_EXPIRED: "code",
+  TOO_MANY_ATTEMPTS: "code",
+  INVALID_CREDENTIALS: "password",
+};
+
+/**
+ * @param {{api, config: {demo: boolean, smsInbox?: string}, onLoggedIn: (payload) => void, message?: string}} ctx
+ */
+export function renderLogin(ctx) {
+  const card = h("section", { class: "card login", "aria-labelledby": "login-title" });
+  let number = "";
+
+  function heading(subtitle) {
+    return [
+      h("h1", { id: "login-title", tabindex: "-1" }, t("login.title")),
+      subtitle ? h("p", { class: "muted" }, subtitle) : null,
+      ctx.message ? h("p", { class: "notice" }, ctx.message) : null,
+    ];
+  }
+
+  function show(...children) {
+    replaceChildren(card, ...children);
+    // Move focus to the first field so keyboard and screen-reader users land on the step.
+    card.querySelector("input")?.focus();
+  }
+
+  function demoHint() {
+    if (!ctx.config.demo) return null;
+    return h("p", { class: "notice notice--info" }, t("login.demoHint"));
+  }
+
+  function numberStep() {
+    const f = form(
+      {
+        label: t("login.byCode"),
+        onSubmit: async (node) => {
+          number = node.elements.msisdn.value.trim();
+          const payload = await runAction({
+            api: ctx.api,
+            formNode: node,
+            operation: RequestLoginCode,
+            field: "requestLoginCode",
+            variables: { msisdn: number },
+            idempotent: false,
+            errorFields: { BAD_USER_INPUT: "msisdn", RATE_LIMITED: "msisdn" },
+          });
+          if (payload) codeStep(payload);
+        },
+      },
+      field({ label: t("login.msisdn"), name: "msisdn", type: "tel", autocomplete: "tel", inputmode: "tel", placeholder: "+7 900 000-00-00", value: number }),
+      submitButton(t("login.getCode")),
+    );
+    show(
+      ...heading(t("login.byCodeHint")),
+      f,
+      h("p", {}, h("button", { type: "button", class: "link-button", onClick: passwordStep }, t("login.usePassword"))),
+      demoHint(),
+    );
+  }
+
+  function codeStep(sent) {
+    const e164 = toE164(number);
+    const inbox =
+      ctx.config.demo && ctx.config.smsInbox
+        ? h(
+            "p",
+            { class: "notice notice--info" },
+            h("a", { href: ctx.config.smsInbox + encodeURIComponent(e164 || number), target: "_blank", rel: "noopener", "data-sms-inbox": "" }, t("login.smsInbox")),
+          )
+        : null;
+    const resend = h("button", { type: "button", class: "btn btn--ghost btn--small", disabled: true }, t("login.resend"));
+    // The gateway refuses a new code before resendAvailableAt; the button waits for it.
+    const wait = Math.max(0, Date.parse(sent.resendAvailableAt) - Date.now());
+    setTimeout(() => {
+      resend.disabled = false;
+    }, wait);
+    const f = form(
+      {
+        label: t("login.enterCode"),
+        onSubmit: async (node) => {
+          const payload = await runAction({
+            api: ctx.api,
+            formNode: node,
+            operation: LogIn,
+            field: "logIn",
+            variables: { msisdn: number, code: node.elements.code.value.trim() },
+            idempotent: false,
+            errorFields: LOGIN_ERRORS,
+          });
+          if (payload) ctx.onLoggedIn(payload);
+        },
+      },
+      field({ label: t("login.code"), name: "code", inputmode: "numeric", autocomplete: "one-time-code", maxlength: "8", pattern: "[0-9]*" }),
+      submitButton(t("login.submit")),
+    );
+    resend.addEventListener("click", async () => {
+      resend.disabled = true;
+      const again = await runAction({
+        api: ctx.api,
+        formNode: f,
+        operation: RequestLoginCode,
+        field: "requestLoginCode",
+        variables: { msisdn: number },
+        idempotent: false,
+      });
+      if (again) codeStep(again);
+      else resend.disabled = false;
+    });
+    show(
+      ...heading(t("login.codeSent", { msisdn: showMsisdn(e164) || number })),
+      f,
+      inbox,
+      h("div", { class: "row" }, resend, h("button", { type: "button", class: "link-button", onClick: numberStep }, t("login.changeNumber"))),
+    );
+  }
+
+  function passwordStep() {
+    const f = form(
+      {
+        label: t("login.byPassword"),
+        onSubmit: async (node) => {
+          number = node.elements.msisdn.value.trim();
+          const payload = await runAction({
+            api: ctx.api,
+            formNode: node,
+            operation: LogInWithPassword,
+            field: "logInWithPassword",
+            variables: { msisdn: number, password: node.elements.password.value },
+            idempotent: false,
+            errorFields: LOGIN_ERRORS,
+          });
+          if (payload) ctx.onLoggedIn(payload);
+        },
+      },
+      field({ label: t("login.msisdn"), name: "msisdn", type: "tel", autocomplete: "username", inputmode: "tel", placeholder: "+7 900 000-00-00", value: number }),
+      field({ label: t("login.password"), name: "password", type: "password", autocomplete: "current-password" }),
+      submitButton(t("login.submit")),
+    );
+    show(
+      ...heading(t("login.byPasswordHint")),
+      f,
+      h("p", {}, h("button", { type: "button", class: "link-button", onClick: numberStep }, t("login.useCode"))),
+      demoHint(),
+    );
+  }
+
+  numberStep();
+  return card;
+}
