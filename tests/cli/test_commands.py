@@ -39,7 +39,11 @@ async def _until_up(http: aiohttp.ClientSession, url: str) -> None:
         await asyncio.sleep(0.05)
 
 
-async def test_the_demo_serves_and_stops(capsys: pytest.CaptureFixture[str]) -> None:
+async def test_the_demo_serves_and_stops(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The demo without Redis caches in process and says so (make test sets REDIS_URL).
+    monkeypatch.delenv("REDIS_URL", raising=False)
     port = free_port()
     stop = asyncio.Event()
     demo = asyncio.create_task(run_demo(port=port, size=50, stop=stop))
