@@ -21,44 +21,46 @@ class ShapeLimits:
     enforce: bool = True
 
 
+def _refusals(shape: Shape, limits: ShapeLimits) -> list[RefusedError]:
+    # (code, what was measured, its value, its limit, the name of the value for clients,
+    #  the sentence, which reads "<sentence with the value>; the limit is <limit>")
+    checks = (
+        (
+            "QUERY_TOO_DEEP",
+            "depth",
+            shape.depth,
+            limits.max_depth,
+            "the operation is {} levels deep",
+        ),
+        (
+            "TOO_MANY_ALIASES",
+            "aliases",
+            shape.aliases,
+            limits.max_aliases,
+            "the operation has {} aliases",
+        ),
+        (
+            "LIST_TOO_LONG",
+            "length",
+            shape.longest_list,
+            limits.max_list,
+            "a list argument has {} items",
+        ),
+        ("QUERY_TOO_COSTLY", "cost", shape.cost, limits.max_cost, "the operation costs {}"),
+    )
+    return [
+        RefusedError(
+            code,
+            f"{sentence.format(value)}; the limit is {limit}",
+            **{name: value, "limit": limit},
+        )
+        for code, name, value, limit, sentence in checks
+        if value > limit
+    ]
+
+
 def check_shape(shape: Shape, limits: ShapeLimits, request_id: str) -> None:
-    refusals: list[RefusedError] = []
-    if shape.depth > limits.max_depth:
-        refusals.append(
-            RefusedError(
-                "QUERY_TOO_DEEP",
-                f"the operation is {shape.depth} levels deep; the limit is {limits.max_depth}",
-                depth=shape.depth,
-                limit=limits.max_depth,
-            )
-        )
-    if shape.aliases > limits.max_aliases:
-        refusals.append(
-            RefusedError(
-                "TOO_MANY_ALIASES",
-                f"the operation has {shape.aliases} aliases; the limit is {limits.max_aliases}",
-                aliases=shape.aliases,
-                limit=limits.max_aliases,
-            )
-        )
-    if shape.longest_list > limits.max_list:
-        refusals.append(
-            RefusedError(
-                "LIST_TOO_LONG",
-                f"a list argument has {shape.longest_list} items; the limit is {limits.max_list}",
-                length=shape.longest_list,
-                limit=limits.max_list,
-            )
-        )
-    if shape.cost > limits.max_cost:
-        refusals.append(
-            RefusedError(
-                "QUERY_TOO_COSTLY",
-                f"the operation costs {shape.cost}; the limit is {limits.max_cost}",
-                cost=shape.cost,
-                limit=limits.max_cost,
-            )
-        )
+    refusals = _refusals(shape, limits)
     if not refusals:
         return
     if not limits.enforce:

@@ -42,8 +42,8 @@ async def test_a_screen_is_one_batch_of_persisted_queries(
 
         first, *again = recorder.batches_of("HomeScreen")
         names = [op["operationName"] for op in first]
-        # Everything the screen shows comes in these three, the schema's own operations.
-        assert sorted(names) == ["Account", "Catalog", "HomeScreen"]
+        # Everything the screen shows comes in these four, the schema's own operations.
+        assert sorted(names) == ["Account", "Catalog", "HomeScreen", "SupportConversation"]
         # The hash only, at first; the server did not know these yet and asked for the text,
         # which the page sent for those operations only, as one more batch.
         for op in first:

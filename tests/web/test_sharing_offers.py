@@ -1,6 +1,6 @@
 """Sharing gigabytes, activating a partner offer the first time (the e-mail is asked for),
-ordering a statement by e-mail; and the support chat, which is not built yet. Each test
-has numbers of its own (+790000003xx) and reads what it expects from the API."""
+and ordering a statement by e-mail. Each test has numbers of its own (+790000003xx) and
+reads what it expects from the API (the support chat: test_support.py)."""
 
 from __future__ import annotations
 
@@ -139,12 +139,3 @@ async def test_a_wrong_email_for_the_statement_is_explained_at_the_field(
         "Проверьте адрес электронной почты."
     )
     await expect(email).to_be_focused()
-
-
-async def test_the_support_chat_says_it_is_coming(page: Page, web: WebGateway) -> None:
-    await log_in_as(page, web, "+79000000323")
-    support = page.locator("#support")
-    await expect(support.locator("[data-notice]")).to_have_text("Чат поддержки скоро появится.")
-    await expect(support.locator("input, textarea, button")).to_have_count(0)
-    await page.get_by_role("button", name="English").click()
-    await expect(support.locator("[data-notice]")).to_have_text("Support chat is coming soon.")

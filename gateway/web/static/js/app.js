@@ -12,6 +12,7 @@ import { LogOut, Orders } from "./operations.js";
 import { isFinal, orderText } from "./orders.js";
 import { homeCalls, renderHome } from "./views/home.js";
 import { renderLogin } from "./views/login.js";
+import { stopSupportChat } from "./views/support.js";
 
 const VIEWING_KEY = "tgw.viewing";
 const main = document.getElementById("main");
@@ -41,6 +42,7 @@ function setBusy(busy) {
 function showLogin(message = null) {
   screen = "login";
   watch += 1;
+  stopSupportChat();
   loginMessage = message;
   lastResults = null;
   viewing = null;
@@ -60,6 +62,7 @@ function onLoggedIn(payload) {
 
 function switchTo(msisdn) {
   watch += 1;
+  stopSupportChat(); // the chat's live connection is the number's: a new one for the next
   viewing = msisdn;
   sessionStorage.setItem(VIEWING_KEY, msisdn);
   showHome({ focusHeading: true });

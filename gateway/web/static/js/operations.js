@@ -207,3 +207,40 @@ mutation OrderStatement($msisdn: Msisdn!, $from: Date!, $to: Date!, $email: Stri
     ${USER_ERRORS}
   }
 }`);
+
+// -------------------------------------------------------------------- support chat --
+// The chat's mutations answer the conversation, message or ticket itself (no userErrors in
+// schema.graphql: a refused text is a BAD_USER_INPUT error). New messages come live over
+// the WebSocket (live.js), as the subscription SupportMessages.
+
+const MESSAGE_FIELDS = "id conversationId author text sentAt";
+
+/** The number's open conversation, null when there is none: part of the home screen's batch. */
+export const SupportConversation = op("SupportConversation", `
+query SupportConversation($msisdn: Msisdn!) {
+  supportConversation(msisdn: $msisdn) { id msisdn reason status messages { ${MESSAGE_FIELDS} } }
+}`);
+
+/** The first message: opens the conversation (or, if one is open after all, adds to it). */
+export const StartSupportConversation = op("StartSupportConversation", `
+mutation StartSupportConversation($msisdn: Msisdn!, $text: String!, $idempotencyKey: String!) {
+  startSupportConversation(msisdn: $msisdn, text: $text, idempotencyKey: $idempotencyKey) {
+    id msisdn reason status messages { ${MESSAGE_FIELDS} }
+  }
+}`);
+
+export const SendSupportMessage = op("SendSupportMessage", `
+mutation SendSupportMessage($conversationId: ID!, $text: String!, $idempotencyKey: String!) {
+  sendSupportMessage(conversationId: $conversationId, text: $text, idempotencyKey: $idempotencyKey) { ${MESSAGE_FIELDS} }
+}`);
+
+export const EscalateToTicket = op("EscalateToTicket", `
+mutation EscalateToTicket($conversationId: ID!, $description: String!, $idempotencyKey: String!) {
+  escalateToTicket(conversationId: $conversationId, description: $description, idempotencyKey: $idempotencyKey) { id status }
+}`);
+
+/** Over the WebSocket (graphql-transport-ws), not POSTed: each new message of the conversation. */
+export const SupportMessages = op("SupportMessages", `
+subscription SupportMessages($conversationId: ID!) {
+  supportMessages(conversationId: $conversationId) { ${MESSAGE_FIELDS} }
+}`);

@@ -5,7 +5,7 @@ import { h } from "../dom.js";
 import { describe, isBackendProblem } from "../errors.js";
 import { money, msisdn as showMsisdn } from "../format.js";
 import { t } from "../i18n.js";
-import { Account, Catalog, HomeScreen } from "../operations.js";
+import { Account, Catalog, HomeScreen, SupportConversation } from "../operations.js";
 import { renderBalance } from "./balance.js";
 import { notice, problemAt } from "./card.js";
 import { renderExpenses } from "./expenses.js";
@@ -22,7 +22,12 @@ import { renderAutopay, renderTopUp } from "./topup.js";
 
 /** The screen's operations, in the order renderHome reads their results. */
 export function homeCalls(msisdn) {
-  return [{ operation: Account }, { operation: HomeScreen, variables: { msisdn } }, { operation: Catalog }];
+  return [
+    { operation: Account },
+    { operation: HomeScreen, variables: { msisdn } },
+    { operation: Catalog },
+    { operation: SupportConversation, variables: { msisdn } },
+  ];
 }
 
 /** Why an operation of the batch brought nothing, or null when it did. */
@@ -50,7 +55,7 @@ function heading(ctx, subscriber, account) {
  * @returns the screen's nodes
  */
 export function renderHome(ctx, results) {
-  const [account, home, catalog] = results;
+  const [account, home, catalog, support] = results;
   const me = account?.data?.me ?? null;
   const subscriber = home?.data?.subscriber ?? null;
   const head = heading(ctx, subscriber, me);
@@ -95,7 +100,7 @@ export function renderHome(ctx, results) {
       renderShare(ctx, me),
       numbers,
       renderStatement(ctx),
-      renderSupport(),
+      renderSupport(ctx, support),
     ),
   ];
 }
