@@ -15,7 +15,7 @@ from typing import Any, cast
 import aiohttp
 import strawberry
 from graphql.validation import NoSchemaIntrospectionCustomRule
-from redis.asyncio import Redis
+from redis.asyncio import BlockingConnectionPool, Redis
 from redis.asyncio.cluster import ClusterNode, RedisCluster
 from strawberry.extensions import AddValidationRules, ParserCache, ValidationCache
 from strawberry.extensions.tracing import OpenTelemetryExtension
@@ -320,12 +320,17 @@ def connect_redis(settings: Settings) -> Redis | None:
         )
         return cast("Redis", cluster)
     if settings.redis_url:
-        return Redis.from_url(
+        # A blocking pool: past its size a command waits (up to the Redis timeout) for a
+        # connection instead of failing at once with "Too many connections" under load.
+        pool = BlockingConnectionPool.from_url(
             settings.redis_url,
+            max_connections=settings.redis_connections,
+            timeout=timeout,
             socket_timeout=timeout,
             socket_connect_timeout=timeout,
             health_check_interval=10,
         )
+        return Redis(connection_pool=pool)
     return None
 
 

@@ -69,6 +69,7 @@ class Settings(BaseSettings):
         default_factory=list,
         description='Redis Cluster seed nodes, a JSON list of "host:port" (instead of REDIS_URL)',
     )
+    redis_connections: int = Field(256, ge=1, description="pooled Redis connections per process")
     redis_timeout: float = Field(0.25, gt=0, description="seconds; a slow Redis counts as down")
     cache_namespace: str = "tgw"
     memory_cache_entries: int = Field(100_000, ge=100)
