@@ -32,6 +32,9 @@ pytest: $(STAMP)
 	bash scripts/ensure-chromium.sh
 	$(BIN)/pytest
 
+bench: $(STAMP)
+	$(BIN)/python -m bench
+
 schema: $(STAMP)
 	$(BIN)/telecom-gateway export-schema > schema.graphql
 
