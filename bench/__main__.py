@@ -218,8 +218,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             return run_soak(args, workdir)
         return run_default(args, workdir)
-    except KeyboardInterrupt:
-        print("\ninterrupted: everything started has been stopped", file=sys.stderr)
+    except KeyboardInterrupt as stop:
+        why = f" ({stop})" if str(stop) else ""
+        print(f"\ninterrupted{why}: everything started has been stopped", file=sys.stderr)
         return 130
     finally:
         if args.keep_workdir:

@@ -92,6 +92,19 @@ class LogWatch:
         return Counter(re.sub(r"\d+", "N", line.strip())[:120] for line in text.splitlines())
 
 
+def open_breakers(gateway_url: str, polls: int = 6) -> set[str]:
+    """The breakers some worker reports open. Each poll is a new connection, so it
+    reaches any worker (each has its own breakers)."""
+    found: set[str] = set()
+    for _ in range(polls):
+        with contextlib.suppress(OSError, ValueError):
+            health = _get_json(f"{gateway_url}/healthz")
+            if isinstance(health, dict):
+                breakers = health.get("breakers") or {}
+                found |= {name for name, state in breakers.items() if state == "open"}
+    return found
+
+
 def _get_json(url: str) -> object:
     with urllib.request.urlopen(url, timeout=5) as answer:  # noqa: S310 - loopback
         return json.loads(answer.read())

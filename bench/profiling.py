@@ -37,6 +37,7 @@ SVG = BENCH_DIR / "profile.svg"
 _FRAME = re.compile(r"^(?P<func>.*) \((?P<file>[^()]*?)(?::(?P<line>\d+))?\)$")
 OWN_LAYERS = ("gateway", "schema", "resolvers", "adapters")
 TOP = 15
+_BLOCKED_IN = ("multiprocessing/connection", "multiprocessing/resource_tracker")
 MIN_SAMPLES = 1000  # 12 s at 250 Hz of two busy workers gives ~5,000
 
 
@@ -98,10 +99,10 @@ def summarise(raw: str) -> Profile:
             continue
         frames, count = parsed
         func, file = frames[-1]
-        if file.startswith("multiprocessing/connection"):
-            # uvicorn's supervisor pings each worker over a pipe; the thread answering
-            # spends its life blocked in that read, which py-spy does not always see
-            # as idle.
+        if file.startswith(_BLOCKED_IN) or (file == "threading.py" and "wait" in func):
+            # Threads that live blocked (uvicorn's supervisor and the pong thread of
+            # each worker, multiprocessing's resource tracker) are not always seen as
+            # idle by py-spy: they are not the workers' request work.
             continue
         total += count
         for package in {package_of(f) for _, f in frames}:

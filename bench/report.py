@@ -44,6 +44,7 @@ class Row:
     other_cores: float  # the machine's busy CPU not the bench's, in cores
     note: str = ""
     warnings: dict[str, int] = field(default_factory=dict)  # gateway log lines, by kind
+    worker_cpu_s: list[float] = field(default_factory=list)  # each worker's CPU seconds
     rss_end_mb: dict[int, float] = field(default_factory=dict)
     calls_by_route: dict[str, float] = field(default_factory=dict)  # per request
 

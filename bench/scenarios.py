@@ -38,6 +38,7 @@ from bench.probes import (
     cache_lookups,
     cpu_seconds,
     delta,
+    open_breakers,
     pids_cpu,
     wait_for_quiet,
 )
@@ -73,6 +74,7 @@ CALIBRATE_SECONDS = 4.0
 JSON_HEADERS = {"Content-Type": "application/json"}
 NOISY_CORES = 0.3  # other programs' CPU above which a run is taken again
 QUIET_WAIT_S = 30.0
+BREAKER_WAIT_S = 20.0  # the gateway's breakers stay open 10 s (TGW_BREAKER_OPEN_SECONDS)
 RETRY_BUDGET_S = 150.0  # from the start of the scenarios: no re-run starts after it
 
 
@@ -165,12 +167,15 @@ class Bench:
         ours = [os.getpid(), *stack]
         log = LogWatch(gateway.process.log_path)
         log.mark()
+        workers = gateway.worker_processes()
+        worker_before = [cpu_seconds([w]) for w in workers]
         cpu_before = cpu_seconds(processes)
         stack_before, ours_before, busy_before = pids_cpu(stack), pids_cpu(ours), busy_seconds()
         calls_before = backend_requests(self.backends.urls)
         cache_before = cache_lookups(gateway.url)
         with RssSampler(gateway.worker_processes) as rss:
             result = load()
+        worker_after = [cpu_seconds([w]) for w in workers]
         cpu_after = cpu_seconds(processes)
         stack_after, ours_after, busy_after = pids_cpu(stack), pids_cpu(ours), busy_seconds()
         calls_after = backend_requests(self.backends.urls)
@@ -204,9 +209,15 @@ class Bench:
             other_cores=max(0.0, others) / max(result.duration_s, 1e-9),
             note=note,
             warnings=dict(log.since().most_common(5)),
+            worker_cpu_s=[a - b for a, b in zip(worker_after, worker_before, strict=True)],
             rss_end_mb=rss.last_mb,
             calls_by_route={route: n / requests for route, n in sorted(calls.items())},
         )
+        if gateway_cost and len(row.worker_cpu_s) > 1:
+            # uvicorn's workers accept from one socket; wrk's keep-alive connections stay
+            # with whichever worker accepted them, so the split can be uneven.
+            split = " / ".join(f"{s:.1f}" for s in row.worker_cpu_s)
+            add_note(row, f"CPU s per worker {split}")
         self.rows[name] = row
         if not self.rss_after_warmup:
             # The first scenario is the warm-up: memory is compared with what it left.
@@ -280,9 +291,10 @@ class Bench:
             lambda: self.wrk_run("home-warm", items, self.options.duration, c, think),
             c,
         )
-        row.note = (
+        add_note(
+            row,
             f"target {target:.0f} req/s = 50% of peak {peak.rps:.0f}; got "
-            f"{100 * row.rps / peak.rps:.0f}% of peak; mean pause {think:.0f} ms per connection"
+            f"{100 * row.rps / peak.rps:.0f}% of peak; mean pause {think:.0f} ms per connection",
         )
         return row
 
@@ -321,7 +333,7 @@ class Bench:
             )
         c = self.options.connections
         row = self.measure("mix", lambda: self.wrk_run("mix", items, self.options.duration, c), c)
-        row.note = "1/3 each: logInWithPassword, home screen, topUp (new idempotency key)"
+        add_note(row, "1/3 each: logInWithPassword, home screen, topUp (new idempotency key)")
         return row
 
     def naive(self) -> Row:
@@ -361,7 +373,7 @@ class Bench:
             )
 
         row = self.measure("naive", load, c, gateway_cost=False)
-        row.note = "no gateway: 8 sequential backend GETs per home screen (Python aiohttp client)"
+        add_note(row, "no gateway: 8 sequential backend GETs per home screen (aiohttp client)")
         return row
 
     def home_warm_one_worker(self) -> Row:
@@ -402,11 +414,35 @@ def run_scenarios(
             on_row(quietest(bench, "home-warm-1w", bench.home_warm_one_worker))
 
 
+def add_note(row: Row, text: str) -> None:
+    row.note = "; ".join(x for x in (text, row.note) if x)
+
+
+def settle(bench: Bench) -> str:
+    """Wait (up to BREAKER_WAIT_S) until no worker has an open breaker: a breaker that
+    the previous scenario opened would make this one run degraded (Redis open: no
+    cache, so no "warm" run). Returns what was waited for, for the row's note."""
+    if bench.gateway is None:
+        return ""
+    started = time.monotonic()
+    opened = open_breakers(bench.gateway.url)
+    if not opened:
+        return ""
+    names = ", ".join(sorted(opened))
+    while opened and time.monotonic() - started < BREAKER_WAIT_S:
+        time.sleep(1.0)
+        opened = open_breakers(bench.gateway.url)
+    waited = time.monotonic() - started
+    left = f"; still open: {', '.join(sorted(opened))}" if opened else ""
+    return f"waited {waited:.0f} s first for open breakers ({names}) left by the previous run{left}"
+
+
 def quietest(bench: Bench, name: str, step: Callable[[], Row]) -> Row:
     """Run a scenario; while other programs took more than NOISY_CORES of the machine
     during it, wait for a quiet moment and run it again (``noisy_retries`` times at
     most), keeping the run the others disturbed least. The machine is shared: a run
     that had a core taken away measures the neighbour, not the gateway."""
+    waited = settle(bench)
     best = step()
     runs = 1
     while (
@@ -415,12 +451,15 @@ def quietest(bench: Bench, name: str, step: Callable[[], Row]) -> Row:
         and time.monotonic() < bench.retry_deadline
     ):
         wait_for_quiet(NOISY_CORES, QUIET_WAIT_S)
+        settle(bench)
         row = step()
         runs += 1
         if row.other_cores < best.other_cores:
             best = row
     if runs > 1:
-        best.note = "; ".join(x for x in (best.note, f"quietest of {runs} runs (others' CPU)") if x)
+        add_note(best, f"quietest of {runs} runs (others' CPU)")
+    if waited:
+        add_note(best, waited)
     bench.rows[name] = best
     return best
 
