@@ -76,6 +76,14 @@ class BackendClient:
         scope = current_scope()
         if policy is None or policy.attempts <= 1:
             return await self._once("GET", path, params=params)
+        # The first attempt outside stamina: setting up its retry context costs more CPU
+        # than the call itself, and almost every call succeeds the first time.
+        try:
+            return await self._once("GET", path, params=params)
+        except BackendError as error:
+            if not _may_pass(error):
+                raise
+            first_failure: BackendError | None = error
         async for attempt in stamina.retry_context(
             on=self._retry_hook,
             attempts=policy.attempts,
@@ -85,6 +93,11 @@ class BackendClient:
             wait_jitter=policy.wait_jitter,
         ):
             with attempt:
+                if first_failure is not None:
+                    # Handed to stamina as its first attempt's outcome: its hook decides
+                    # (budget, Retry-After) and it waits before the next.
+                    failure, first_failure = first_failure, None
+                    raise failure
                 return await self._once("GET", path, params=params)
         raise AssertionError("unreachable: stamina re-raises the last error")
 
@@ -105,13 +118,8 @@ class BackendClient:
 
     def _retry_hook(self, error: Exception) -> bool | float:
         """stamina's backoff hook: retry or not, or how long to wait (Retry-After)."""
-        if isinstance(error, CircuitOpenError) or not isinstance(error, BackendError):
+        if not isinstance(error, BackendError) or not _may_pass(error):
             return False
-        if isinstance(error, BackendResponseError):
-            if error.status not in _RETRYABLE_STATUS:
-                return False
-        elif not isinstance(error, BackendUnavailableError):
-            return False  # a timeout: asking a slow backend again only adds load
         scope = current_scope()
         if scope is not None and not scope.take_retry():
             return False
@@ -228,6 +236,16 @@ class BackendClient:
             raise BackendResponseError(
                 self.name, f"{method} {path}: answer is not JSON", status
             ) from exc
+
+
+def _may_pass(error: BackendError) -> bool:
+    """Whether asking again might work: the backend unreachable or saying "not now"."""
+    if isinstance(error, CircuitOpenError):
+        return False
+    if isinstance(error, BackendResponseError):
+        return error.status in _RETRYABLE_STATUS
+    # A timeout is not worth another try: asking a slow backend again only adds load.
+    return isinstance(error, BackendUnavailableError)
 
 
 def _retry_after(value: str | None) -> float | None:

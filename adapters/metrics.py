@@ -35,6 +35,11 @@ BREAKER_STATE = Gauge(
     multiprocess_mode="max",
 )
 CACHE = Counter("tgw_balance_cache", "Balance cache lookups by result", ["result"])
+READ_CACHE = Counter(
+    "tgw_read_cache",
+    "Cached per-number reads (products, customer, links, activations, charges) by result",
+    ["kind", "result"],
+)
 LOADER_BATCH = Histogram(
     "tgw_loader_batch_size",
     "Keys per dataloader batch",

@@ -14,6 +14,7 @@ from starlette.routing import BaseRoute, Route, WebSocketRoute
 from strawberry.http.ides import get_graphql_ide_html
 
 from adapters.clock import Clock
+from gateway import heap
 from gateway.edge import build_edge
 from gateway.endpoint import graphql
 from gateway.health import healthz, metrics, readyz
@@ -33,9 +34,11 @@ def create_app(
         app.state.edge = build_edge(app.state.runtime)
         app.state.live = LiveView(app.state.runtime)
         app.state.seen_events = SeenEvents()
+        heap.settle()
         try:
             yield
         finally:
+            heap.unsettle()
             await app.state.runtime.close()
 
     async def graphql_get(request: Request) -> Response:

@@ -2,7 +2,8 @@
 
 An event is accepted only with a valid `X-Hub-Signature` (HMAC-SHA256 of the raw body with
 the shared hub secret), checked before parsing. Accepted events invalidate the cached
-balances they concern and are published to the live subscribers' topics."""
+reads they concern (balances, charges, products, activated offers) and are published to
+the live subscribers' topics."""
 
 from __future__ import annotations
 
@@ -86,7 +87,11 @@ async def handle_event(runtime: Runtime, kind: str, content: dict[str, Any]) -> 
         for msisdn in _ids(order.get("relatedParty"))[:1]:
             if order.get("state") in ("completed", "failed"):
                 await runtime.billing.invalidate([msisdn])
+                await runtime.provisioning.invalidate_products([msisdn])
             await events.publish(f"order:{msisdn}", orjson.dumps(order))
+    elif kind == "LoyaltyProgramProductCreateEvent":
+        activation = content.get("loyaltyProgramProduct") or {}
+        await runtime.loyalty.invalidate_activations(_ids(activation.get("relatedParty")))
     elif kind.startswith("PartyInteraction"):
         interaction = content.get("partyInteraction") or {}
         conversation = str(interaction.get("id") or "")

@@ -7,7 +7,7 @@ import hashlib
 import hmac
 import logging
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
@@ -39,6 +39,7 @@ from adapters.events.redis_bus import RedisBus
 from adapters.http import BackendClient, RetryPolicy
 from adapters.idempotency.memory_store import MemoryIdempotencyStore
 from adapters.idempotency.redis_store import RedisIdempotencyStore
+from adapters.loyalty.cached import CachedLoyalty
 from adapters.loyalty.http import HttpLoyalty
 from adapters.payments.http import HttpPayments
 from adapters.persisted.memory_store import MemoryPersistedQueries
@@ -70,6 +71,8 @@ class Runtime:
     redis: Redis | None
     cache: Cache
     billing: CachedBilling
+    provisioning: CachedProvisioning
+    loyalty: CachedLoyalty
     breakers: dict[str, CircuitBreaker]
     persisted: PersistedQueries
     telemetry: Telemetry
@@ -79,6 +82,13 @@ class Runtime:
     action_rules: ActionRules
     schema: strawberry.Schema
     tokens: TokenAuthority
+
+    async def forget(self, msisdns: Sequence[str]) -> None:
+        """Drop every cached read of the numbers (balances, charges, products, customer,
+        links, activated offers): the next read of each goes to its backend."""
+        await self.billing.invalidate(msisdns)
+        await self.provisioning.invalidate(msisdns)
+        await self.loyalty.invalidate_activations(msisdns)
 
     @property
     def cache_kind(self) -> str:
@@ -182,6 +192,7 @@ async def start_runtime(
         namespace=settings.cache_namespace,
         fresh_ttl=settings.balance_ttl,
         keep_ttl=settings.balance_keep,
+        read_ttl=settings.read_ttl,
     )
     provisioning = CachedProvisioning(
         HttpProvisioning(
@@ -189,11 +200,19 @@ async def start_runtime(
         ),
         clock,
         settings.catalog_ttl,
+        cache,
+        namespace=settings.cache_namespace,
+        read_ttl=settings.read_ttl,
     )
-    loyalty = HttpLoyalty(
-        client("loyalty", settings.loyalty_url, settings.loyalty_timeout),
-        clock,
-        settings.offers_ttl,
+    loyalty = CachedLoyalty(
+        HttpLoyalty(
+            client("loyalty", settings.loyalty_url, settings.loyalty_timeout),
+            clock,
+            settings.offers_ttl,
+        ),
+        cache,
+        namespace=settings.cache_namespace,
+        read_ttl=settings.read_ttl,
     )
     sms = HttpSms(client("sms", settings.sms_url, settings.sms_timeout), settings.sms_sender)
     support_client = client("support", settings.support_url, settings.support_timeout)
@@ -258,6 +277,8 @@ async def start_runtime(
         redis=redis,
         cache=cache,
         billing=billing,
+        provisioning=provisioning,
+        loyalty=loyalty,
         breakers=breakers,
         telemetry=telemetry,
         event_clients={

@@ -79,6 +79,12 @@ class Settings(BaseSettings):
     balance_keep: float = Field(
         86_400.0, gt=0, description="seconds a balance is kept to serve stale if billing fails"
     )
+    read_ttl: float = Field(
+        30.0,
+        gt=0,
+        description="seconds a number's products, customer, links, offers and charges are "
+        "cached (changes made through the gateway or announced by hub events drop them at once)",
+    )
     catalog_ttl: float = Field(300.0, gt=0, description="seconds the catalog is kept in process")
     offers_ttl: float = Field(300.0, gt=0)
 

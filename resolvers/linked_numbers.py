@@ -17,7 +17,7 @@ async def linked_numbers(ctx: Context, who: Reach) -> list[LinkView]:
     links = await ctx.loaders.links_by_owner.load(who.msisdn)
     views = [LinkView(link.msisdn, link.alias, True, link) for link in links]
     try:
-        pending = await ctx.ports.security.pending(who.msisdn)
+        pending = await ctx.loaders.pending_by_owner.load(who.msisdn)
     except SecurityStoreUnavailableError as exc:
         # Pending links are a convenience on a read path: show the confirmed ones.
         log.warning("pending links unavailable: %s", exc)

@@ -62,6 +62,7 @@ async def link_number(ctx: Context, msisdn: str, alias: str | None) -> CodeSent:
         f"Номер {owner} просит доступ к управлению вашим номером. Код: {{code}}",
     )
     await ctx.ports.security.put_pending(owner, msisdn, alias, ctx.rules.code_ttl)
+    ctx.loaders.pending_by_owner.clear(owner)
     return sent
 
 
@@ -71,6 +72,7 @@ async def confirm_linked_number(ctx: Context, msisdn: str, code: str) -> LinkVie
     alias = (await ctx.ports.security.pending(owner)).get(msisdn)
     link = await ctx.ports.provisioning.create_link(owner, msisdn, alias)
     await ctx.ports.security.drop_pending(owner, msisdn)
+    ctx.loaders.pending_by_owner.clear(owner)
     ctx.loaders.links_by_owner.clear(owner)
     return LinkView(link.msisdn, link.alias, True, link)
 
@@ -83,7 +85,8 @@ async def unlink_number(ctx: Context, msisdn: str) -> bool:
     if not found and msisdn not in pending:
         raise NotFoundError("this number is not linked")
     for link in found:
-        await ctx.ports.provisioning.delete_link(link.id)
+        await ctx.ports.provisioning.delete_link(link)
     await ctx.ports.security.drop_pending(owner, msisdn)
+    ctx.loaders.pending_by_owner.clear(owner)
     ctx.loaders.links_by_owner.clear(owner)
     return True

@@ -46,11 +46,14 @@ class Loaders:
     links_by_owner: DataLoader[str, Sequence[LinkRecord]]
     activations_by_msisdn: DataLoader[str, Sequence[ActivationRecord]]
     charges_by_period: DataLoader[ChargesKey, Sequence[ChargeRecord]]
+    # Links asked for and not yet confirmed, from the security store: target -> alias.
+    pending_by_owner: DataLoader[str, Mapping[str, str | None]]
 
     @classmethod
     def build(cls, ports: Ports, max_batch: int = 500) -> Loaders:
         no_balance: BalanceRecord | None = None
         no_customer: CustomerRecord | None = None
+        no_pending: Mapping[str, str | None] = {}
         return cls(
             balance_by_msisdn=_by_key("balance", ports.billing.balances, no_balance, max_batch),
             customer_by_msisdn=_by_key(
@@ -60,6 +63,7 @@ class Loaders:
             links_by_owner=_by_key("links", ports.provisioning.links, (), max_batch),
             activations_by_msisdn=_by_key("activations", ports.loyalty.activations, (), max_batch),
             charges_by_period=DataLoader(_charges_batch(ports), max_batch_size=max_batch),
+            pending_by_owner=_by_key("pending", ports.security.pending_many, no_pending, max_batch),
         )
 
 

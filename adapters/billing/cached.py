@@ -5,22 +5,28 @@ time reads cost no billing call. Entries are kept `keep_ttl` (longer) so that wh
 fails the last known balance can still be served, marked stale with its `updated_at`.
 
 Single flight: concurrent requests in this process for the same uncached balance share
-one billing call (the call runs in its own task, so one caller giving up does not fail
-the others).
+one billing call (adapters/cache/flights.py).
+
+This month's charges (the home screen's expenses) and past periods' are kept too, for
+`read_ttl` seconds; `invalidate` drops the balance and this month's charges together,
+since whatever moves money also adds a charge.
 """
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from datetime import UTC, datetime, time, timedelta
+
+from pydantic import TypeAdapter
 
 from adapters import metrics
 from adapters.billing.codec import LAYOUT_VERSION, decode_balance, encode_balance
 from adapters.billing.port import BillingActionsPort, BillingPort
 from adapters.billing.records import BalanceRecord, ChargeRecord
+from adapters.cache.flights import SharedLoads
 from adapters.cache.port import Cache
+from adapters.cache.reads import CachedReads
 from adapters.clock import Clock
 from adapters.errors import BackendError
 from adapters.scope import current_scope
@@ -46,6 +52,7 @@ class CachedBilling:
         namespace: str,
         fresh_ttl: float,
         keep_ttl: float,
+        read_ttl: float,
     ) -> None:
         self._inner = inner
         self._actions = actions
@@ -54,10 +61,15 @@ class CachedBilling:
         self._prefix = f"{namespace}:balance:{LAYOUT_VERSION}:"
         self._fresh_ttl = fresh_ttl
         self._keep_ttl = max(keep_ttl, fresh_ttl)
-        self._inflight: dict[str, asyncio.Task[Mapping[str, BalanceRecord]]] = {}
-        # Bumped by invalidate(): a read that started before a change must not cache
-        # what it read after the change was made.
-        self._generation: dict[str, int] = {}
+        self._loads: SharedLoads[BalanceRecord] = SharedLoads(self._fetch, self._store)
+        self._charges: CachedReads[Sequence[ChargeRecord]] = CachedReads(
+            "charges",
+            self._fetch_charges,
+            TypeAdapter(Sequence[ChargeRecord] | None),
+            cache,
+            namespace=namespace,
+            ttl=read_ttl,
+        )
 
     def key(self, msisdn: str) -> str:
         return self._prefix + msisdn
@@ -80,7 +92,7 @@ class CachedBilling:
         if not missing:
             return fresh
         try:
-            fresh.update(await self._shared_load(missing))
+            fresh.update(await self._loads.load(missing))
         except BackendError:
             # The last known balance beats no balance, but only when every number asked
             # for has one: a partial answer here would read as "unknown number".
@@ -91,53 +103,59 @@ class CachedBilling:
             raise
         return fresh
 
-    async def _shared_load(self, missing: Sequence[str]) -> dict[str, BalanceRecord]:
-        tasks = {self._inflight[m] for m in missing if m in self._inflight}
-        mine = [m for m in missing if m not in self._inflight]
-        if mine:
-            task = asyncio.ensure_future(self._fetch(mine))
-            for msisdn in mine:
-                self._inflight[msisdn] = task
-            task.add_done_callback(lambda done: self._forget(mine, done))
-            tasks.add(task)
-        loaded: dict[str, BalanceRecord] = {}
-        for result in await asyncio.gather(*(asyncio.shield(t) for t in tasks)):
-            loaded.update(result)
-        return {m: loaded[m] for m in missing if m in loaded}
-
-    def _forget(
-        self, msisdns: Sequence[str], task: asyncio.Task[Mapping[str, BalanceRecord]]
-    ) -> None:
-        for msisdn in msisdns:
-            if self._inflight.get(msisdn) is task:
-                del self._inflight[msisdn]
-
     async def _fetch(self, msisdns: Sequence[str]) -> Mapping[str, BalanceRecord]:
-        started = {m: self._generation.get(m, 0) for m in msisdns}
-        loaded = await self._inner.balances(msisdns)
+        return await self._inner.balances(msisdns)
+
+    async def _store(self, msisdns: Sequence[str], loaded: Mapping[str, BalanceRecord]) -> None:
         await self._cache.set_many(
-            {
-                self.key(m): encode_balance(r)
-                for m, r in loaded.items()
-                if self._generation.get(m, 0) == started.get(m)
-            },
+            {self.key(m): encode_balance(loaded[m]) for m in msisdns if m in loaded},
             self._keep_ttl,
         )
-        return loaded
 
     async def invalidate(self, msisdns: Sequence[str]) -> None:
-        """Forget the cached balances (after a change), so the next read asks billing."""
-        for msisdn in msisdns:
-            self._generation[msisdn] = self._generation.get(msisdn, 0) + 1
-            self._inflight.pop(msisdn, None)
+        """Forget the cached balances and this month's charges (after a change), so the
+        next read asks billing."""
+        self._loads.forget(msisdns)
         await self._cache.delete_many([self.key(m) for m in msisdns])
+        since, until = self._month_so_far()
+        await self._charges.invalidate([_period_key(m, since, until) for m in msisdns])
 
     async def charges(
         self, msisdns: Sequence[str], start: datetime, end: datetime
     ) -> Mapping[str, Sequence[ChargeRecord]]:
-        return await self._inner.charges(msisdns, start, end)
+        """Charges change only today: kept are this month so far (what the home screen
+        shows, dropped by `invalidate`) and periods wholly past; any other period that
+        reaches today is read from billing."""
+        today = datetime.combine(self._clock.now().date(), time.min, UTC)
+        if end > today and (start, end) != self._month_so_far():
+            return await self._inner.charges(msisdns, start, end)
+        keys = {_period_key(m, start, end): m for m in msisdns}
+        found = await self._charges.get(list(keys))
+        return {keys[k]: v for k, v in found.items()}
+
+    async def _fetch_charges(self, keys: Sequence[str]) -> Mapping[str, Sequence[ChargeRecord]]:
+        # Every key of one batch has the same period (charges() builds them so).
+        _, start, end = _parse_period_key(keys[0])
+        found = await self._inner.charges([k.split("/", 1)[0] for k in keys], start, end)
+        return {_period_key(m, start, end): v for m, v in found.items()}
+
+    def _month_so_far(self) -> tuple[datetime, datetime]:
+        today = self._clock.now().date()
+        return (
+            datetime.combine(today.replace(day=1), time.min, UTC),
+            datetime.combine(today + timedelta(days=1), time.min, UTC),
+        )
 
     @property
     def actions(self) -> BillingActionsPort:
         """The changes, straight to billing (callers invalidate what they change)."""
         return self._actions
+
+
+def _period_key(msisdn: str, start: datetime, end: datetime) -> str:
+    return f"{msisdn}/{start.isoformat()}/{end.isoformat()}"
+
+
+def _parse_period_key(key: str) -> tuple[str, datetime, datetime]:
+    msisdn, start, end = key.split("/")
+    return msisdn, datetime.fromisoformat(start), datetime.fromisoformat(end)

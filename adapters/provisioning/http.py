@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 from adapters.clock import parse_timestamp
 from adapters.http import BackendClient, join_ids
@@ -81,11 +82,14 @@ class HttpProvisioning:
             return answer["verified"] is True
 
     async def create_link(self, owner: str, msisdn: str, alias: str | None) -> LinkRecord:
+        permission: dict[str, Any] = {"@type": "Permission"}
+        if alias is not None:
+            # Absent, not null: TMF672 has no null description (the simulator refuses it).
+            permission["description"] = alias
         answer = await self._client.post(
             f"{PERMISSION_API}/permission",
             {
-                "@type": "Permission",
-                "description": alias,
+                **permission,
                 "user": {"id": owner, "@referredType": "Individual"},
                 "granter": {"id": msisdn, "@referredType": "Individual"},
                 "privilege": [
@@ -103,8 +107,8 @@ class HttpProvisioning:
                 raise ValueError("the created permission has no user or granter")
             return link
 
-    async def delete_link(self, link_id: str) -> None:
-        await self._client.delete(f"{PERMISSION_API}/permission/{link_id}")
+    async def delete_link(self, link: LinkRecord) -> None:
+        await self._client.delete(f"{PERMISSION_API}/permission/{link.id}")
 
     async def place_order(
         self, msisdn: str, items: Sequence[OrderItemSpec], key: str

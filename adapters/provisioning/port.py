@@ -41,7 +41,9 @@ class ProvisioningPort(Protocol):
         """Let `owner` manage `msisdn` (a TMF672 permission)."""
         ...
 
-    async def delete_link(self, link_id: str) -> None: ...
+    async def delete_link(self, link: LinkRecord) -> None:
+        """Withdraw a permission (the record says whose, for the caches)."""
+        ...
 
     async def place_order(
         self, msisdn: str, items: Sequence[OrderItemSpec], key: str

@@ -235,6 +235,6 @@ def parse_link(permission: Entity) -> LinkRecord | None:
         id=str(permission["id"]),
         owner=owner,
         msisdn=linked,
-        alias=permission.get("description"),
+        alias=permission.get("description") or None,  # "" from some backends: no alias
         created_at=parse_timestamp(str(created)) if created else None,
     )

@@ -3,6 +3,7 @@ Same semantics as the Redis store (each method atomic: no awaits inside)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -124,6 +125,9 @@ class MemorySecurityStore:
     async def pending(self, owner: str) -> dict[str, str | None]:
         now = self._now()
         return {t: p.alias for t, p in self._pending.get(owner, {}).items() if p.expires_at > now}
+
+    async def pending_many(self, owners: Sequence[str]) -> dict[str, dict[str, str | None]]:
+        return {owner: await self.pending(owner) for owner in owners}
 
     async def drop_pending(self, owner: str, target: str) -> None:
         self._pending.get(owner, {}).pop(target, None)

@@ -6,6 +6,7 @@ by the caller (the store never sees a code or a token)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, Protocol
 
 from adapters.security.records import CodeAttempt, CodeIssue, RotateOutcome, SessionRecord
@@ -57,6 +58,10 @@ class SecurityStore(Protocol):
 
     async def pending(self, owner: str) -> dict[str, str | None]:
         """Pending links of `owner`: target -> alias."""
+        ...
+
+    async def pending_many(self, owners: Sequence[str]) -> dict[str, dict[str, str | None]]:
+        """`pending` of many owners in one round trip (a dashboard lists fifty)."""
         ...
 
     async def drop_pending(self, owner: str, target: str) -> None: ...

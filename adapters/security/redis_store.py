@@ -11,7 +11,7 @@ Redis down means fail closed: SecurityStoreUnavailableError, never an attempt le
 
 from __future__ import annotations
 
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Sequence
 from typing import Any, cast
 
 import orjson
@@ -255,13 +255,26 @@ class RedisSecurityStore:
         await self._run(put())
 
     async def pending(self, owner: str) -> dict[str, str | None]:
-        raw = await self._run(self._redis.hgetall(self._pending_key(owner)))
+        return (await self.pending_many([owner]))[owner]
+
+    async def pending_many(self, owners: Sequence[str]) -> dict[str, dict[str, str | None]]:
+        async def read() -> list[Any]:
+            # Not a transaction: the hashes may live on several cluster nodes.
+            async with self._redis.pipeline(transaction=False) as pipe:
+                for owner in owners:
+                    pipe.hgetall(self._pending_key(owner))
+                return list(await pipe.execute())
+
+        hashes = await self._run(read()) if owners else []
         now = self._now()
-        found: dict[str, str | None] = {}
-        for target, value in raw.items():
-            entry = orjson.loads(value)
-            if entry["exp"] > now:
-                found[_text(target)] = entry["alias"]
+        found: dict[str, dict[str, str | None]] = {}
+        for owner, raw in zip(owners, hashes, strict=True):
+            entries = (orjson.loads(value) for value in raw.values())
+            found[owner] = {
+                _text(target): entry["alias"]
+                for target, entry in zip(raw.keys(), entries, strict=True)
+                if entry["exp"] > now
+            }
         return found
 
     async def drop_pending(self, owner: str, target: str) -> None:

@@ -20,7 +20,7 @@ async def test_the_home_screen_answers_in_about_one_backend_latency(
 ) -> None:
     token = gateway.subscriber_token("+79000000001")
     await gateway.query(HOME_SCREEN, token=token)  # the catalog and offers are now warm
-    await gateway.runtime.billing.invalidate(["+79000000001"])
+    await gateway.runtime.forget(["+79000000001"])
     for admin in admins.values():
         await admin.faults(latency_ms=LATENCY_MS)
         await admin.reset()

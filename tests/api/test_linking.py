@@ -83,3 +83,17 @@ async def test_the_link_limit(start_gateway: GatewayFactory) -> None:
 async def test_agents_do_not_link(gateway: GatewayClient) -> None:
     answer = await gateway.query(LINK, {"m": TARGET}, token=gateway.agent_token())
     assert answer.codes == ["FORBIDDEN"]
+
+
+async def test_a_link_without_an_alias(
+    gateway: GatewayClient, http: aiohttp.ClientSession, backends: BackendsThread
+) -> None:
+    owner, target = "+79000000009", "+79000000010"
+    token = gateway.subscriber_token(owner)
+    assert (await gateway.query(LINK, {"m": target}, token=token)).errors == []
+    code = await last_code(http, backends.sms_url, target)
+    confirmed = await gateway.query(CONFIRM_LINK, {"m": target, "c": code}, token=token)
+    assert confirmed.data == {
+        "confirmLinkedNumber": {"msisdn": target, "alias": None, "status": "CONFIRMED"}
+    }
+    assert (await gateway.query(UNLINK, {"m": target}, token=token)).data == {"unlinkNumber": True}

@@ -1,0 +1,52 @@
+"""Loyalty with each number's activated offers in the shared cache (the home screen shows
+them on every visit; they change only when the subscriber activates one).
+
+An activation made through this adapter drops the number's entry; one made elsewhere is
+announced by loyalty's hub event (`invalidate_activations`)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from pydantic import TypeAdapter
+
+from adapters.cache.port import Cache
+from adapters.cache.reads import CachedReads
+from adapters.loyalty.port import LoyaltyPort
+from adapters.loyalty.records import ActivationRecord, PromotionRecord
+
+
+class CachedLoyalty:
+    def __init__(
+        self, inner: LoyaltyPort, cache: Cache, *, namespace: str, read_ttl: float
+    ) -> None:
+        self._inner = inner
+        self._activations: CachedReads[Sequence[ActivationRecord]] = CachedReads(
+            "activations",
+            inner.activations,
+            TypeAdapter(Sequence[ActivationRecord] | None),
+            cache,
+            namespace=namespace,
+            ttl=read_ttl,
+        )
+
+    async def promotions(self) -> Sequence[PromotionRecord]:
+        return await self._inner.promotions()
+
+    async def activations(self, msisdns: Sequence[str]) -> Mapping[str, Sequence[ActivationRecord]]:
+        return await self._activations.get(msisdns)
+
+    async def invalidate_activations(self, msisdns: Sequence[str]) -> None:
+        await self._activations.invalidate(msisdns)
+
+    async def members(self, msisdns: Sequence[str]) -> Mapping[str, bool]:
+        return await self._inner.members(msisdns)
+
+    async def join(self, msisdn: str, email: str, name: str | None, key: str) -> None:
+        await self._inner.join(msisdn, email, name, key)
+
+    async def activate(self, msisdn: str, promotion_id: str, key: str) -> ActivationRecord:
+        try:
+            return await self._inner.activate(msisdn, promotion_id, key)
+        finally:
+            await self._activations.invalidate([msisdn])

@@ -1,0 +1,164 @@
+"""Per-number reads besides the balance (products, customer, links, activated offers,
+charges) are cached behind their adapters, and dropped by changes and hub events."""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+import orjson
+import pytest
+
+from adapters.events.signature import sign
+from tests.api.queries import HOME_SCREEN
+from tests.conftest import HUB_SECRET, GatewayFactory
+from tests.harness.backends import BackendAdmin
+from tests.harness.clock import FakeClock
+from tests.harness.gateway import GatewayClient
+
+NUMBER = "+79000000002"
+PRODUCTS = "/productInventory/v4/product"
+ACTIVATIONS = "/loyaltyProgramProduct"
+CHARGES = "/appliedCustomerBillingRate"
+EXPENSES = """query($from: Date, $to: Date) { me { expenses(from: $from, to: $to) {
+  category amount { amount } } } }"""
+
+
+async def _calls(admins: dict[str, BackendAdmin]) -> int:
+    return sum([sum((await a.counts()).values()) for a in admins.values()])
+
+
+_event_ids = itertools.count()
+
+
+async def _reset(admins: dict[str, BackendAdmin]) -> None:
+    for admin in admins.values():
+        await admin.reset()
+
+
+async def _event(gateway: GatewayClient, backend: str, kind: str, content: Any) -> None:
+    body = orjson.dumps(
+        {"eventId": f"test-{next(_event_ids)}", "eventType": kind, "event": content}
+    )
+    async with gateway.session.post(
+        f"{gateway.url}/listener/{backend}",
+        data=body,
+        headers={"x-hub-signature": sign(HUB_SECRET.encode(), body)},
+    ) as response:
+        assert response.status == 204
+
+
+@pytest.mark.parametrize("use_redis", [True, False], ids=["redis", "in-process"])
+async def test_a_warm_home_screen_makes_no_backend_call(
+    start_gateway: GatewayFactory, admins: dict[str, BackendAdmin], use_redis: bool
+) -> None:
+    async with start_gateway(use_redis=use_redis) as gateway:
+        token = gateway.subscriber_token(NUMBER)
+        first = await gateway.query(HOME_SCREEN, token=token)
+        await _reset(admins)
+        second = await gateway.query(HOME_SCREEN, token=token)
+        assert second.errors == []
+        assert second.data == first.data
+        assert await _calls(admins) == 0
+
+
+async def test_entries_expire_after_the_read_ttl(
+    start_gateway: GatewayFactory, admins: dict[str, BackendAdmin]
+) -> None:
+    clock = FakeClock()
+    # In process, so that the fake clock drives the expiry (Redis keeps its own time).
+    async with start_gateway(clock, use_redis=False, read_ttl=60, balance_ttl=600) as gateway:
+        token = gateway.subscriber_token(NUMBER)
+        await gateway.query(HOME_SCREEN, token=token)
+        await _reset(admins)
+        clock.advance(59)
+        await gateway.query(HOME_SCREEN, token=token)
+        assert await _calls(admins) == 0
+        clock.advance(2)
+        await gateway.query(HOME_SCREEN, token=token)
+        assert await admins["provisioning"].count(PRODUCTS) == 1
+        assert await admins["loyalty"].count(ACTIVATIONS) == 1
+        assert await admins["billing"].count("/bucket") == 0, "the balance has its own TTL"
+
+
+async def test_hub_events_drop_what_they_announce(
+    gateway: GatewayClient, admins: dict[str, BackendAdmin]
+) -> None:
+    token = gateway.subscriber_token(NUMBER)
+    await gateway.query(HOME_SCREEN, token=token)
+    party = [{"id": NUMBER, "role": "customer"}]
+
+    # An order still in progress changes nothing yet; a completed one does.
+    await _event(
+        gateway,
+        "provisioning",
+        "ProductOrderStateChangeEvent",
+        {"productOrder": {"id": "o-1", "state": "inProgress", "relatedParty": party}},
+    )
+    await _reset(admins)
+    await gateway.query(HOME_SCREEN, token=token)
+    assert await _calls(admins) == 0
+    await _event(
+        gateway,
+        "provisioning",
+        "ProductOrderStateChangeEvent",
+        {"productOrder": {"id": "o-1", "state": "completed", "relatedParty": party}},
+    )
+    await gateway.query(HOME_SCREEN, token=token)
+    assert await admins["provisioning"].count(PRODUCTS) == 1
+    assert await admins["billing"].count(CHARGES) == 1
+    assert await admins["loyalty"].count(ACTIVATIONS) == 0
+
+    await _reset(admins)
+    await _event(
+        gateway,
+        "loyalty",
+        "LoyaltyProgramProductCreateEvent",
+        {"loyaltyProgramProduct": {"id": "a-1", "relatedParty": party}},
+    )
+    await gateway.query(HOME_SCREEN, token=token)
+    assert await admins["loyalty"].count(ACTIVATIONS) == 1
+    assert await admins["provisioning"].count(PRODUCTS) == 0
+
+    await _reset(admins)
+    await _event(
+        gateway,
+        "billing",
+        "BalanceChangeEvent",
+        {"balanceChange": {"logicalResource": [{"id": NUMBER}]}},
+    )
+    await gateway.query(HOME_SCREEN, token=token)
+    assert await admins["billing"].count(CHARGES) == 1
+    assert await admins["billing"].count("/bucket") == 1
+    assert await _calls(admins) == 2
+
+
+async def test_only_periods_that_cannot_change_unannounced_are_cached(
+    gateway: GatewayClient, admins: dict[str, BackendAdmin]
+) -> None:
+    token = gateway.subscriber_token(NUMBER)
+    today = gateway.runtime.clock.now().date()
+    month_start = today.replace(day=1).isoformat()
+    past = {"from": "2026-01-01", "to": "2026-01-31"}
+    # Reaches today without being "this month so far": a charge may land in it any time.
+    open_ended = {"from": "2025-12-01", "to": today.isoformat()}
+    for variables in (None, {"from": month_start, "to": today.isoformat()}, past, open_ended):
+        for _ in range(2):
+            answer = await gateway.query(EXPENSES, variables, token=token)
+            assert answer.errors == []
+    # this month twice (default and spelled out: one entry) + the past once + open twice
+    assert await admins["billing"].count(CHARGES) == 1 + 1 + 2
+
+
+async def test_a_revoked_link_stops_access_at_once(
+    gateway: GatewayClient, admins: dict[str, BackendAdmin]
+) -> None:
+    owner, linked = "+79000000003", "+79000000004"
+    token = gateway.subscriber_token(owner)
+    read = 'query { subscriber(msisdn: "' + linked + '") { msisdn } }'
+    link = await gateway.runtime.provisioning.create_link(owner, linked, None)
+    assert (await gateway.query(read, token=token)).errors == []
+    assert (await gateway.query(read, token=token)).errors == [], "served from the cache"
+    await gateway.runtime.provisioning.delete_link(link)
+    refused = await gateway.query(read, token=token)
+    assert [e["extensions"]["code"] for e in refused.errors] == ["FORBIDDEN"]
