@@ -28,6 +28,7 @@ from adapters.billing.ocs.actions import OcsActions
 from adapters.billing.ocs.billing import build_ocs_billing
 from adapters.billing.port import BillingActionsPort, BillingPort
 from adapters.breaker import BreakerState, CircuitBreaker
+from adapters.cache.coalescing import CoalescingCache
 from adapters.cache.memory import MemoryCache
 from adapters.cache.port import Cache
 from adapters.cache.redis import RedisCache
@@ -179,7 +180,7 @@ async def start_runtime(
     redis = connect_redis(settings)
     cache: Cache
     if redis is not None:
-        cache = RedisCache(redis, breaker("redis"))
+        cache = CoalescingCache(RedisCache(redis, breaker("redis")))
     else:
         cache = MemoryCache(clock, settings.memory_cache_entries)
 

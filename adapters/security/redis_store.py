@@ -259,6 +259,9 @@ class RedisSecurityStore:
 
     async def pending_many(self, owners: Sequence[str]) -> dict[str, dict[str, str | None]]:
         async def read() -> list[Any]:
+            if len(owners) == 1:
+                # The usual case (a subscriber's own screen): a pipeline costs more.
+                return [await self._redis.hgetall(self._pending_key(owners[0]))]
             # Not a transaction: the hashes may live on several cluster nodes.
             async with self._redis.pipeline(transaction=False) as pipe:
                 for owner in owners:
