@@ -10,12 +10,14 @@ import tempfile
 from collections.abc import Sequence
 
 import uvicorn
+from uvicorn.supervisors import Multiprocess
 
 from adapters.clock import SystemClock
 from adapters.msisdn import InvalidMsisdnError, normalize_msisdn
 from gateway.logs import configure_logging
 from gateway.runtime import build_tokens
 from gateway.settings import Settings
+from gateway.workers import ServeOptions, Supervisor, reuse_port_supported, uvicorn_config
 from resolvers.principals import AgentPrincipal, Principal, SubscriberPrincipal
 
 
@@ -105,20 +107,21 @@ def _serve(args: argparse.Namespace) -> int:
     if args.workers > 1 and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         # Each worker writes its metrics to files here; /metrics sums them up.
         os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="tgw-metrics-")
-    uvicorn.run(
-        "gateway.asgi:app_factory",
-        factory=True,
+    options = ServeOptions(
         host=args.host or settings.host,
         port=args.port or settings.port,
-        workers=args.workers,
-        loop="uvloop",
-        http="httptools",
-        log_level="warning",
-        access_log=False,
-        # On SIGTERM: stop accepting, let requests in flight finish (bounded), then the
-        # lifespan closes the backend clients and Redis.
-        timeout_graceful_shutdown=settings.shutdown_grace,
+        shutdown_grace=settings.shutdown_grace,
     )
+    if args.workers <= 1:
+        uvicorn.Server(uvicorn_config(options)).run()
+        return 0
+    if reuse_port_supported():
+        return Supervisor(options, args.workers).run()
+    # No SO_REUSEPORT here: uvicorn's supervisor, all workers on one shared socket.
+    config = uvicorn_config(options)
+    config.workers = args.workers
+    sock = config.bind_socket()
+    Multiprocess(config, sockets=[sock]).run()
     return 0
 
 

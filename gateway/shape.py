@@ -4,8 +4,9 @@ and the longest list argument. The limits are checked against this before any re
 
 Cost is static: each field has a cost (`gateway/cost.py`), a list field multiplies its
 selection's cost by its cap (`subscribers` by the number of numbers asked for), and the
-operation's cost is the sum. Results are cached per query text and variables' list
-lengths, so a repeated operation is measured once.
+operation's cost is the sum. Parses are cached per query text, and so are whole
+measures of operations without variables (most screens' queries): a repeated one is
+measured once.
 """
 
 from __future__ import annotations
@@ -142,6 +143,8 @@ class ShapeReader:
         self._costs = costs
         self._max_tokens = max_tokens
         self._parse = lru_cache(maxsize=1000)(self._parse_uncached)
+        # Without variables the shape depends on the text alone (most screens' queries).
+        self._fixed = lru_cache(maxsize=1000)(self._measure)
 
     def _parse_uncached(self, query: str) -> DocumentNode:
         return parse(query, max_tokens=self._max_tokens)
@@ -150,6 +153,13 @@ class ShapeReader:
         self, query: str, operation_name: str | None, variables: Mapping[str, Any] | None
     ) -> Shape:
         """Raises GraphQLSyntaxError (too many tokens too) or OperationNotFoundError."""
+        if not variables:
+            return self._fixed(query, operation_name)
+        return self._measure(query, operation_name, variables)
+
+    def _measure(
+        self, query: str, operation_name: str | None, variables: Mapping[str, Any] | None = None
+    ) -> Shape:
         document = self._parse(query)
         operation = _pick(document, operation_name)
         fragments = {

@@ -4,12 +4,16 @@ serve runs several workers sharing metrics."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import re
+import signal
+import socket
 import sys
 import time
 
 import aiohttp
+import psutil
 import pytest
 
 from adapters.clock import SystemClock
@@ -86,8 +90,7 @@ def test_token_command_needs_the_key(monkeypatch: pytest.MonkeyPatch) -> None:
     assert main(["token", "--agent", "desk"]) == 2
 
 
-async def test_serve_runs_workers_sharing_metrics(backends: BackendsThread, redis_url: str) -> None:
-    port = free_port()
+def _serve_env(backends: BackendsThread, redis_url: str, port: int) -> dict[str, str]:
     env = {
         **os.environ,
         "TGW_JWT_SECRET": TEST_SECRET,
@@ -99,18 +102,29 @@ async def test_serve_runs_workers_sharing_metrics(backends: BackendsThread, redi
         "TGW_CACHE_NAMESPACE": f"tgw-serve-{port}",
     }
     env.pop("PROMETHEUS_MULTIPROC_DIR", None)
-    process = await asyncio.create_subprocess_exec(
+    return env
+
+
+async def _serve(
+    backends: BackendsThread, redis_url: str, port: int, workers: int = 2
+) -> asyncio.subprocess.Process:
+    return await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
         "gateway",
         "serve",
         "--workers",
-        "2",
+        str(workers),
         "--port",
         str(port),
-        env=env,
+        env=_serve_env(backends, redis_url, port),
         stderr=asyncio.subprocess.DEVNULL,
     )
+
+
+async def test_serve_runs_workers_sharing_metrics(backends: BackendsThread, redis_url: str) -> None:
+    port = free_port()
+    process = await _serve(backends, redis_url, port)
     url = f"http://127.0.0.1:{port}"
     try:
         async with aiohttp.ClientSession() as http:
@@ -132,6 +146,62 @@ async def test_serve_runs_workers_sharing_metrics(backends: BackendsThread, redi
     finally:
         process.terminate()
         await process.wait()
+
+
+async def _workers_of(pid: int, count: int, besides: frozenset[int] = frozenset()) -> set[int]:
+    """The supervisor's worker processes, once there are `count` of them not in `besides`."""
+    deadline = time.monotonic() + 30
+    while True:
+        workers = set()
+        for child in psutil.Process(pid).children():
+            # A killed worker stays a zombie until the supervisor reaps it.
+            with contextlib.suppress(psutil.Error):
+                if child.status() != psutil.STATUS_ZOMBIE and "spawn_main" in " ".join(
+                    child.cmdline()
+                ):
+                    workers.add(child.pid)
+        if len(workers - besides) >= count:
+            return workers
+        assert time.monotonic() < deadline, f"workers: {workers}"
+        # Processes start on their own: nothing to await but looking again.
+        await asyncio.sleep(0.05)
+
+
+async def test_serve_restarts_a_worker_that_dies(backends: BackendsThread, redis_url: str) -> None:
+    port = free_port()
+    process = await _serve(backends, redis_url, port)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        async with aiohttp.ClientSession() as http:
+            await _until_up(http, url)
+            first = await _workers_of(process.pid, 2)
+            victim = min(first)
+            os.kill(victim, signal.SIGKILL)
+            after = await _workers_of(process.pid, 1, besides=frozenset(first))
+            assert victim not in after
+            assert len(after) == 2
+            for _ in range(10):
+                async with (
+                    aiohttp.ClientSession() as fresh,
+                    fresh.get(f"{url}/healthz") as response,
+                ):
+                    assert response.status == 200
+    finally:
+        process.terminate()
+        assert await process.wait() == 0
+    assert not any(psutil.pid_exists(pid) for pid in after), "workers stop with the supervisor"
+
+
+async def test_serve_gives_up_when_its_workers_cannot_start(
+    backends: BackendsThread, redis_url: str
+) -> None:
+    with socket.socket() as taken:
+        # Bound without SO_REUSEPORT: no worker can bind the port next to it.
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        process = await _serve(backends, redis_url, port)
+        assert await asyncio.wait_for(process.wait(), timeout=60) == 1
 
 
 def _agent() -> str:
