@@ -7,9 +7,11 @@ from collections import defaultdict
 from collections.abc import Awaitable, Callable, Coroutine, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import Any, TypeVar
 
 from aiodataloader import DataLoader
+from prometheus_client import Histogram
 
 from adapters.billing.records import BalanceRecord, ChargeRecord
 from adapters.loyalty.records import ActivationRecord
@@ -24,14 +26,22 @@ V = TypeVar("V")
 ChargesKey = tuple[str, datetime, datetime]
 
 
+@cache
+def _batch_sizes(loader: str) -> Histogram:
+    # Looked up once: loaders are built per request, and labels() is not free.
+    return LOADER_BATCH.labels(loader)
+
+
 def _by_key(
     name: str,
     fetch: Callable[[Sequence[K]], Awaitable[Mapping[K, V]]],
     missing: V,
     max_batch: int,
 ) -> DataLoader[K, V]:
+    batch_sizes = _batch_sizes(name)
+
     async def batch(keys: list[K]) -> list[V]:
-        LOADER_BATCH.labels(name).observe(len(keys))
+        batch_sizes.observe(len(keys))
         found = await fetch(keys)
         return [found.get(key, missing) for key in keys]
 
@@ -71,7 +81,7 @@ def _charges_batch(
     ports: Ports,
 ) -> Callable[[list[ChargesKey]], Coroutine[Any, Any, list[Sequence[ChargeRecord]]]]:
     async def batch(keys: list[ChargesKey]) -> list[Sequence[ChargeRecord]]:
-        LOADER_BATCH.labels("charges").observe(len(keys))
+        _batch_sizes("charges").observe(len(keys))
         # One call per distinct period: a dashboard asks every number for the same one.
         periods: dict[tuple[datetime, datetime], list[str]] = defaultdict(list)
         for msisdn, start, end in keys:

@@ -15,8 +15,10 @@ record's layout) counts as a miss.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from functools import cache
 from typing import Generic, TypeVar
 
+from prometheus_client import Counter
 from pydantic import TypeAdapter, ValidationError
 
 from adapters import metrics
@@ -33,13 +35,19 @@ LAYOUT_VERSION = "r1"
 def tally(kind: str, hits: int, misses: int) -> None:
     """Count lookups in the metrics and in the request's log line."""
     if hits:
-        metrics.READ_CACHE.labels(kind, "hit").inc(hits)
+        _counter(kind, "hit").inc(hits)
     if misses:
-        metrics.READ_CACHE.labels(kind, "miss").inc(misses)
+        _counter(kind, "miss").inc(misses)
     scope = current_scope()
     if scope is not None:
         scope.cache_hits += hits
         scope.cache_misses += misses
+
+
+@cache
+def _counter(kind: str, result: str) -> Counter:
+    # Looked up once: labels() costs a lock and a dict lookup on every call.
+    return metrics.READ_CACHE.labels(kind, result)
 
 
 class CachedReads(Generic[V]):
