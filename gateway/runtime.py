@@ -31,6 +31,7 @@ from adapters.breaker import BreakerState, CircuitBreaker
 from adapters.cache.coalescing import CoalescingCache
 from adapters.cache.memory import MemoryCache
 from adapters.cache.port import Cache
+from adapters.cache.reads import ReadCaches
 from adapters.cache.redis import RedisCache
 from adapters.clock import Clock, SystemClock
 from adapters.errors import BackendError
@@ -184,6 +185,7 @@ async def start_runtime(
     else:
         cache = MemoryCache(clock, settings.memory_cache_entries)
 
+    reads = ReadCaches(cache, settings.cache_namespace, settings.read_ttl)
     billing_reads, billing_actions = _billing(settings, session, clock, client)
     billing = CachedBilling(
         billing_reads,
@@ -193,7 +195,7 @@ async def start_runtime(
         namespace=settings.cache_namespace,
         fresh_ttl=settings.balance_ttl,
         keep_ttl=settings.balance_keep,
-        read_ttl=settings.read_ttl,
+        reads=reads,
     )
     provisioning = CachedProvisioning(
         HttpProvisioning(
@@ -201,9 +203,7 @@ async def start_runtime(
         ),
         clock,
         settings.catalog_ttl,
-        cache,
-        namespace=settings.cache_namespace,
-        read_ttl=settings.read_ttl,
+        reads,
     )
     loyalty = CachedLoyalty(
         HttpLoyalty(
@@ -211,9 +211,7 @@ async def start_runtime(
             clock,
             settings.offers_ttl,
         ),
-        cache,
-        namespace=settings.cache_namespace,
-        read_ttl=settings.read_ttl,
+        reads,
     )
     sms = HttpSms(client("sms", settings.sms_url, settings.sms_timeout), settings.sms_sender)
     support_client = client("support", settings.support_url, settings.support_timeout)

@@ -8,7 +8,7 @@ Single flight: concurrent requests in this process for the same uncached balance
 one billing call (adapters/cache/flights.py).
 
 This month's charges (the home screen's expenses) and past periods' are kept too, for
-`read_ttl` seconds; `invalidate` drops the balance and this month's charges together,
+the read TTL; `invalidate` drops the balance and this month's charges together,
 since whatever moves money also adds a charge.
 """
 
@@ -18,15 +18,13 @@ import dataclasses
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, time, timedelta
 
-from pydantic import TypeAdapter
-
 from adapters import metrics
 from adapters.billing.codec import LAYOUT_VERSION, decode_balance, encode_balance
 from adapters.billing.port import BillingActionsPort, BillingPort
 from adapters.billing.records import BalanceRecord, ChargeRecord
 from adapters.cache.flights import SharedLoads
 from adapters.cache.port import Cache
-from adapters.cache.reads import CachedReads
+from adapters.cache.reads import CachedReads, ReadCaches
 from adapters.clock import Clock
 from adapters.errors import BackendError
 from adapters.scope import current_scope
@@ -52,7 +50,7 @@ class CachedBilling:
         namespace: str,
         fresh_ttl: float,
         keep_ttl: float,
-        read_ttl: float,
+        reads: ReadCaches,
     ) -> None:
         self._inner = inner
         self._actions = actions
@@ -62,13 +60,8 @@ class CachedBilling:
         self._fresh_ttl = fresh_ttl
         self._keep_ttl = max(keep_ttl, fresh_ttl)
         self._loads: SharedLoads[BalanceRecord] = SharedLoads(self._fetch, self._store)
-        self._charges: CachedReads[Sequence[ChargeRecord]] = CachedReads(
-            "charges",
-            self._fetch_charges,
-            TypeAdapter(Sequence[ChargeRecord] | None),
-            cache,
-            namespace=namespace,
-            ttl=read_ttl,
+        self._charges: CachedReads[Sequence[ChargeRecord]] = reads.of(
+            "charges", self._fetch_charges, Sequence[ChargeRecord]
         )
 
     def key(self, msisdn: str) -> str:

@@ -15,8 +15,9 @@ record's layout) counts as a miss.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from functools import cache
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from prometheus_client import Counter
 from pydantic import TypeAdapter, ValidationError
@@ -107,3 +108,17 @@ class CachedReads(Generic[V]):
             return
         self._loads.forget(subjects)
         await self._cache.delete_many([self._prefix + s for s in subjects])
+
+
+@dataclass(frozen=True, slots=True)
+class ReadCaches:
+    """Makes the cached reads of the adapters: one cache, namespace and TTL for all."""
+
+    cache: Cache
+    namespace: str
+    ttl: float
+
+    def of(self, kind: str, fetch: Fetch[V], record: Any) -> CachedReads[V]:
+        """`record` is the type a value has (`CustomerRecord`, `Sequence[LinkRecord]`)."""
+        codec: TypeAdapter[V | None] = TypeAdapter(record | None)
+        return CachedReads(kind, fetch, codec, self.cache, namespace=self.namespace, ttl=self.ttl)

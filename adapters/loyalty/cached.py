@@ -8,26 +8,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from pydantic import TypeAdapter
-
-from adapters.cache.port import Cache
-from adapters.cache.reads import CachedReads
+from adapters.cache.reads import CachedReads, ReadCaches
 from adapters.loyalty.port import LoyaltyPort
 from adapters.loyalty.records import ActivationRecord, PromotionRecord
 
 
 class CachedLoyalty:
-    def __init__(
-        self, inner: LoyaltyPort, cache: Cache, *, namespace: str, read_ttl: float
-    ) -> None:
+    def __init__(self, inner: LoyaltyPort, reads: ReadCaches) -> None:
         self._inner = inner
-        self._activations: CachedReads[Sequence[ActivationRecord]] = CachedReads(
-            "activations",
-            inner.activations,
-            TypeAdapter(Sequence[ActivationRecord] | None),
-            cache,
-            namespace=namespace,
-            ttl=read_ttl,
+        self._activations: CachedReads[Sequence[ActivationRecord]] = reads.of(
+            "activations", inner.activations, Sequence[ActivationRecord]
         )
 
     async def promotions(self) -> Sequence[PromotionRecord]:

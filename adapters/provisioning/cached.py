@@ -10,10 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from pydantic import TypeAdapter
-
-from adapters.cache.port import Cache
-from adapters.cache.reads import CachedReads
+from adapters.cache.reads import CachedReads, ReadCaches
 from adapters.clock import Clock
 from adapters.memo import TimedMemo
 from adapters.provisioning.port import ProvisioningPort
@@ -29,42 +26,20 @@ from adapters.provisioning.records import (
 
 class CachedProvisioning:
     def __init__(
-        self,
-        inner: ProvisioningPort,
-        clock: Clock,
-        catalog_ttl: float,
-        cache: Cache,
-        *,
-        namespace: str,
-        read_ttl: float,
+        self, inner: ProvisioningPort, clock: Clock, catalog_ttl: float, reads: ReadCaches
     ) -> None:
         self._inner = inner
         self._catalog = TimedMemo(inner.catalog, clock, catalog_ttl)
-        self._products: CachedReads[Sequence[ProductRecord]] = CachedReads(
-            "products",
-            inner.products,
-            TypeAdapter(Sequence[ProductRecord] | None),
-            cache,
-            namespace=namespace,
-            ttl=read_ttl,
+        self._products: CachedReads[Sequence[ProductRecord]] = reads.of(
+            "products", inner.products, Sequence[ProductRecord]
         )
-        self._customers: CachedReads[CustomerRecord] = CachedReads(
-            "customer",
-            inner.customers,
-            TypeAdapter(CustomerRecord | None),
-            cache,
-            namespace=namespace,
-            ttl=read_ttl,
+        self._customers: CachedReads[CustomerRecord] = reads.of(
+            "customer", inner.customers, CustomerRecord
         )
         # Links are permissions: a link withdrawn here is dropped at once; one withdrawn
-        # in provisioning directly (no event for it) still counts for up to `read_ttl`.
-        self._links: CachedReads[Sequence[LinkRecord]] = CachedReads(
-            "links",
-            inner.links,
-            TypeAdapter(Sequence[LinkRecord] | None),
-            cache,
-            namespace=namespace,
-            ttl=read_ttl,
+        # in provisioning directly (no event for it) still counts for up to the read TTL.
+        self._links: CachedReads[Sequence[LinkRecord]] = reads.of(
+            "links", inner.links, Sequence[LinkRecord]
         )
 
     async def catalog(self) -> CatalogRecord:

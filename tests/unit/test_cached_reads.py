@@ -6,11 +6,9 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Mapping, Sequence
 
-from pydantic import TypeAdapter
-
 from adapters.cache.flights import SharedLoads
 from adapters.cache.memory import MemoryCache
-from adapters.cache.reads import CachedReads
+from adapters.cache.reads import CachedReads, ReadCaches
 from adapters.provisioning.records import CustomerRecord
 from tests.harness.clock import FakeClock
 
@@ -89,14 +87,7 @@ async def test_one_caller_cancelled_does_not_fail_the_others() -> None:
 
 
 def _customers(cache: MemoryCache, fetch: GatedCustomers) -> CachedReads[CustomerRecord]:
-    return CachedReads(
-        "customer",
-        fetch,
-        TypeAdapter(CustomerRecord | None),
-        cache,
-        namespace="t",
-        ttl=30,
-    )
+    return ReadCaches(cache, "t", ttl=30).of("customer", fetch, CustomerRecord)
 
 
 class GatedCustomers:
