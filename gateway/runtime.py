@@ -216,13 +216,16 @@ async def start_runtime(
     sms = HttpSms(client("sms", settings.sms_url, settings.sms_timeout), settings.sms_sender)
     support_client = client("support", settings.support_url, settings.support_timeout)
     events: EventBus
-    if redis is not None and not settings.redis_cluster_nodes:
-        bus = RedisBus(redis, settings.cache_namespace, settings.subscription_queue)
+    if redis is not None:
+        bus = RedisBus(
+            node_clients(settings) if settings.redis_cluster_nodes else redis,
+            settings.cache_namespace,
+            settings.subscription_queue,
+        )
         await bus.start()
         events = bus
     else:
-        # Without Redis (the demo) events stay in this process. Cluster pub/sub is not
-        # wired (see docs/decisions.md): one process's subscribers only.
+        # Without Redis (the demo) events stay in this process.
         events = MemoryBus(settings.subscription_queue)
     secret = secret or jwt_secret(settings)
     tokens = build_tokens(settings, clock, secret)
@@ -324,14 +327,26 @@ def _breaker_moved(name: str, state: BreakerState) -> None:
     log.warning("circuit breaker of %s is now %s", name, state.value)
 
 
+def _cluster_nodes(settings: Settings) -> list[tuple[str, int]]:
+    return [
+        (host, int(port)) for host, port in (n.rsplit(":", 1) for n in settings.redis_cluster_nodes)
+    ]
+
+
+def node_clients(settings: Settings) -> list[Redis]:
+    """One plain client per configured cluster node, for pub/sub (cluster-wide on any node)."""
+    timeout = settings.redis_timeout
+    return [
+        Redis(host=host, port=port, socket_timeout=timeout, socket_connect_timeout=timeout)
+        for host, port in _cluster_nodes(settings)
+    ]
+
+
 def connect_redis(settings: Settings) -> Redis | None:
     """A Redis client (a cluster client when cluster nodes are given), or None."""
     timeout = settings.redis_timeout
     if settings.redis_cluster_nodes:
-        nodes = [
-            ClusterNode(host, int(port))
-            for host, port in (node.rsplit(":", 1) for node in settings.redis_cluster_nodes)
-        ]
+        nodes = [ClusterNode(host, port) for host, port in _cluster_nodes(settings)]
         # RedisCluster speaks the same commands; the cache, the security store and the
         # persisted queries keep every multi-key step within one slot (or use MGET's
         # non-atomic cluster form).

@@ -1,12 +1,17 @@
 """Events through Redis pub/sub: published to `<namespace>:events:<topic>`, received by
 every gateway process. One pattern subscription per process, whatever the number of live
-subscribers in it; delivery to them is local."""
+subscribers in it; delivery to them is local.
+
+On a Redis Cluster the bus talks to one node at a time with a plain client: classic
+pub/sub is cluster-wide (a PUBLISH on any node reaches the subscribers of every node), so
+any node will do. When that node fails, the bus moves on to the next one it was given."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import logging
+from collections.abc import Sequence
 from contextlib import AbstractAsyncContextManager
 
 from redis.asyncio import Redis
@@ -18,8 +23,11 @@ log = logging.getLogger(__name__)
 
 
 class RedisBus:
-    def __init__(self, redis: Redis, namespace: str, queue_size: int = 100) -> None:
-        self._redis = redis
+    def __init__(
+        self, redis: Redis | Sequence[Redis], namespace: str, queue_size: int = 100
+    ) -> None:
+        self._clients = [redis] if isinstance(redis, Redis) else list(redis)
+        self._current = 0
         self._prefix = f"{namespace}:events:"
         self._local = LocalFanOut(queue_size)
         self._listener: asyncio.Task[None] | None = None
@@ -32,7 +40,7 @@ class RedisBus:
     async def _listen(self) -> None:
         while True:
             try:
-                async with self._redis.pubsub() as pubsub:
+                async with self._client().pubsub() as pubsub:
                     await pubsub.psubscribe(self._prefix + "*")
                     self._ready.set()
                     async for message in pubsub.listen():
@@ -49,14 +57,24 @@ class RedisBus:
                 # Redis went away: keep trying; events meanwhile are lost (they are hints
                 # to refresh, and clients re-read on reconnecting).
                 log.warning("event subscription lost, retrying: %s", exc)
+                self._next_client()
                 self._ready.set()
                 await asyncio.sleep(1)
 
+    def _client(self) -> Redis:
+        return self._clients[self._current]
+
+    def _next_client(self) -> None:
+        self._current = (self._current + 1) % len(self._clients)
+
     async def publish(self, topic: str, payload: bytes) -> None:
-        try:
-            await self._redis.publish(self._prefix + topic, payload)
-        except (RedisError, OSError) as exc:
-            log.warning("event not published (%s): %s", topic, exc)
+        for _ in self._clients:
+            try:
+                await self._client().publish(self._prefix + topic, payload)
+                return
+            except (RedisError, OSError) as exc:
+                log.warning("event not published (%s): %s", topic, exc)
+                self._next_client()
 
     def follow(self, topic: str) -> AbstractAsyncContextManager[Follower]:
         return self._local.follow(topic)
@@ -69,3 +87,7 @@ class RedisBus:
             self._listener.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._listener
+        if len(self._clients) > 1:
+            # Clients of their own (cluster nodes); a single one is the runtime's.
+            for client in self._clients:
+                await client.aclose()

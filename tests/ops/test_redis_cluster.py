@@ -6,17 +6,22 @@ import hashlib
 from collections.abc import Iterator
 
 import aiohttp
+import orjson
 import pytest
 
+from adapters.events.signature import sign
 from backends.runner import BackendsThread
 from tests.api.auth_queries import LOG_IN, REFRESH, REQUEST_CODE
 from tests.api.queries import DASHBOARD
-from tests.conftest import GatewayFactory
+from tests.conftest import HUB_SECRET, GatewayFactory
 from tests.harness.backends import BackendAdmin
 from tests.harness.inbox import last_code
+from tests.harness.live import live, until_following
 from tests.harness.redis_cluster import RedisCluster
 
 DEMO = "+79000000001"
+BALANCE_CHANGED = """subscription($m: Msisdn!) { balanceChanged(msisdn: $m) {
+  money { amount } updatedAt } }"""
 
 
 @pytest.fixture(scope="module")
@@ -69,3 +74,38 @@ async def test_the_gateway_on_a_cluster(
         }
         assert (await first.post({"query": query, "extensions": ext})).errors == []
         assert (await second.post({"extensions": ext})).errors == []
+
+
+async def test_live_events_cross_processes_on_a_cluster(
+    start_gateway: GatewayFactory, cluster: RedisCluster
+) -> None:
+    number = "+79000000081"
+    # Each process listens and publishes through a different node: the event has to
+    # cross the cluster bus to arrive.
+    first_nodes = cluster.addresses
+    second_nodes = [*cluster.addresses[1:], cluster.addresses[0]]
+    async with (
+        start_gateway(redis_url=None, redis_cluster_nodes=first_nodes) as first,
+        start_gateway(redis_url=None, redis_cluster_nodes=second_nodes) as second,
+    ):
+        token = second.subscriber_token(number)
+        async with live(second, token) as client:
+            assert (await client.receive())["type"] == "connection_ack"
+            await client.subscribe(BALANCE_CHANGED, {"m": number})
+            await until_following(second, f"balance:{number}")
+            event = orjson.dumps(
+                {
+                    "eventId": "cluster-1",
+                    "eventType": "BalanceChangeEvent",
+                    "event": {"balanceChange": {"logicalResource": [{"id": number}]}},
+                }
+            )
+            async with first.session.post(
+                f"{first.url}/listener/billing",
+                data=event,
+                headers={"x-hub-signature": sign(HUB_SECRET.encode(), event)},
+            ) as response:
+                assert response.status == 204
+            message = await client.receive(within=5)
+    assert message["type"] == "next"
+    assert message["payload"]["data"]["balanceChanged"]["money"]["amount"]
