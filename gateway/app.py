@@ -32,7 +32,7 @@ def create_app(
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         app.state.runtime = await start_runtime(settings, clock, secret)
         app.state.edge = build_edge(app.state.runtime)
-        app.state.live = LiveView(app.state.runtime)
+        app.state.live = LiveView(app.state.runtime, app.state.edge)
         app.state.seen_events = SeenEvents()
         heap.settle()
         try:

@@ -34,7 +34,7 @@ from gateway.persisted import resolve_query
 from gateway.rate_limits import count_operation
 from gateway.refusal import RefusedError
 from gateway.runtime import Runtime
-from gateway.shape import OperationNotFoundError
+from gateway.shape import OperationNotFoundError, Shape
 from gateway.transport import JSON, OperationRequest, read_operations
 from resolvers.context import Context, Limits
 from resolvers.loaders import Loaders
@@ -124,14 +124,7 @@ async def run_operation(
         if method == "GET" and shape.operation is not OperationType.QUERY:
             # A GET must never change anything: browsers send GETs cross-site freely.
             raise RefusedError("METHOD_NOT_ALLOWED", "mutations must be POSTed", status=405)
-        check_shape(shape, edge.limits, request_id)
-        await count_operation(
-            runtime.ports.security,
-            edge.rates,
-            context.principal,
-            context.client_address,
-            runtime.clock.now().timestamp(),
-        )
+        await guard(runtime, edge, context, shape)
     except RefusedError as error:
         return refused(error, request_id, label)
     result = await runtime.schema.execute(
@@ -148,6 +141,18 @@ async def run_operation(
         body["data"] = result.data
     metrics.REQUESTS.labels(label, "error" if result.errors else "ok").inc()
     return Outcome(body, ok=not result.errors, operation=label)
+
+
+async def guard(runtime: Runtime, edge: Edge, context: Context, shape: Shape) -> None:
+    """The limits on an operation's shape, then the rate limits: a RefusedError or nothing."""
+    check_shape(shape, edge.limits, context.request_id)
+    await count_operation(
+        runtime.ports.security,
+        edge.rates,
+        context.principal,
+        context.client_address,
+        runtime.clock.now().timestamp(),
+    )
 
 
 def _all_queries(operations: list[OperationRequest]) -> bool:

@@ -15,6 +15,7 @@ from graphql import GraphQLError, GraphQLSyntaxError
 from adapters.errors import BackendError
 from adapters.msisdn import InvalidMsisdnError
 from adapters.security.errors import SecurityStoreUnavailableError
+from gateway.refusal import RefusedError
 from resolvers.errors import GatewayError
 
 log = logging.getLogger("gateway.errors")
@@ -31,7 +32,11 @@ def format_error(error: GraphQLError, request_id: str, executed: bool) -> dict[s
     cause = error.original_error
     extensions: dict[str, Any] = {}
     message = error.message
-    if isinstance(cause, GatewayError):
+    if isinstance(cause, RefusedError):
+        # Refused by the edge on a live transport (gateway/live.py).
+        extensions.update(code=cause.code, **cause.extensions)
+        message = cause.message
+    elif isinstance(cause, GatewayError):
         extensions["code"] = cause.code
         extensions.update(cause.extensions)
         message = cause.message

@@ -3,7 +3,9 @@ graphql-ws) and over server-sent events.
 
 WebSocket: the token comes in `connection_init` (`{"authorization": "Bearer <jwt>"}`); no
 valid token, or too many connections for the principal, closes with 4403. Each
-subscription is authorized per number like a query; when the token expires the
+operation passes the edge's checks first (the persisted-query allow-list, the shape
+limits, the rate limits; `admit`) and each subscription is authorized per number like a
+query; when the token expires the
 connection is closed with 4403 (a timer, and a check before every delivery). Keep-alive
 pings; a slow client's queue is bounded and it is dropped rather than grow memory.
 
@@ -17,11 +19,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections import Counter
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import timedelta
 from typing import Any
 
 import orjson
+from graphql import GraphQLError, GraphQLSyntaxError
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 from starlette.types import Receive, Scope, Send
@@ -31,18 +34,55 @@ from strawberry.exceptions import ConnectionRejectionError
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_WS_PROTOCOL
 from strawberry.types import ExecutionResult
 
+from adapters import metrics
 from gateway.auth import InvalidTokenError, bearer_token
-from gateway.endpoint import build_context, request_id_of
+from gateway.edge import Edge
+from gateway.endpoint import build_context, guard, request_id_of
 from gateway.errors import format_error
+from gateway.persisted import resolve_query
+from gateway.refusal import RefusedError
 from gateway.runtime import Runtime
+from gateway.shape import OperationNotFoundError
+from gateway.transport import OperationRequest
 from resolvers.context import Context
 from resolvers.principals import SubscriberPrincipal
 
 FORBIDDEN = 4403
 
 
+def admitter(
+    runtime: Runtime, edge: Edge, context: Context
+) -> Callable[[str | None, str | None, dict[str, Any] | None], Awaitable[GraphQLError | None]]:
+    """The edge's checks for an operation of a live transport (`Context.admit_stream`)."""
+
+    async def admit(
+        query: str | None, operation_name: str | None, variables: dict[str, Any] | None
+    ) -> GraphQLError | None:
+        if query is None:
+            return None  # strawberry refuses it
+        operation = OperationRequest(query, variables, operation_name, {})
+        try:
+            text = await resolve_query(operation, edge.persisted, edge.allowlist_only)
+            try:
+                shape = edge.shapes.read(text, operation_name, variables)
+            except (GraphQLSyntaxError, OperationNotFoundError):
+                # Left to strawberry, which answers them as the protocol says (4400).
+                return None
+            await guard(runtime, edge, context, shape)
+        except RefusedError as error:
+            metrics.REFUSALS.labels(error.code).inc()
+            return GraphQLError(
+                error.message,
+                original_error=error,
+                extensions=error.as_error(context.request_id)["extensions"],
+            )
+        return None
+
+    return admit
+
+
 class LiveView(GraphQL[Context, None]):
-    def __init__(self, runtime: Runtime) -> None:
+    def __init__(self, runtime: Runtime, edge: Edge) -> None:
         settings = runtime.settings
         super().__init__(
             runtime.schema,
@@ -55,6 +95,7 @@ class LiveView(GraphQL[Context, None]):
             max_subscriptions_per_connection=settings.subscriptions_per_connection,
         )
         self.runtime = runtime
+        self.edge = edge
         self.connections: Counter[str] = Counter()
 
     async def get_context(self, request: Any, response: Any) -> Context:
@@ -69,6 +110,7 @@ class LiveView(GraphQL[Context, None]):
                 await websocket.close(code, reason)
 
         context.close_connection = close
+        context.admit_stream = admitter(self.runtime, self.edge, context)
         return context
 
     async def on_ws_connect(self, context: Context) -> None:
@@ -158,6 +200,7 @@ async def sse(request: Request) -> Response:
         stop.set()
 
     context.close_connection = close
+    context.admit_stream = admitter(runtime, request.app.state.edge, context)
     if context.principal is not None:
         token = bearer_token(request.headers.get("authorization"))
         assert token is not None

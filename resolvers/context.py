@@ -5,6 +5,9 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
+
+from graphql import GraphQLError
 
 from adapters.clock import Clock
 from resolvers.loaders import Loaders
@@ -67,3 +70,10 @@ class Context:
     # What the client sent in graphql-transport-ws's connection_init (strawberry sets it).
     connection_params: dict[str, object] | None = None
     close_connection: Callable[[int, str], Awaitable[None]] | None = None
+    # Live transports (WebSocket, SSE) run operations through strawberry's handlers, not
+    # the edge's pipeline: the edge's checks (allow-list, shape and rate limits) come in
+    # here. Given the query, operation name and variables: the refusal, or None.
+    admit_stream: (
+        Callable[[str | None, str | None, dict[str, Any] | None], Awaitable[GraphQLError | None]]
+        | None
+    ) = None

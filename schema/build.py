@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncGenerator, Callable, Iterable, Sequence
+from typing import Any
 
 import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
 from strawberry.schema.config import StrawberryConfig
-from strawberry.types.execution import ExecutionContext
+from strawberry.schema.schema import StreamResult
+from strawberry.types.execution import ExecutionContext, PreExecutionError
+from strawberry.types.graphql import OperationType
 
 from schema.mutation import Mutation
 from schema.query import Query
@@ -25,6 +28,37 @@ class GatewaySchema(strawberry.Schema):
         # The gateway classifies and logs errors itself (expected ones are not worth a
         # stack trace in the log), so strawberry's default logging is turned off here.
         return None
+
+    async def stream(
+        self,
+        query: str | None,
+        variable_values: dict[str, Any] | None = None,
+        context_value: Any | None = None,
+        root_value: Any | None = None,
+        operation_name: str | None = None,
+        operation_extensions: dict[str, Any] | None = None,
+        allowed_operation_types: Iterable[OperationType] | None = None,
+    ) -> StreamResult:
+        """What the live transports run (subscriptions, and any operation over
+        graphql-transport-ws): the edge's checks first, when the context carries them."""
+        admit = getattr(context_value, "admit_stream", None)
+        if admit is not None:
+            refusal = await admit(query, operation_name, variable_values)
+            if refusal is not None:
+                return _refused(refusal)
+        return await super().stream(
+            query,
+            variable_values,
+            context_value,
+            root_value,
+            operation_name,
+            operation_extensions,
+            allowed_operation_types,
+        )
+
+
+async def _refused(error: GraphQLError) -> AsyncGenerator[PreExecutionError, None]:
+    yield PreExecutionError(data=None, errors=[error])
 
 
 Extension = type[SchemaExtension] | Callable[[], SchemaExtension]
