@@ -78,3 +78,11 @@ class TemporarilyUnavailableError(GatewayError):
     """A dependency that security decisions rest on is down: fail closed."""
 
     code = "TEMPORARILY_UNAVAILABLE"
+
+
+class ConversationRefusedError(GatewayError):
+    """Support refused to escalate: the conversation is closed or has a ticket already."""
+
+    def __init__(self, code: str, message: str) -> None:
+        self.code = code
+        super().__init__(message)

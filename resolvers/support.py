@@ -5,10 +5,16 @@ from __future__ import annotations
 import secrets
 from collections.abc import Sequence
 
+from adapters.errors import BackendRefusalError
 from adapters.support.records import ConversationRecord, MessageRecord, TicketRecord
 from resolvers.access import reach, require_principal
 from resolvers.context import Context
-from resolvers.errors import ForbiddenError, InvalidInputError, NotFoundError
+from resolvers.errors import (
+    ConversationRefusedError,
+    ForbiddenError,
+    InvalidInputError,
+    NotFoundError,
+)
 from resolvers.principals import AgentPrincipal
 
 MAX_TEXT = 2000
@@ -73,9 +79,21 @@ async def escalate(
     ctx: Context, conversation_id: str, description: str, key: str | None
 ) -> TicketRecord:
     conversation = await reach_conversation(ctx, conversation_id)
-    return await ctx.ports.support.escalate(
-        conversation_id, conversation.msisdn, _text(description), _key(ctx, key)
-    )
+    try:
+        return await ctx.ports.support.escalate(
+            conversation_id, conversation.msisdn, _text(description), _key(ctx, key)
+        )
+    except BackendRefusalError as exc:
+        if exc.reason in _ESCALATION_REFUSALS:
+            raise ConversationRefusedError(exc.reason, _ESCALATION_REFUSALS[exc.reason]) from exc
+        raise
+
+
+# What support may refuse an escalation for, as the client is told.
+_ESCALATION_REFUSALS = {
+    "ALREADY_ESCALATED": "this conversation has a ticket already",
+    "CONVERSATION_CLOSED": "this conversation is closed",
+}
 
 
 async def open_conversations(ctx: Context) -> Sequence[ConversationRecord]:

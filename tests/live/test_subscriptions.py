@@ -197,6 +197,13 @@ async def test_support_chat_between_a_subscriber_and_an_agent(
             token=token,
         )
         assert ticket.data["escalateToTicket"]["status"] == "acknowledged"
+        again = await gateway.query(
+            """mutation($c: ID!) { escalateToTicket(conversationId: $c,
+              description: "Ещё раз") { id status } }""",
+            {"c": conversation},
+            token=token,
+        )
+        assert again.codes == ["ALREADY_ESCALATED"]
 
 
 async def test_server_sent_events(start_gateway: GatewayFactory) -> None:
