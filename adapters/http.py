@@ -3,30 +3,23 @@
 Each backend gets a `BackendClient` bound to its base URL, timeout, circuit breaker and
 retry policy, sharing the app's single `aiohttp.ClientSession`. aiohttp's exceptions stop
 here and leave as the `adapters.errors` tree; nothing above this module knows aiohttp.
-
-- Every call's timeout is capped by what is left of the request's deadline.
-- Reads (GET) are retried with jittered backoff (stamina) on failures that may pass
-  (unreachable, 502/503/504, 429), within the request's retry budget, honouring
-  `Retry-After`. Writes are never retried: their safety comes from idempotency keys.
-- A call to a backend whose breaker is open fails at once.
+What every call goes through (breaker, deadline, retries of reads, metrics, trace
+headers) is `adapters.calls.CallGuard`, shared with the SigScale OCS client.
 """
 
 from __future__ import annotations
 
 import asyncio
-import time
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
 
 import aiohttp
 import orjson
-import stamina
 
-from adapters import metrics
 from adapters.breaker import CircuitBreaker
+from adapters.calls import CallGuard, RetryPolicy
 from adapters.errors import (
     BackendError,
     BackendNotFoundError,
@@ -34,21 +27,10 @@ from adapters.errors import (
     BackendResponseError,
     BackendTimeoutError,
     BackendUnavailableError,
-    CircuitOpenError,
 )
-from adapters.scope import current_scope
-from adapters.tracing import PlainTracing, Tracing
+from adapters.tracing import Tracing
 
 Params = Mapping[str, str | int]
-_RETRYABLE_STATUS = frozenset({429, 502, 503, 504})
-
-
-@dataclass(frozen=True, slots=True)
-class RetryPolicy:
-    attempts: int = 3
-    wait_initial: float = 0.05
-    wait_max: float = 0.5
-    wait_jitter: float = 0.05
 
 
 class BackendClient:
@@ -64,42 +46,15 @@ class BackendClient:
         tracing: Tracing | None = None,
     ) -> None:
         self.name = name
-        self.breaker = breaker
-        self._tracing = tracing or PlainTracing()
+        self._guard = CallGuard(name, breaker=breaker, retry=retry, tracing=tracing)
         self._session = session
         self._base_url = base_url.rstrip("/")
         self._timeout = timeout
-        self._retry = retry
 
     async def get(self, path: str, params: Params | None = None) -> Any:
-        policy = self._retry
-        scope = current_scope()
-        if policy is None or policy.attempts <= 1:
-            return await self._once("GET", path, params=params)
-        # The first attempt outside stamina: setting up its retry context costs more CPU
-        # than the call itself, and almost every call succeeds the first time.
-        try:
-            return await self._once("GET", path, params=params)
-        except BackendError as error:
-            if not _may_pass(error):
-                raise
-            first_failure: BackendError | None = error
-        async for attempt in stamina.retry_context(
-            on=self._retry_hook,
-            attempts=policy.attempts,
-            timeout=max(0.0, scope.remaining()) if scope else None,
-            wait_initial=policy.wait_initial,
-            wait_max=policy.wait_max,
-            wait_jitter=policy.wait_jitter,
-        ):
-            with attempt:
-                if first_failure is not None:
-                    # Handed to stamina as its first attempt's outcome: its hook decides
-                    # (budget, Retry-After) and it waits before the next.
-                    failure, first_failure = first_failure, None
-                    raise failure
-                return await self._once("GET", path, params=params)
-        raise AssertionError("unreachable: stamina re-raises the last error")
+        return await self._guard.read(
+            "GET", path, lambda trace: self._exchange("GET", path, params, None, trace)
+        )
 
     async def post(
         self,
@@ -108,62 +63,23 @@ class BackendClient:
         params: Params | None = None,
         headers: Mapping[str, str] | None = None,
     ) -> Any:
-        return await self._once("POST", path, params=params, body=body, headers=headers)
+        return await self._guard.call(
+            "POST",
+            path,
+            lambda trace: self._exchange("POST", path, params, body, {**trace, **(headers or {})}),
+        )
 
     async def patch(self, path: str, body: Any, headers: Mapping[str, str] | None = None) -> Any:
-        return await self._once("PATCH", path, body=body, headers=headers)
+        return await self._guard.call(
+            "PATCH",
+            path,
+            lambda trace: self._exchange("PATCH", path, None, body, {**trace, **(headers or {})}),
+        )
 
     async def delete(self, path: str) -> Any:
-        return await self._once("DELETE", path)
-
-    def _retry_hook(self, error: Exception) -> bool | float:
-        """stamina's backoff hook: retry or not, or how long to wait (Retry-After)."""
-        if not isinstance(error, BackendError) or not _may_pass(error):
-            return False
-        scope = current_scope()
-        if scope is not None and not scope.take_retry():
-            return False
-        retry_after = error.retry_after if isinstance(error, BackendResponseError) else None
-        if retry_after is not None and scope is not None and retry_after >= scope.remaining():
-            return False
-        metrics.BACKEND_RETRIES.labels(self.name).inc()
-        return retry_after if retry_after is not None else True
-
-    async def _once(
-        self,
-        method: str,
-        path: str,
-        *,
-        params: Params | None = None,
-        body: Any = None,
-        headers: Mapping[str, str] | None = None,
-    ) -> Any:
-        if self.breaker is not None:
-            try:
-                self.breaker.before_call()
-            except BackendError as error:
-                metrics.BACKEND_CALLS.labels(self.name, error.code).inc()
-                raise
-        scope = current_scope()
-        if scope is not None:
-            scope.backend_calls += 1
-        started = time.perf_counter()
-        try:
-            with self._tracing.backend_call(self.name, method, path) as trace_headers:
-                result = await self._exchange(
-                    method, path, params, body, {**trace_headers, **(headers or {})}
-                )
-        except BackendError as error:
-            metrics.BACKEND_CALLS.labels(self.name, error.code).inc()
-            if self.breaker is not None:
-                self.breaker.record_failure(error)
-            raise
-        finally:
-            metrics.BACKEND_SECONDS.labels(self.name).observe(time.perf_counter() - started)
-        metrics.BACKEND_CALLS.labels(self.name, "ok").inc()
-        if self.breaker is not None:
-            self.breaker.record_success()
-        return result
+        return await self._guard.call(
+            "DELETE", path, lambda trace: self._exchange("DELETE", path, None, None, trace)
+        )
 
     async def _exchange(
         self,
@@ -173,12 +89,7 @@ class BackendClient:
         body: Any,
         extra_headers: Mapping[str, str] | None,
     ) -> Any:
-        timeout = self._timeout
-        scope = current_scope()
-        if scope is not None:
-            timeout = min(timeout, scope.remaining())
-            if timeout <= 0:
-                raise BackendTimeoutError(self.name, f"{method} {path}: request deadline passed")
+        timeout = self._guard.timeout(self._timeout, f"{method} {path}")
         url = self._base_url + path
         data = None if body is None else orjson.dumps(body)
         headers = {"Accept": "application/json"}
@@ -236,16 +147,6 @@ class BackendClient:
             raise BackendResponseError(
                 self.name, f"{method} {path}: answer is not JSON", status
             ) from exc
-
-
-def _may_pass(error: BackendError) -> bool:
-    """Whether asking again might work: the backend unreachable or saying "not now"."""
-    if isinstance(error, CircuitOpenError):
-        return False
-    if isinstance(error, BackendResponseError):
-        return error.status in _RETRYABLE_STATUS
-    # A timeout is not worth another try: asking a slow backend again only adds load.
-    return isinstance(error, BackendUnavailableError)
 
 
 def _retry_after(value: str | None) -> float | None:

@@ -33,12 +33,13 @@ from adapters.cache.memory import MemoryCache
 from adapters.cache.port import Cache
 from adapters.cache.reads import ReadCaches
 from adapters.cache.redis import RedisCache
+from adapters.calls import CallGuard, RetryPolicy
 from adapters.clock import Clock, SystemClock
 from adapters.errors import BackendError
 from adapters.events.bus import EventBus, MemoryBus
 from adapters.events.hubs import register_hub
 from adapters.events.redis_bus import RedisBus
-from adapters.http import BackendClient, RetryPolicy
+from adapters.http import BackendClient
 from adapters.idempotency.memory_store import MemoryIdempotencyStore
 from adapters.idempotency.redis_store import RedisIdempotencyStore
 from adapters.loyalty.cached import CachedLoyalty
@@ -167,6 +168,9 @@ async def start_runtime(
         metrics.BREAKER_STATE.labels(name).set(0)
         return breakers[name]
 
+    def guard(name: str) -> CallGuard:
+        return CallGuard(name, breaker=breaker(name), retry=retry, tracing=telemetry.tracing)
+
     def client(name: str, url: str, timeout: float) -> BackendClient:
         return BackendClient(
             name,
@@ -186,7 +190,7 @@ async def start_runtime(
         cache = MemoryCache(clock, settings.memory_cache_entries)
 
     reads = ReadCaches(cache, settings.cache_namespace, settings.read_ttl)
-    billing_reads, billing_actions = _billing(settings, session, clock, client)
+    billing_reads, billing_actions = _billing(settings, session, clock, client, guard)
     billing = CachedBilling(
         billing_reads,
         billing_actions,
@@ -388,6 +392,7 @@ def _billing(
     session: aiohttp.ClientSession,
     clock: Clock,
     client: Callable[[str, str, float], BackendClient],
+    guard: Callable[[str], CallGuard],
 ) -> tuple[BillingPort, BillingActionsPort]:
     if settings.billing_dialect == "sigscale-ocs":
         ocs = build_ocs_billing(
@@ -399,6 +404,7 @@ def _billing(
             settings.billing_concurrency,
             clock,
             currency=settings.billing_currency,
+            guard=guard("billing"),
         )
         return ocs, OcsActions(ocs)
     v4 = HttpBilling(client("billing", settings.billing_url, settings.billing_timeout), clock)

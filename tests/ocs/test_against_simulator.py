@@ -12,7 +12,14 @@ import pytest
 from adapters.billing.http import HttpBilling
 from adapters.billing.ocs import OcsBilling, build_ocs_billing
 from adapters.billing.records import BalanceRecord
-from adapters.errors import BackendNotFoundError, BackendResponseError
+from adapters.breaker import CircuitBreaker
+from adapters.calls import CallGuard, RetryPolicy
+from adapters.errors import (
+    BackendNotFoundError,
+    BackendResponseError,
+    BackendUnavailableError,
+    CircuitOpenError,
+)
 from adapters.money import Money
 from adapters.quotas import QuotaKind
 from backends.dataset import DEMO_MSISDN, World
@@ -121,3 +128,31 @@ async def test_an_injected_fault_is_an_html_500(
 
     assert caught.value.status == 500
     assert "Internal Server Error" in caught.value.detail
+
+
+async def test_ocs_calls_go_through_the_breaker_and_retries(
+    http: aiohttp.ClientSession, ocs_url: str
+) -> None:
+    clock = FakeClock()
+    # A balance is at most two calls (buckets, product): three failures need a retry.
+    breaker = CircuitBreaker("billing", clock, failure_threshold=3, open_seconds=30)
+    guard = CallGuard("billing", breaker=breaker, retry=RetryPolicy(attempts=3, wait_initial=0))
+    billing = build_ocs_billing(
+        http, ocs_url, DEFAULT_USERNAME, DEFAULT_PASSWORD, 5.0, 2, clock, guard=guard
+    )
+    # Dropped connections may pass: each read is tried three times before it fails.
+    async with http.put(f"{ocs_url}/admin/faults", json={"down": True}) as response:
+        assert response.status == 200
+    with pytest.raises(BackendUnavailableError):
+        await billing.balances([DEMO_MSISDN])
+    # The retries' failures opened the breaker: the next call never reaches OCS.
+    async with http.put(f"{ocs_url}/admin/faults", json={"down": False}) as response:
+        assert response.status == 200
+    async with http.delete(f"{ocs_url}/admin/requests") as response:
+        assert response.status in (200, 204)
+    with pytest.raises(CircuitOpenError):
+        await billing.balances([DEMO_MSISDN])
+    async with http.get(f"{ocs_url}/admin/requests") as response:
+        assert sum((await response.json()).values()) == 0
+    clock.advance(31)
+    assert DEMO_MSISDN in await billing.balances([DEMO_MSISDN])

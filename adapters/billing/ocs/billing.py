@@ -24,6 +24,7 @@ from adapters.billing.ocs.paging import fetch_all
 from adapters.billing.ocs.timestamps import format_ocs_timestamp
 from adapters.billing.ocs.units import CENTS, format_cents
 from adapters.billing.records import BalanceRecord, ChargeRecord
+from adapters.calls import CallGuard
 from adapters.clock import Clock
 from adapters.errors import BackendNotFoundError
 from adapters.money import Money
@@ -180,9 +181,11 @@ def build_ocs_billing(
     *,
     currency: str = DEFAULT_CURRENCY,
     page_size: int = DEFAULT_PAGE_SIZE,
+    guard: CallGuard | None = None,
 ) -> OcsBilling:
     """The OCS billing adapter on the app's shared session, for
-    ``TGW_BILLING_DIALECT=sigscale-ocs``; ``concurrency`` caps its requests in flight."""
+    ``TGW_BILLING_DIALECT=sigscale-ocs``; ``concurrency`` caps its requests in flight;
+    ``guard`` is the breaker, retries and metrics its calls go through."""
     client = OcsClient(
         BACKEND_NAME,
         session,
@@ -190,5 +193,6 @@ def build_ocs_billing(
         aiohttp.encode_basic_auth(username, password),
         timeout,
         concurrency,
+        guard,
     )
     return OcsBilling(client, clock, currency=currency, page_size=page_size)

@@ -3,7 +3,8 @@
 
 ``adapters.http.BackendClient`` speaks to the TMF v4 backends and has none of these, so
 this is a small client of its own on the shared ``aiohttp.ClientSession``. As there,
-aiohttp's exceptions stop here and leave as the ``adapters.errors`` tree.
+aiohttp's exceptions stop here and leave as the ``adapters.errors`` tree, and every call
+goes through a ``CallGuard`` (breaker, deadline, retried reads, metrics, trace headers).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import orjson
 
 from adapters.billing.ocs.answers import Answer
 from adapters.billing.ocs.problems import read_problem
+from adapters.calls import CallGuard
 from adapters.errors import (
     BackendNotFoundError,
     BackendResponseError,
@@ -36,6 +38,7 @@ class OcsClient:
         authorization: str,
         timeout: float,
         concurrency: int,
+        guard: CallGuard | None = None,
     ) -> None:
         if concurrency < 1:
             raise ValueError(f"concurrency must be at least 1, not {concurrency}")
@@ -44,7 +47,8 @@ class OcsClient:
         self._base_url = base_url.rstrip("/")
         # The whole `Authorization` header value (`Basic ...`), encoded once.
         self._authorization = authorization
-        self._timeout = aiohttp.ClientTimeout(total=timeout)
+        self._timeout = timeout
+        self._guard = guard or CallGuard(name)
         # OCS has no batch filter, so a batch of N numbers is N calls (2N, counting the
         # product lookup); the cap keeps a 500-number dashboard from opening 1000
         # connections to the charging system that also serves live sessions.
@@ -53,16 +57,20 @@ class OcsClient:
     async def get(
         self, path: str, params: Params | None = None, headers: Mapping[str, str] | None = None
     ) -> Answer:
-        return await self._request("GET", path, params=params, headers=headers)
+        return await self._guard.read(
+            "GET", path, lambda trace: self._request("GET", path, trace, params, headers)
+        )
 
     async def post(self, path: str, body: Any) -> Answer:
-        return await self._request("POST", path, body=body)
+        return await self._guard.call(
+            "POST", path, lambda trace: self._request("POST", path, trace, body=body)
+        )
 
     async def _request(
         self,
         method: str,
         path: str,
-        *,
+        trace: Mapping[str, str],
         params: Params | None = None,
         headers: Mapping[str, str] | None = None,
         body: Any = None,
@@ -70,6 +78,7 @@ class OcsClient:
         # Exactly `application/json`: OCS matches Accept as a whole string, so a list of
         # types would be refused, and its RFC 7807 errors are only sent when asked for.
         sent = {
+            **trace,
             "Accept": "application/json",
             "Authorization": self._authorization,
             **(headers or {}),
@@ -80,6 +89,7 @@ class OcsClient:
             # Without it OCS answers 415 to a POST.
             sent["Content-Type"] = "application/json"
         where = f"{method} {path}"
+        timeout = aiohttp.ClientTimeout(total=self._guard.timeout(self._timeout, where))
         try:
             async with (
                 self._slots,
@@ -89,7 +99,7 @@ class OcsClient:
                     params=params,
                     data=data,
                     headers=sent,
-                    timeout=self._timeout,
+                    timeout=timeout,
                 ) as response,
             ):
                 payload = await response.read()
