@@ -40,6 +40,9 @@ READ_CACHE = Counter(
     "Cached per-number reads (products, customer, links, activations, charges) by result",
     ["kind", "result"],
 )
+ANSWERS = Counter(
+    "tgw_answer_cache", "Whole answers of subscribers' screens, by lookup result", ["result"]
+)
 LOADER_BATCH = Histogram(
     "tgw_loader_batch_size",
     "Keys per dataloader batch",

@@ -30,6 +30,10 @@ class RequestScope:
     backend_calls: int = 0
     cache_hits: int = 0
     cache_misses: int = 0
+    # Whole answers served from the answer cache (adapters/cache/answers.py).
+    answers_kept: int = 0
+    # A stale balance was served: nothing read in this request may be kept whole.
+    served_stale: bool = False
 
     def traceparent(self) -> str:
         """A W3C traceparent for one outgoing call: this trace, a new span id."""

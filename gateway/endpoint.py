@@ -23,8 +23,10 @@ from starlette.requests import HTTPConnection, Request
 from starlette.responses import Response
 
 from adapters import metrics
+from adapters.cache.answers import AnswerCache
 from adapters.metrics import operation_label
-from adapters.scope import request_scope, trace_id_from
+from adapters.scope import current_scope, request_scope, trace_id_from
+from gateway.answers import answer_key, may_keep
 from gateway.auth import InvalidTokenError, bearer_token
 from gateway.edge import Edge
 from gateway.errors import PARSE_FAILED, VALIDATION_FAILED, format_error
@@ -38,6 +40,7 @@ from gateway.shape import OperationNotFoundError, Shape
 from gateway.transport import JSON, OperationRequest, read_operations
 from resolvers.context import Context, Limits
 from resolvers.loaders import Loaders
+from resolvers.principals import SubscriberPrincipal
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
@@ -127,6 +130,19 @@ async def run_operation(
         await guard(runtime, edge, context, shape)
     except RefusedError as error:
         return refused(error, request_id, label)
+    kept = _keeping(runtime, context, operation, query, shape)
+    epoch = b""
+    if kept is not None:
+        answers, msisdn, key = kept
+        answer, epoch = await answers.lookup(msisdn, key)
+        if answer is not None:
+            scope = current_scope()
+            if scope is not None:
+                scope.answers_kept += 1
+            metrics.ANSWERS.labels("hit").inc()
+            metrics.REQUESTS.labels(label, "ok").inc()
+            return Outcome(orjson.loads(answer), operation=label)
+        metrics.ANSWERS.labels("miss").inc()
     result = await runtime.schema.execute(
         query,
         variable_values=operation.variables,
@@ -140,7 +156,27 @@ async def run_operation(
     if executed or not result.errors:
         body["data"] = result.data
     metrics.REQUESTS.labels(label, "error" if result.errors else "ok").inc()
+    scope = current_scope()
+    if kept is not None and not result.errors and not (scope and scope.served_stale):
+        answers, msisdn, key = kept
+        await answers.store(msisdn, key, epoch, orjson.dumps(body))
     return Outcome(body, ok=not result.errors, operation=label)
+
+
+def _keeping(
+    runtime: Runtime, context: Context, operation: OperationRequest, query: str, shape: Shape
+) -> tuple[AnswerCache, str, str] | None:
+    """Where this operation's whole answer may be kept (gateway/answers.py), if anywhere."""
+    answers = runtime.ports.answers
+    principal = context.principal
+    if (
+        answers is None
+        or not isinstance(principal, SubscriberPrincipal)
+        or operation.variables
+        or not may_keep(shape)
+    ):
+        return None
+    return answers, principal.msisdn, answer_key(query, operation.operation_name)
 
 
 async def guard(runtime: Runtime, edge: Edge, context: Context, shape: Shape) -> None:
@@ -241,6 +277,7 @@ async def _serve(
         backend_calls=scope.backend_calls,
         cache_hits=scope.cache_hits,
         cache_misses=scope.cache_misses,
+        answers_kept=scope.answers_kept,
         error_codes=sorted({c for o in outcomes for c in o.codes()}),
     )
     headers = cache_headers(request, edge, outcomes)

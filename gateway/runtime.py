@@ -28,6 +28,7 @@ from adapters.billing.ocs.actions import OcsActions
 from adapters.billing.ocs.billing import build_ocs_billing
 from adapters.billing.port import BillingActionsPort, BillingPort
 from adapters.breaker import BreakerState, CircuitBreaker
+from adapters.cache.answers import AnswerCache
 from adapters.cache.coalescing import CoalescingCache
 from adapters.cache.memory import MemoryCache
 from adapters.cache.port import Cache
@@ -88,7 +89,7 @@ class Runtime:
 
     async def forget(self, msisdns: Sequence[str]) -> None:
         """Drop every cached read of the numbers (balances, charges, products, customer,
-        links, activated offers): the next read of each goes to its backend."""
+        links, activated offers, whole answers): the next read of each goes to its backend."""
         await self.billing.invalidate(msisdns)
         await self.provisioning.invalidate(msisdns)
         await self.loyalty.invalidate_activations(msisdns)
@@ -189,7 +190,17 @@ async def start_runtime(
     else:
         cache = MemoryCache(clock, settings.memory_cache_entries)
 
-    reads = ReadCaches(cache, settings.cache_namespace, settings.read_ttl)
+    answers = (
+        AnswerCache(cache, settings.cache_namespace, settings.answer_ttl)
+        if settings.answer_ttl > 0
+        else None
+    )
+    reads = ReadCaches(
+        cache,
+        settings.cache_namespace,
+        settings.read_ttl,
+        on_change=answers.forget if answers is not None else None,
+    )
     billing_reads, billing_actions = _billing(settings, session, clock, client, guard)
     billing = CachedBilling(
         billing_reads,
@@ -255,6 +266,7 @@ async def start_runtime(
         audit=audit,
         support=HttpSupport(support_client),
         events=events,
+        answers=answers,
         idempotency=(
             RedisIdempotencyStore(redis, settings.cache_namespace)
             if redis is not None

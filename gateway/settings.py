@@ -85,6 +85,12 @@ class Settings(BaseSettings):
         description="seconds a number's products, customer, links, offers and charges are "
         "cached (changes made through the gateway or announced by hub events drop them at once)",
     )
+    answer_ttl: float = Field(
+        15.0,
+        ge=0,
+        description="seconds a subscriber's whole home-screen answer is kept (0: never); "
+        "dropped at once by any change to the number",
+    )
     catalog_ttl: float = Field(300.0, gt=0, description="seconds the catalog is kept in process")
     offers_ttl: float = Field(300.0, gt=0)
 

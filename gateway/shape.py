@@ -12,7 +12,7 @@ measured once.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
@@ -50,6 +50,8 @@ class Shape:
     aliases: int
     cost: int
     longest_list: int
+    # Every field asked for, as "Parent.field" ("Parent.field(...)" when given arguments).
+    fields: frozenset[str] = frozenset()
 
 
 @dataclass(slots=True)
@@ -61,6 +63,7 @@ class _Walk:
     aliases: int = 0
     depth: int = 0
     longest_list: int = 0
+    fields: set[str] = field(default_factory=set)
 
     def selection_cost(
         self,
@@ -98,6 +101,7 @@ class _Walk:
         name = node.name.value
         child_type: GraphQLNamedType | None = None
         parent_name = parent.name if parent is not None else "?"
+        self.fields.add(f"{parent_name}.{name}(...)" if node.arguments else f"{parent_name}.{name}")
         if isinstance(parent, GraphQLObjectType) and name in parent.fields:
             child_type = get_named_type(parent.fields[name].type)
         multiplier = 1
@@ -177,6 +181,7 @@ class ShapeReader:
             aliases=walk.aliases,
             cost=cost,
             longest_list=walk.longest_list,
+            fields=frozenset(walk.fields),
         )
 
 

@@ -62,7 +62,7 @@ async def link_number(ctx: Context, msisdn: str, alias: str | None) -> CodeSent:
         f"Номер {owner} просит доступ к управлению вашим номером. Код: {{code}}",
     )
     await ctx.ports.security.put_pending(owner, msisdn, alias, ctx.rules.code_ttl)
-    ctx.loaders.pending_by_owner.clear(owner)
+    await _pending_changed(ctx, owner)
     return sent
 
 
@@ -72,7 +72,7 @@ async def confirm_linked_number(ctx: Context, msisdn: str, code: str) -> LinkVie
     alias = (await ctx.ports.security.pending(owner)).get(msisdn)
     link = await ctx.ports.provisioning.create_link(owner, msisdn, alias)
     await ctx.ports.security.drop_pending(owner, msisdn)
-    ctx.loaders.pending_by_owner.clear(owner)
+    await _pending_changed(ctx, owner)
     ctx.loaders.links_by_owner.clear(owner)
     return LinkView(link.msisdn, link.alias, True, link)
 
@@ -87,6 +87,13 @@ async def unlink_number(ctx: Context, msisdn: str) -> bool:
     for link in found:
         await ctx.ports.provisioning.delete_link(link)
     await ctx.ports.security.drop_pending(owner, msisdn)
-    ctx.loaders.pending_by_owner.clear(owner)
+    await _pending_changed(ctx, owner)
     ctx.loaders.links_by_owner.clear(owner)
     return True
+
+
+async def _pending_changed(ctx: Context, owner: str) -> None:
+    """The owner's linked numbers now read otherwise: drop what holds the old list."""
+    ctx.loaders.pending_by_owner.clear(owner)
+    if ctx.ports.answers is not None:
+        await ctx.ports.answers.forget([owner])

@@ -7,6 +7,7 @@ from typing import Protocol
 
 from adapters.audit import AuditLog
 from adapters.billing.cached import CachedBilling
+from adapters.cache.answers import AnswerCache
 from adapters.events.bus import EventBus
 from adapters.idempotency.port import IdempotencyStore
 from adapters.loyalty.port import LoyaltyPort
@@ -40,3 +41,5 @@ class Ports:
     idempotency: IdempotencyStore
     support: SupportPort
     events: EventBus
+    # Whole answers of subscribers' screens; None when switched off (TGW_ANSWER_TTL=0).
+    answers: AnswerCache | None = None

@@ -91,6 +91,9 @@ class CachedBilling:
             # for has one: a partial answer here would read as "unknown number".
             if all(m in stale for m in missing):
                 metrics.CACHE.labels("stale").inc(len(missing))
+                scope = current_scope()
+                if scope is not None:
+                    scope.served_stale = True
                 fresh.update({m: dataclasses.replace(stale[m], stale=True) for m in missing})
                 return fresh
             raise
@@ -111,6 +114,7 @@ class CachedBilling:
         self._loads.forget(msisdns)
         await self._cache.delete_many([self.key(m) for m in msisdns])
         since, until = self._month_so_far()
+        # The charges' invalidation tells the rest (whole answers) about the numbers too.
         await self._charges.invalidate([_period_key(m, since, until) for m in msisdns])
 
     async def charges(

@@ -14,7 +14,7 @@ record's layout) counts as a miss.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any, Generic, TypeVar
@@ -28,6 +28,8 @@ from adapters.cache.port import Cache
 from adapters.scope import current_scope
 
 V = TypeVar("V")
+# Told which numbers changed, after their entries are dropped (the answer cache).
+Changed = Callable[[Sequence[str]], Awaitable[None]]
 
 # Part of every key: a change of a record's fields gets new keys instead of old entries.
 LAYOUT_VERSION = "r1"
@@ -61,8 +63,10 @@ class CachedReads(Generic[V]):
         *,
         namespace: str,
         ttl: float,
+        on_change: Changed | None = None,
     ) -> None:
         self._kind = kind
+        self._on_change = on_change
         self._codec = codec
         self._cache = cache
         self._prefix = f"{namespace}:{kind}:{LAYOUT_VERSION}:"
@@ -108,6 +112,9 @@ class CachedReads(Generic[V]):
             return
         self._loads.forget(subjects)
         await self._cache.delete_many([self._prefix + s for s in subjects])
+        if self._on_change is not None:
+            # A subject is a number, or starts with one ("<msisdn>/<period>").
+            await self._on_change(list(dict.fromkeys(s.split("/", 1)[0] for s in subjects)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,8 +124,17 @@ class ReadCaches:
     cache: Cache
     namespace: str
     ttl: float
+    on_change: Changed | None = None
 
     def of(self, kind: str, fetch: Fetch[V], record: Any) -> CachedReads[V]:
         """`record` is the type a value has (`CustomerRecord`, `Sequence[LinkRecord]`)."""
         codec: TypeAdapter[V | None] = TypeAdapter(record | None)
-        return CachedReads(kind, fetch, codec, self.cache, namespace=self.namespace, ttl=self.ttl)
+        return CachedReads(
+            kind,
+            fetch,
+            codec,
+            self.cache,
+            namespace=self.namespace,
+            ttl=self.ttl,
+            on_change=self.on_change,
+        )

@@ -67,7 +67,9 @@ async def test_entries_expire_after_the_read_ttl(
 ) -> None:
     clock = FakeClock()
     # In process, so that the fake clock drives the expiry (Redis keeps its own time).
-    async with start_gateway(clock, use_redis=False, read_ttl=60, balance_ttl=600) as gateway:
+    async with start_gateway(
+        clock, use_redis=False, read_ttl=60, balance_ttl=600, answer_ttl=0
+    ) as gateway:
         token = gateway.subscriber_token(NUMBER)
         await gateway.query(HOME_SCREEN, token=token)
         await _reset(admins)

@@ -111,7 +111,7 @@ async def test_billing_down_serves_the_last_known_balance_as_stale(
     start_gateway: GatewayFactory, admins: dict[str, BackendAdmin], use_redis: bool
 ) -> None:
     clock = FakeClock()
-    async with start_gateway(clock, use_redis=use_redis, balance_ttl=30) as gateway:
+    async with start_gateway(clock, use_redis=use_redis, balance_ttl=30, answer_ttl=0) as gateway:
         token = gateway.subscriber_token(DEMO)
         fresh = (await gateway.query(BALANCE, token=token)).data["me"]["balance"]
         assert fresh["stale"] is False

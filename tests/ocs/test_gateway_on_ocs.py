@@ -81,7 +81,12 @@ async def test_caching_on_ocs(
     billing = BackendAdmin("billing", ocs_backends.billing_url, http)
     clock = FakeClock()
     async with _gateway(
-        make_settings, ocs_backends, ocs_backends.billing_url, clock, use_redis=use_redis
+        make_settings,
+        ocs_backends,
+        ocs_backends.billing_url,
+        clock,
+        use_redis=use_redis,
+        answer_ttl=0,
     ) as gateway:
         token = gateway.subscriber_token(DEMO)
         await billing.reset()
