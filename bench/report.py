@@ -203,10 +203,12 @@ def _commit() -> str:
 
     try:
         head = git("rev-parse", "--short", "HEAD") or "unknown"
+        # The path is the last field: the output is stripped, so the first line has
+        # lost the blank of its two-letter status (" M bench/RESULTS.md").
         changed = [
             line
             for line in git("status", "--porcelain").splitlines()
-            if not line[3:].startswith("bench/")
+            if not line.split(maxsplit=1)[-1].startswith("bench/")
         ]
     except (OSError, subprocess.SubprocessError):
         return "unknown"

@@ -18,13 +18,12 @@ from adapters.clock import Clock
 from backends.runner import BackendsConfig, BackendsThread
 from gateway.settings import Settings
 from tests.harness.backends import BackendAdmin
-from tests.harness.gateway import GatewayClient, running_gateway
+from tests.harness.gateway import HUB_SECRET, GatewayClient, running_gateway
 from tests.harness.redis_server import RedisServer
 
 BACKEND_NAMES = ("billing", "provisioning", "sms", "loyalty")
 # Small enough to start fast, large enough for the 50-number dashboard.
 DATASET_SIZE = 400
-HUB_SECRET = "test-hub-secret-shared-with-the-backends"
 
 
 @pytest.fixture(scope="session")

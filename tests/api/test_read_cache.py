@@ -3,18 +3,14 @@ charges) are cached behind their adapters, and dropped by changes and hub events
 
 from __future__ import annotations
 
-import itertools
-from typing import Any
-
-import orjson
 import pytest
 
-from adapters.events.signature import sign
 from tests.api.queries import HOME_SCREEN
-from tests.conftest import HUB_SECRET, GatewayFactory
+from tests.conftest import GatewayFactory
 from tests.harness.backends import BackendAdmin
 from tests.harness.clock import FakeClock
 from tests.harness.gateway import GatewayClient
+from tests.harness.live import post_event
 
 NUMBER = "+79000000002"
 PRODUCTS = "/productInventory/v4/product"
@@ -28,24 +24,9 @@ async def _calls(admins: dict[str, BackendAdmin]) -> int:
     return sum([sum((await a.counts()).values()) for a in admins.values()])
 
 
-_event_ids = itertools.count()
-
-
 async def _reset(admins: dict[str, BackendAdmin]) -> None:
     for admin in admins.values():
         await admin.reset()
-
-
-async def _event(gateway: GatewayClient, backend: str, kind: str, content: Any) -> None:
-    body = orjson.dumps(
-        {"eventId": f"test-{next(_event_ids)}", "eventType": kind, "event": content}
-    )
-    async with gateway.session.post(
-        f"{gateway.url}/listener/{backend}",
-        data=body,
-        headers={"x-hub-signature": sign(HUB_SECRET.encode(), body)},
-    ) as response:
-        assert response.status == 204
 
 
 @pytest.mark.parametrize("use_redis", [True, False], ids=["redis", "in-process"])
@@ -91,7 +72,7 @@ async def test_hub_events_drop_what_they_announce(
     party = [{"id": NUMBER, "role": "customer"}]
 
     # An order still in progress changes nothing yet; a completed one does.
-    await _event(
+    await post_event(
         gateway,
         "provisioning",
         "ProductOrderStateChangeEvent",
@@ -100,7 +81,7 @@ async def test_hub_events_drop_what_they_announce(
     await _reset(admins)
     await gateway.query(HOME_SCREEN, token=token)
     assert await _calls(admins) == 0
-    await _event(
+    await post_event(
         gateway,
         "provisioning",
         "ProductOrderStateChangeEvent",
@@ -112,7 +93,7 @@ async def test_hub_events_drop_what_they_announce(
     assert await admins["loyalty"].count(ACTIVATIONS) == 0
 
     await _reset(admins)
-    await _event(
+    await post_event(
         gateway,
         "loyalty",
         "LoyaltyProgramProductCreateEvent",
@@ -123,7 +104,7 @@ async def test_hub_events_drop_what_they_announce(
     assert await admins["provisioning"].count(PRODUCTS) == 0
 
     await _reset(admins)
-    await _event(
+    await post_event(
         gateway,
         "billing",
         "BalanceChangeEvent",

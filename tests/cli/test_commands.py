@@ -11,6 +11,7 @@ import signal
 import socket
 import sys
 import time
+from typing import Any
 
 import aiohttp
 import psutil
@@ -131,13 +132,10 @@ async def test_serve_runs_workers_sharing_metrics(backends: BackendsThread, redi
             await _until_up(http, url)
             headers = {"authorization": f"Bearer {_agent()}"}
             query = {"query": "query Probe { tariffs { id } }"}
-            for _ in range(20):
-                # New connections: the kernel spreads them over both workers.
-                async with (
-                    aiohttp.ClientSession() as fresh,
-                    fresh.post(f"{url}/graphql", json=query, headers=headers) as response,
-                ):
-                    assert response.status == 200
+            # New connections: the kernel spreads them over both workers.
+            assert await _statuses(20, "POST", f"{url}/graphql", json=query, headers=headers) == {
+                200
+            }
             async with http.get(f"{url}/metrics") as response:
                 text = await response.text()
         found = re.search(r'tgw_operations_total\{operation="Probe",outcome="ok"\} (\S+)', text)
@@ -146,6 +144,15 @@ async def test_serve_runs_workers_sharing_metrics(backends: BackendsThread, redi
     finally:
         process.terminate()
         await process.wait()
+
+
+async def _statuses(times: int, method: str, url: str, **options: Any) -> set[int]:
+    """The statuses of `times` requests, each on a new connection."""
+    seen = set()
+    for _ in range(times):
+        async with aiohttp.ClientSession() as fresh, fresh.request(method, url, **options) as r:
+            seen.add(r.status)
+    return seen
 
 
 async def _workers_of(pid: int, count: int, besides: frozenset[int] = frozenset()) -> set[int]:
@@ -180,12 +187,7 @@ async def test_serve_restarts_a_worker_that_dies(backends: BackendsThread, redis
             after = await _workers_of(process.pid, 1, besides=frozenset(first))
             assert victim not in after
             assert len(after) == 2
-            for _ in range(10):
-                async with (
-                    aiohttp.ClientSession() as fresh,
-                    fresh.get(f"{url}/healthz") as response,
-                ):
-                    assert response.status == 200
+            assert await _statuses(10, "GET", f"{url}/healthz") == {200}
     finally:
         process.terminate()
         assert await process.wait() == 0

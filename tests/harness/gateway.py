@@ -20,6 +20,7 @@ from gateway.settings import Settings
 from resolvers.principals import AgentPrincipal, SubscriberPrincipal
 
 TEST_SECRET = "test-secret-that-is-long-enough-for-hs256-0123456789"
+HUB_SECRET = "test-hub-secret-shared-with-the-backends"
 
 
 @dataclass

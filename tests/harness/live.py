@@ -4,16 +4,19 @@ gateway (the backends then POST their events to its listener)."""
 from __future__ import annotations
 
 import asyncio
+import itertools
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
 import aiohttp
+import orjson
 
 from adapters.events.hubs import HUBS
+from adapters.events.signature import sign
 from gateway.listener import register_hubs
-from tests.harness.gateway import GatewayClient
+from tests.harness.gateway import HUB_SECRET, GatewayClient
 
 
 class LiveClient:
@@ -75,3 +78,19 @@ async def hubs_registered(gateway: GatewayClient) -> AsyncIterator[dict[str, str
             if hub_id is not None:
                 client = gateway.runtime.event_clients[name]
                 await client.delete(f"{HUBS[name]}/{hub_id}")
+
+
+_event_ids = itertools.count()
+
+
+async def post_event(gateway: GatewayClient, backend: str, kind: str, content: Any) -> None:
+    """A hub event as `backend` sends it: signed with the test hub secret, a fresh id."""
+    body = orjson.dumps(
+        {"eventId": f"test-{next(_event_ids)}", "eventType": kind, "event": content}
+    )
+    async with gateway.session.post(
+        f"{gateway.url}/listener/{backend}",
+        data=body,
+        headers={"x-hub-signature": sign(HUB_SECRET.encode(), body)},
+    ) as response:
+        assert response.status == 204

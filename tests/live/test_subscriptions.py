@@ -9,10 +9,10 @@ import orjson
 
 from adapters.events.signature import sign
 from tests.actions.helpers import key
-from tests.conftest import HUB_SECRET, GatewayFactory
+from tests.conftest import GatewayFactory
 from tests.harness.backends import BackendAdmin
 from tests.harness.clock import FakeClock
-from tests.harness.gateway import GatewayClient
+from tests.harness.gateway import HUB_SECRET, GatewayClient
 from tests.harness.live import hubs_registered, live, until_following
 
 BALANCE_CHANGED = """subscription($m: Msisdn!) { balanceChanged(msisdn: $m) {

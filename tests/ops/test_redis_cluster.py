@@ -6,17 +6,15 @@ import hashlib
 from collections.abc import Iterator
 
 import aiohttp
-import orjson
 import pytest
 
-from adapters.events.signature import sign
 from backends.runner import BackendsThread
 from tests.api.auth_queries import LOG_IN, REFRESH, REQUEST_CODE
 from tests.api.queries import DASHBOARD
-from tests.conftest import HUB_SECRET, GatewayFactory
+from tests.conftest import GatewayFactory
 from tests.harness.backends import BackendAdmin
 from tests.harness.inbox import last_code
-from tests.harness.live import live, until_following
+from tests.harness.live import live, post_event, until_following
 from tests.harness.redis_cluster import RedisCluster
 
 DEMO = "+79000000001"
@@ -93,19 +91,12 @@ async def test_live_events_cross_processes_on_a_cluster(
             assert (await client.receive())["type"] == "connection_ack"
             await client.subscribe(BALANCE_CHANGED, {"m": number})
             await until_following(second, f"balance:{number}")
-            event = orjson.dumps(
-                {
-                    "eventId": "cluster-1",
-                    "eventType": "BalanceChangeEvent",
-                    "event": {"balanceChange": {"logicalResource": [{"id": number}]}},
-                }
+            await post_event(
+                first,
+                "billing",
+                "BalanceChangeEvent",
+                {"balanceChange": {"logicalResource": [{"id": number}]}},
             )
-            async with first.session.post(
-                f"{first.url}/listener/billing",
-                data=event,
-                headers={"x-hub-signature": sign(HUB_SECRET.encode(), event)},
-            ) as response:
-                assert response.status == 204
             message = await client.receive(within=5)
     assert message["type"] == "next"
     assert message["payload"]["data"]["balanceChanged"]["money"]["amount"]
