@@ -7,7 +7,7 @@ import hashlib
 import hmac
 import logging
 import secrets
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
@@ -21,7 +21,7 @@ from strawberry.extensions import AddValidationRules, ParserCache, ValidationCac
 from strawberry.extensions.tracing import OpenTelemetryExtension
 
 from adapters import metrics
-from adapters.audit import AuditLog, FileAuditLog, LoggerAuditLog
+from adapters.audit import FileAuditLog, LoggerAuditLog
 from adapters.billing.cached import CachedBilling
 from adapters.billing.http import HttpBilling
 from adapters.billing.ocs.actions import OcsActions
@@ -52,7 +52,6 @@ from adapters.persisted.redis_store import RedisPersistedQueries
 from adapters.provisioning.cached import CachedProvisioning
 from adapters.provisioning.http import HttpProvisioning
 from adapters.security.memory_store import MemorySecurityStore
-from adapters.security.port import SecurityStore
 from adapters.security.redis_store import RedisSecurityStore
 from adapters.sms.http import HttpSms
 from adapters.support.http import HttpSupport
@@ -144,77 +143,93 @@ def build_tokens(settings: Settings, clock: Clock, secret: str) -> TokenAuthorit
     )
 
 
-async def start_runtime(
-    settings: Settings, clock: Clock | None = None, secret: str | None = None
-) -> Runtime:
-    clock = clock or SystemClock()
-    session = aiohttp.ClientSession(
-        connector=aiohttp.TCPConnector(limit_per_host=settings.backend_connections, limit=0),
-        # Backend answers are parsed by the adapters; aiohttp must not raise on status.
-        raise_for_status=False,
-    )
+class _Clients:
+    """The backend clients of one runtime: one shared session, a breaker per backend
+    (kept for /readyz), the retry policy and the tracing."""
 
-    breakers: dict[str, CircuitBreaker] = {}
-    retry = RetryPolicy(attempts=settings.retry_attempts)
-    telemetry = start_telemetry(settings.otlp_endpoint, settings.service_name)
+    def __init__(self, settings: Settings, clock: Clock, telemetry: Telemetry) -> None:
+        self.session = aiohttp.ClientSession(
+            connector=aiohttp.TCPConnector(limit_per_host=settings.backend_connections, limit=0),
+            # Backend answers are parsed by the adapters; aiohttp must not raise on status.
+            raise_for_status=False,
+        )
+        self.breakers: dict[str, CircuitBreaker] = {}
+        self._settings = settings
+        self._clock = clock
+        self._retry = RetryPolicy(attempts=settings.retry_attempts)
+        self._tracing = telemetry.tracing
 
-    def breaker(name: str) -> CircuitBreaker:
-        breakers[name] = CircuitBreaker(
+    def breaker(self, name: str) -> CircuitBreaker:
+        settings = self._settings
+        self.breakers[name] = CircuitBreaker(
             name,
-            clock,
+            self._clock,
             failure_threshold=settings.breaker_failures,
             open_seconds=settings.breaker_open_seconds,
             on_change=_breaker_moved,
         )
         metrics.BREAKER_STATE.labels(name).set(0)
-        return breakers[name]
+        return self.breakers[name]
 
-    def guard(name: str) -> CallGuard:
-        return CallGuard(name, breaker=breaker(name), retry=retry, tracing=telemetry.tracing)
+    def guard(self, name: str) -> CallGuard:
+        return CallGuard(name, breaker=self.breaker(name), retry=self._retry, tracing=self._tracing)
 
-    def client(name: str, url: str, timeout: float) -> BackendClient:
+    def client(self, name: str, url: str, timeout: float) -> BackendClient:
         return BackendClient(
             name,
-            session,
+            self.session,
             url,
             timeout,
-            breaker=breaker(name),
-            retry=retry,
-            tracing=telemetry.tracing,
+            breaker=self.breaker(name),
+            retry=self._retry,
+            tracing=self._tracing,
         )
 
-    redis = connect_redis(settings)
-    cache: Cache
-    if redis is not None:
-        cache = CoalescingCache(RedisCache(redis, breaker("redis")))
-    else:
-        cache = MemoryCache(clock, settings.memory_cache_entries)
+    def event_clients(self) -> dict[str, BackendClient]:
+        """Hub registration is a write: its own clients, no retries, no breaker sharing."""
+        settings = self._settings
+        return {
+            name: BackendClient(name, self.session, url, timeout)
+            for name, url, timeout in (
+                ("billing", settings.billing_url, settings.billing_timeout),
+                ("provisioning", settings.provisioning_url, settings.provisioning_timeout),
+                ("loyalty", settings.loyalty_url, settings.loyalty_timeout),
+                ("support", settings.support_url, settings.support_timeout),
+            )
+        }
 
-    answers = (
-        AnswerCache(cache, settings.cache_namespace, settings.answer_ttl)
-        if settings.answer_ttl > 0
-        else None
+
+async def start_runtime(
+    settings: Settings, clock: Clock | None = None, secret: str | None = None
+) -> Runtime:
+    clock = clock or SystemClock()
+    telemetry = start_telemetry(settings.otlp_endpoint, settings.service_name)
+    clients = _Clients(settings, clock, telemetry)
+    redis = connect_redis(settings)
+    cache: Cache = (
+        CoalescingCache(RedisCache(redis, clients.breaker("redis")))
+        if redis is not None
+        else MemoryCache(clock, settings.memory_cache_entries)
     )
+    namespace = settings.cache_namespace
+    answers = AnswerCache(cache, namespace, settings.answer_ttl) if settings.answer_ttl else None
     reads = ReadCaches(
-        cache,
-        settings.cache_namespace,
-        settings.read_ttl,
-        on_change=answers.forget if answers is not None else None,
+        cache, namespace, settings.read_ttl, on_change=answers.forget if answers else None
     )
-    billing_reads, billing_actions = _billing(settings, session, clock, client, guard)
+    billing_reads, billing_actions = _billing(settings, clients, clock)
     billing = CachedBilling(
         billing_reads,
         billing_actions,
         cache,
         clock,
-        namespace=settings.cache_namespace,
+        namespace=namespace,
         fresh_ttl=settings.balance_ttl,
         keep_ttl=settings.balance_keep,
         reads=reads,
     )
     provisioning = CachedProvisioning(
         HttpProvisioning(
-            client("provisioning", settings.provisioning_url, settings.provisioning_timeout)
+            clients.client("provisioning", settings.provisioning_url, settings.provisioning_timeout)
         ),
         clock,
         settings.catalog_ttl,
@@ -222,57 +237,96 @@ async def start_runtime(
     )
     loyalty = CachedLoyalty(
         HttpLoyalty(
-            client("loyalty", settings.loyalty_url, settings.loyalty_timeout),
+            clients.client("loyalty", settings.loyalty_url, settings.loyalty_timeout),
             clock,
             settings.offers_ttl,
         ),
         reads,
     )
-    sms = HttpSms(client("sms", settings.sms_url, settings.sms_timeout), settings.sms_sender)
-    support_client = client("support", settings.support_url, settings.support_timeout)
-    events: EventBus
-    if redis is not None:
-        bus = RedisBus(
-            node_clients(settings) if settings.redis_cluster_nodes else redis,
-            settings.cache_namespace,
-            settings.subscription_queue,
-        )
-        await bus.start()
-        events = bus
-    else:
-        # Without Redis (the demo) events stay in this process.
-        events = MemoryBus(settings.subscription_queue)
     secret = secret or jwt_secret(settings)
     tokens = build_tokens(settings, clock, secret)
-    security: SecurityStore = (
-        RedisSecurityStore(redis, clock, settings.cache_namespace)
-        if redis is not None
-        else MemorySecurityStore(clock)
-    )
-    audit: AuditLog = (
-        FileAuditLog(Path(settings.audit_log)) if settings.audit_log else LoggerAuditLog()
-    )
-    payments = HttpPayments(
-        client("payments", settings.payments_url or settings.billing_url, settings.billing_timeout)
-    )
     ports = Ports(
         billing=billing,
-        payments=payments,
+        payments=HttpPayments(
+            clients.client(
+                "payments", settings.payments_url or settings.billing_url, settings.billing_timeout
+            )
+        ),
         provisioning=provisioning,
         loyalty=loyalty,
-        sms=sms,
-        security=security,
+        sms=HttpSms(
+            clients.client("sms", settings.sms_url, settings.sms_timeout), settings.sms_sender
+        ),
+        security=(
+            RedisSecurityStore(redis, clock, namespace)
+            if redis is not None
+            else MemorySecurityStore(clock)
+        ),
         tokens=tokens,
-        audit=audit,
-        support=HttpSupport(support_client),
-        events=events,
+        audit=FileAuditLog(Path(settings.audit_log)) if settings.audit_log else LoggerAuditLog(),
+        support=HttpSupport(
+            clients.client("support", settings.support_url, settings.support_timeout)
+        ),
+        events=await _event_bus(settings, redis),
         answers=answers,
         idempotency=(
-            RedisIdempotencyStore(redis, settings.cache_namespace)
+            RedisIdempotencyStore(redis, namespace)
             if redis is not None
             else MemoryIdempotencyStore(clock)
         ),
     )
+    runtime = Runtime(
+        settings=settings,
+        clock=clock,
+        session=clients.session,
+        redis=redis,
+        cache=cache,
+        billing=billing,
+        provisioning=provisioning,
+        loyalty=loyalty,
+        breakers=clients.breakers,
+        telemetry=telemetry,
+        event_clients=clients.event_clients(),
+        persisted=(
+            RedisPersistedQueries(redis, namespace, settings.apq_ttl)
+            if redis is not None
+            else MemoryPersistedQueries()
+        ),
+        ports=ports,
+        rules=login_rules(settings, secret),
+        action_rules=ActionRules(
+            top_up_min=settings.top_up_min,
+            top_up_max=settings.top_up_max,
+            share_max_gb=settings.share_max_gb,
+            statement_months_back=settings.statement_months_back,
+        ),
+        schema=_schema(settings, telemetry),
+        tokens=tokens,
+    )
+    if settings.operations_file:
+        await runtime.persisted.register(read_operations_file(Path(settings.operations_file)))
+    await _warm(runtime)
+    if settings.callback_url and settings.hub_secret is not None:
+        for name, client_ in runtime.event_clients.items():
+            await register_hub(client_, settings.callback_url)
+            log.info("registered at the %s hub", name)
+    return runtime
+
+
+async def _event_bus(settings: Settings, redis: Redis | None) -> EventBus:
+    if redis is None:
+        # Without Redis (the demo) events stay in this process.
+        return MemoryBus(settings.subscription_queue)
+    bus = RedisBus(
+        node_clients(settings) if settings.redis_cluster_nodes else redis,
+        settings.cache_namespace,
+        settings.subscription_queue,
+    )
+    await bus.start()
+    return bus
+
+
+def _schema(settings: Settings, telemetry: Telemetry) -> strawberry.Schema:
     size = settings.parser_cache_size
     extensions: list[Extension] = [
         # Factories: the LRU caches themselves are module-level and shared per size.
@@ -287,52 +341,7 @@ async def start_runtime(
         extensions.append(
             lambda: OpenTelemetryExtension(tracer_provider=provider, arg_filter=_no_arguments)
         )
-    schema = build_schema(extensions)
-    runtime = Runtime(
-        settings=settings,
-        clock=clock,
-        session=session,
-        redis=redis,
-        cache=cache,
-        billing=billing,
-        provisioning=provisioning,
-        loyalty=loyalty,
-        breakers=breakers,
-        telemetry=telemetry,
-        event_clients={
-            # Hub registration is a write: its own clients, no retries, no breaker sharing.
-            name: BackendClient(name, session, url, timeout)
-            for name, url, timeout in (
-                ("billing", settings.billing_url, settings.billing_timeout),
-                ("provisioning", settings.provisioning_url, settings.provisioning_timeout),
-                ("loyalty", settings.loyalty_url, settings.loyalty_timeout),
-                ("support", settings.support_url, settings.support_timeout),
-            )
-        },
-        persisted=(
-            RedisPersistedQueries(redis, settings.cache_namespace, settings.apq_ttl)
-            if redis is not None
-            else MemoryPersistedQueries()
-        ),
-        ports=ports,
-        rules=login_rules(settings, secret),
-        action_rules=ActionRules(
-            top_up_min=settings.top_up_min,
-            top_up_max=settings.top_up_max,
-            share_max_gb=settings.share_max_gb,
-            statement_months_back=settings.statement_months_back,
-        ),
-        schema=schema,
-        tokens=tokens,
-    )
-    if settings.operations_file:
-        await runtime.persisted.register(read_operations_file(Path(settings.operations_file)))
-    await _warm(runtime)
-    if settings.callback_url and settings.hub_secret is not None:
-        for name, client_ in runtime.event_clients.items():
-            await register_hub(client_, settings.callback_url)
-            log.info("registered at the %s hub", name)
-    return runtime
+    return build_schema(extensions)
 
 
 _BREAKER_LEVEL = {BreakerState.CLOSED: 0, BreakerState.HALF_OPEN: 1, BreakerState.OPEN: 2}
@@ -400,15 +409,11 @@ async def _warm(runtime: Runtime) -> None:
 
 
 def _billing(
-    settings: Settings,
-    session: aiohttp.ClientSession,
-    clock: Clock,
-    client: Callable[[str, str, float], BackendClient],
-    guard: Callable[[str], CallGuard],
+    settings: Settings, clients: _Clients, clock: Clock
 ) -> tuple[BillingPort, BillingActionsPort]:
     if settings.billing_dialect == "sigscale-ocs":
         ocs = build_ocs_billing(
-            session,
+            clients.session,
             settings.billing_url,
             settings.billing_username,
             settings.billing_password.get_secret_value(),
@@ -416,10 +421,12 @@ def _billing(
             settings.billing_concurrency,
             clock,
             currency=settings.billing_currency,
-            guard=guard("billing"),
+            guard=clients.guard("billing"),
         )
         return ocs, OcsActions(ocs)
-    v4 = HttpBilling(client("billing", settings.billing_url, settings.billing_timeout), clock)
+    v4 = HttpBilling(
+        clients.client("billing", settings.billing_url, settings.billing_timeout), clock
+    )
     return v4, v4
 
 
