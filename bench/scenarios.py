@@ -70,6 +70,7 @@ WARM_NUMBERS = 500
 DASHBOARD_NUMBERS = 50
 DASHBOARD_BODIES = 200
 PRIME_LIMIT_S = 60.0  # a bound: a priming pass ends after one walk over its items
+CALIBRATION_ROUNDS = 3
 CALIBRATE_SECONDS = 4.0
 JSON_HEADERS = {"Content-Type": "application/json"}
 NOISY_CORES = 0.3  # other programs' CPU above which a run is taken again
@@ -275,17 +276,20 @@ class Bench:
 
     def home_warm_half(self) -> Row:
         """About half of home-warm's peak rate: the same connections, each pausing between
-        answers. The pause is set from a short trial run (see wrk.py)."""
+        answers. The pause is set from short trial runs (see wrk.py)."""
         peak = self.rows.get("home-warm") or self.home_warm()
         target = peak.rps / 2
         c = self.options.connections
         items = self.warm_items()
         self.prime("home-warm", items)
-        # First guess: answers take about the backends' latency plus a little.
+        # First guess: answers take about the backends' latency plus a little. Answers
+        # get faster as the load drops (and kept answers need no backend at all), so the
+        # pause is corrected from a few short trial runs, each at the last one's pause.
         think = max(0.0, 1000 * c / target - (self.options.latency_ms + 10))
-        trial = self.wrk_run("home-warm", items, CALIBRATE_SECONDS, c, think)
-        answer_ms = 1000 * c / max(trial.rps, 1e-9) - think
-        think = max(0.0, 1000 * c / target - answer_ms)
+        for _ in range(CALIBRATION_ROUNDS):
+            trial = self.wrk_run("home-warm", items, CALIBRATE_SECONDS, c, think)
+            answer_ms = 1000 * c / max(trial.rps, 1e-9) - think
+            think = max(0.0, 1000 * c / target - answer_ms)
         row = self.measure(
             "home-warm-half",
             lambda: self.wrk_run("home-warm", items, self.options.duration, c, think),

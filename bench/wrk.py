@@ -11,7 +11,7 @@ Rate limiting (wrk has none; wrk2 does): ``think_ms`` defines wrk's ``delay()`` 
 pause after each answer before the connection sends again, drawn from an exponential
 distribution of that mean so that the connections do not fall into lock-step. With C
 connections, answers taking L and a mean pause T, a closed loop runs at C / (L + T)
-requests per second; ``scenarios.calibrated_half_rate`` picks T from a short trial run.
+requests per second; ``Bench.home_warm_half`` corrects T over a few short trial runs.
 
 wrk's own CPU time is read from the kernel when it exits (``os.wait4``'s rusage), so the
 table can show that the load generator was not the bottleneck.
