@@ -54,6 +54,16 @@ def scaling_target(rows: dict[str, Row], workers: int) -> Verdict:
     measured = (
         f"{many.rps:.0f} vs {one.rps:.0f} req/s = {ratio:.2f}x (needs {SCALING * workers:.2f}x)"
     )
+    if many.gateway_cpu_ms and one.gateway_cpu_ms:
+        # What the ratio cannot show when the load generator, Redis and the simulators
+        # run on the same cores as the workers: whether a worker does as much per core.
+        # They took `rest` cores in the N-worker run, cores the workers did not have.
+        rest = many.stack_cpu_ms * many.rps / 1000 + many.loadgen_cpu / 100 + many.other_cores
+        per_core = one.gateway_cpu_ms / many.gateway_cpu_ms
+        measured += (
+            f"; CPU per request {many.gateway_cpu_ms:.2f} vs {one.gateway_cpu_ms:.2f} ms "
+            f"({per_core:.0%} per core); load generator, Redis, simulators: {rest:.2f} cores"
+        )
     return Verdict(target, measured, ratio >= SCALING * workers)
 
 
