@@ -35,6 +35,9 @@ class SupportConversation:
     reason: str | None
     status: str
     messages: list[SupportMessage]
+    ticket_id: strawberry.ID | None = strawberry.field(
+        description="The trouble ticket it was escalated to (escalateToTicket), if any."
+    )
 
     @classmethod
     def from_record(cls, record: ConversationRecord) -> SupportConversation:
@@ -44,6 +47,7 @@ class SupportConversation:
             reason=record.reason,
             status=record.status,
             messages=[SupportMessage.from_record(m) for m in record.messages],
+            ticket_id=strawberry.ID(record.ticket_id) if record.ticket_id else None,
         )
 
 

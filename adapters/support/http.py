@@ -33,7 +33,17 @@ def parse_conversation(item: Entity) -> ConversationRecord:
         reason=item.get("reason"),
         status=str(item.get("status") or "open"),
         messages=tuple(parse_message(n, conversation_id) for n in item.get("note") or ()),
+        ticket_id=_ticket_of(item),
     )
+
+
+def _ticket_of(item: Entity) -> str | None:
+    """TMF683 points at the ticket with an interaction item referring a TroubleTicket."""
+    for entry in item.get("interactionItem") or ():
+        target = entry.get("item") if isinstance(entry, dict) else None
+        if isinstance(target, dict) and target.get("@referredType") == "TroubleTicket":
+            return str(target["id"]) if target.get("id") is not None else None
+    return None
 
 
 class HttpSupport:

@@ -22,6 +22,8 @@ class ConversationRecord:
     reason: str | None
     status: str
     messages: tuple[MessageRecord, ...]
+    # The trouble ticket it was escalated to, if it was.
+    ticket_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

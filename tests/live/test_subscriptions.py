@@ -204,6 +204,15 @@ async def test_support_chat_between_a_subscriber_and_an_agent(
             token=token,
         )
         assert again.codes == ["ALREADY_ESCALATED"]
+        seen = await gateway.query(
+            "query($m: Msisdn!) { supportConversation(msisdn: $m) { id ticketId } }",
+            {"m": number},
+            token=token,
+        )
+        assert seen.data["supportConversation"] == {
+            "id": conversation,
+            "ticketId": ticket.data["escalateToTicket"]["id"],
+        }
 
 
 async def test_server_sent_events(start_gateway: GatewayFactory) -> None:
