@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 import aiohttp
 import pytest
 from aiohttp import web
+from prometheus_client import REGISTRY
 
 from adapters.errors import BackendResponseError
 from adapters.http import BackendClient, RetryPolicy
@@ -43,11 +44,17 @@ async def flaky_server() -> AsyncIterator[tuple[str, Flaky]]:
 
 async def test_a_read_is_retried_after_retry_after(flaky_server: tuple[str, Flaky]) -> None:
     url, flaky = flaky_server
+    before = _retries("x")
     async with aiohttp.ClientSession() as session:
         client = BackendClient("x", session, url, 2, retry=RetryPolicy(attempts=3))
         with request_scope(5, retry_budget=2):
             assert await client.get("/thing") == [{"ok": True}]
     assert flaky.calls == 2
+    assert _retries("x") == before + 1, "the retry is counted in /metrics"
+
+
+def _retries(backend: str) -> float:
+    return REGISTRY.get_sample_value("tgw_backend_retries_total", {"backend": backend}) or 0.0
 
 
 async def test_the_retry_budget_is_per_request(flaky_server: tuple[str, Flaky]) -> None:

@@ -3,6 +3,8 @@ processes, with Retry-After; each operation of a batch counts on its own."""
 
 from __future__ import annotations
 
+from prometheus_client import REGISTRY
+
 from tests.conftest import GatewayFactory
 from tests.harness.clock import FakeClock
 
@@ -29,11 +31,17 @@ async def test_per_subscriber_across_two_processes(start_gateway: GatewayFactory
 
 
 async def test_per_client_address(start_gateway: GatewayFactory) -> None:
+    before = _refusals()
     async with start_gateway(FakeClock(), rate_per_client=3) as gateway:
         for _ in range(3):
             assert (await gateway.query("{ tariffs { id } }")).errors == []
         refused = await gateway.query("{ tariffs { id } }")
     assert refused.codes == ["RATE_LIMITED"]
+    assert _refusals() == before + 1, "the refusal is counted in /metrics"
+
+
+def _refusals() -> float:
+    return REGISTRY.get_sample_value("tgw_refusals_total", {"code": "RATE_LIMITED"}) or 0.0
 
 
 async def test_a_batch_counts_each_operation(start_gateway: GatewayFactory) -> None:

@@ -23,6 +23,7 @@ async def test_metrics(gateway: GatewayClient) -> None:
     token = gateway.subscriber_token(DEMO)
     await gateway.query("query HomeScreen { me { balance { stale } tariff { id } } }", token=token)
     await gateway.query("query HomeScreen { me { balance { stale } } }", token=token)
+    await gateway.query("{ me { tariff { name } } }", token=token)  # products: a hit
     await gateway.query("{ me { msisdn } }")
     fields = " ".join(f"a{i}: tariffs {{ id }}" for i in range(40))
     await gateway.query(f"{{ {fields} }}")
@@ -37,6 +38,9 @@ async def test_metrics(gateway: GatewayClient) -> None:
         'tgw_backend_call_seconds_bucket{backend="billing"',
         'tgw_balance_cache_total{result="hit"}',
         'tgw_balance_cache_total{result="miss"}',
+        'tgw_read_cache_total{kind="products",result="miss"}',
+        'tgw_read_cache_total{kind="products",result="hit"}',
+        'tgw_answer_cache_total{result="miss"}',
         'tgw_breaker_state{name="billing"} 0.0',
         'tgw_loader_batch_size_bucket{le="1.0",loader="balance"}',
         "tgw_request_seconds_bucket",
