@@ -9,8 +9,8 @@ headers) is `adapters.calls.CallGuard`, shared with the SigScale OCS client.
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
@@ -97,7 +97,7 @@ class BackendClient:
             headers["Content-Type"] = "application/json"
         if extra_headers:
             headers.update(extra_headers)
-        try:
+        with backend_errors(self.name, f"{method} {path}"):
             async with self._session.request(
                 method,
                 url,
@@ -109,15 +109,6 @@ class BackendClient:
                 payload = await response.read()
                 status = response.status
                 retry_after = _retry_after(response.headers.get("Retry-After"))
-        except TimeoutError as exc:
-            raise BackendTimeoutError(self.name, f"{method} {path}: no answer in time") from exc
-        except aiohttp.ClientConnectionError as exc:
-            # Refused, reset and dropped connections all mean the same to a caller.
-            raise BackendUnavailableError(self.name, f"{method} {path}: {exc}") from exc
-        except aiohttp.ClientError as exc:
-            raise BackendResponseError(self.name, f"{method} {path}: {exc}") from exc
-        except asyncio.CancelledError:
-            raise
         return self._decode(method, path, status, payload, retry_after)
 
     def _decode(
@@ -147,6 +138,20 @@ class BackendClient:
             raise BackendResponseError(
                 self.name, f"{method} {path}: answer is not JSON", status
             ) from exc
+
+
+@contextmanager
+def backend_errors(backend: str, where: str) -> Iterator[None]:
+    """aiohttp's exceptions as the `adapters.errors` tree (`where`: "GET /path")."""
+    try:
+        yield
+    except TimeoutError as exc:
+        raise BackendTimeoutError(backend, f"{where}: no answer in time") from exc
+    except aiohttp.ClientConnectionError as exc:
+        # Refused, reset and dropped connections all mean the same to a caller.
+        raise BackendUnavailableError(backend, f"{where}: {exc}") from exc
+    except aiohttp.ClientError as exc:
+        raise BackendResponseError(backend, f"{where}: {exc}") from exc
 
 
 def _retry_after(value: str | None) -> float | None:

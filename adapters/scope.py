@@ -52,6 +52,14 @@ class RequestScope:
 _scope: ContextVar[RequestScope | None] = ContextVar("request_scope", default=None)
 
 
+def count_cache_lookups(hits: int, misses: int) -> None:
+    """Add cache lookups to the request's tallies (its log line), if in a request."""
+    scope = _scope.get()
+    if scope is not None:
+        scope.cache_hits += hits
+        scope.cache_misses += misses
+
+
 def current_scope() -> RequestScope | None:
     return _scope.get()
 

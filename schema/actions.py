@@ -12,7 +12,7 @@ import strawberry
 from adapters.billing.records import AutopayRecord
 from adapters.money import Money as MoneyRecord
 from adapters.payments.records import PaymentMethodSpec, SavedCardRecord
-from adapters.provisioning.records import OrderRecord, PackageRecord
+from adapters.provisioning.records import OrderRecord, OrderState, PackageRecord
 from resolvers.access import Reach
 from resolvers.actions.orders import TariffChangePreview as TariffChangePreviewRecord
 from resolvers.actions.outcome import ActionResult, UserErrorRecord
@@ -74,19 +74,8 @@ class StatementFormat(Enum):
     XLSX = "xlsx"
 
 
-@strawberry.enum
-class OrderState(Enum):
-    ACKNOWLEDGED = "acknowledged"
-    IN_PROGRESS = "inProgress"
-    COMPLETED = "completed"
-    FAILED = "failed"
-    CANCELLED = "cancelled"
-    REJECTED = "rejected"
-    PENDING = "pending"
-    HELD = "held"
-    PARTIAL = "partial"
-    ASSESSING_CANCELLATION = "assessingCancellation"
-    PENDING_CANCELLATION = "pendingCancellation"
+# TMF622's states as provisioning's adapter reads them, exposed as they are.
+strawberry.enum(OrderState)
 
 
 @strawberry.type
@@ -109,7 +98,7 @@ class Order:
     def from_record(cls, record: OrderRecord) -> Order:
         return cls(
             id=strawberry.ID(record.id),
-            state=OrderState(record.state.value),
+            state=record.state,
             items=[
                 OrderItem(
                     action=i.action.value,

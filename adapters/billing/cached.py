@@ -27,16 +27,13 @@ from adapters.cache.port import Cache
 from adapters.cache.reads import CachedReads, ReadCaches
 from adapters.clock import Clock
 from adapters.errors import BackendError
-from adapters.scope import current_scope
+from adapters.scope import count_cache_lookups, current_scope
 
 
 def _tally(hits: int, misses: int) -> None:
     metrics.CACHE.labels("hit").inc(hits)
     metrics.CACHE.labels("miss").inc(misses)
-    scope = current_scope()
-    if scope is not None:
-        scope.cache_hits += hits
-        scope.cache_misses += misses
+    count_cache_lookups(hits, misses)
 
 
 class CachedBilling:

@@ -25,7 +25,7 @@ from pydantic import TypeAdapter, ValidationError
 from adapters import metrics
 from adapters.cache.flights import Fetch, SharedLoads
 from adapters.cache.port import Cache
-from adapters.scope import current_scope
+from adapters.scope import count_cache_lookups
 
 V = TypeVar("V")
 # Told which numbers changed, after their entries are dropped (the answer cache).
@@ -35,16 +35,13 @@ Changed = Callable[[Sequence[str]], Awaitable[None]]
 LAYOUT_VERSION = "r1"
 
 
-def tally(kind: str, hits: int, misses: int) -> None:
+def _tally(kind: str, hits: int, misses: int) -> None:
     """Count lookups in the metrics and in the request's log line."""
     if hits:
         _counter(kind, "hit").inc(hits)
     if misses:
         _counter(kind, "miss").inc(misses)
-    scope = current_scope()
-    if scope is not None:
-        scope.cache_hits += hits
-        scope.cache_misses += misses
+    count_cache_lookups(hits, misses)
 
 
 @cache
@@ -95,7 +92,7 @@ class CachedReads(Generic[V]):
                 continue
             if value is not None:
                 found[subject] = value
-        tally(self._kind, len(subjects) - len(missing), len(missing))
+        _tally(self._kind, len(subjects) - len(missing), len(missing))
         if missing:
             found.update(await self._loads.load(missing))
         return found

@@ -22,9 +22,8 @@ from adapters.calls import CallGuard
 from adapters.errors import (
     BackendNotFoundError,
     BackendResponseError,
-    BackendTimeoutError,
-    BackendUnavailableError,
 )
+from adapters.http import backend_errors
 
 Params = Mapping[str, str]
 
@@ -90,7 +89,7 @@ class OcsClient:
             sent["Content-Type"] = "application/json"
         where = f"{method} {path}"
         timeout = aiohttp.ClientTimeout(total=self._guard.timeout(self._timeout, where))
-        try:
+        with backend_errors(self.name, where):
             async with (
                 self._slots,
                 self._session.request(
@@ -106,12 +105,6 @@ class OcsClient:
                 status = response.status
                 answer_headers = response.headers
                 content_type = response.content_type
-        except TimeoutError as exc:
-            raise BackendTimeoutError(self.name, f"{where}: no answer in time") from exc
-        except aiohttp.ClientConnectionError as exc:
-            raise BackendUnavailableError(self.name, f"{where}: {exc}") from exc
-        except aiohttp.ClientError as exc:
-            raise BackendResponseError(self.name, f"{where}: {exc}") from exc
         if status >= 400:
             raise self._error(where, status, content_type, payload)
         return Answer(status, answer_headers, self._decode(where, status, payload))
