@@ -5,6 +5,7 @@ real HTTP, in Redis and in process alike, with the clock moved by hand."""
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -95,6 +96,30 @@ async def test_a_strangers_code_requests_leave_the_owner_a_code(
     assert len(await messages(http, backends.sms_url, DEMO)) == before + 2
 
 
+async def test_a_concurrent_burst_spends_one_code(
+    start_gateway: GatewayFactory,
+    http: aiohttp.ClientSession,
+    backends: BackendsThread,
+    use_redis: bool,
+) -> None:
+    number = "+79000000046"
+    clock = _start_of_day()
+    before = len(await messages(http, backends.sms_url, number))
+    async with _gateway(start_gateway, clock, use_redis) as gateway:
+        stranger = Client(gateway, STRANGER)
+        burst = await asyncio.gather(
+            *(stranger.query(REQUEST_CODE, {"m": number}) for _ in range(10))
+        )
+        assert sorted(len(a.errors) for a in burst) == [0] + [1] * 9
+        assert len(await messages(http, backends.sms_url, number)) == before + 1
+        # The nine refusals gave back what they took: the address's share (3) has two left.
+        for _ in range(2):
+            clock.advance(61)
+            assert (await stranger.query(REQUEST_CODE, {"m": number})).errors == []
+        clock.advance(61)
+        assert (await stranger.query(REQUEST_CODE, {"m": number})).codes == ["RATE_LIMITED"]
+
+
 async def test_the_daily_cap_counts_only_codes_sent(
     start_gateway: GatewayFactory,
     http: aiohttp.ClientSession,
@@ -169,7 +194,7 @@ async def test_a_right_password_spends_nothing(
 ) -> None:
     clock = _start_of_hour()
     async with _gateway(
-        start_gateway, clock, use_redis, password_logins_per_number_per_client_per_hour=2
+        start_gateway, clock, use_redis, password_logins_per_number_per_hour=2
     ) as gateway:
         owner = Client(gateway, OWNER_HOME)
         for _ in range(5):
