@@ -128,9 +128,13 @@ def login_rules(settings: Settings, secret: str) -> LoginRules:
         code_max_tries=settings.code_max_tries,
         code_resend_after=settings.code_resend_after,
         codes_per_number_per_day=settings.codes_per_number_per_day,
+        codes_per_number_per_client_per_day=settings.codes_per_number_per_client_per_day,
         codes_per_client_per_day=settings.codes_per_client_per_day,
         code_logins_per_client_per_hour=settings.code_logins_per_client_per_hour,
         password_logins_per_number_per_hour=settings.password_logins_per_number_per_hour,
+        password_logins_per_number_per_client_per_hour=(
+            settings.password_logins_per_number_per_client_per_hour
+        ),
         password_logins_per_client_per_hour=settings.password_logins_per_client_per_hour,
         refresh_token_ttl=settings.refresh_token_ttl,
         max_linked_numbers=settings.max_linked_numbers,

@@ -107,11 +107,21 @@ class Settings(BaseSettings):
     code_ttl: float = Field(300.0, gt=0, description="seconds a one-time code is valid")
     code_max_tries: int = Field(5, ge=1, description="wrong tries before a code dies")
     code_resend_after: float = Field(60.0, ge=0, description="seconds before a new code")
-    codes_per_number_per_day: int = Field(10, ge=1)
+    codes_per_number_per_day: int = Field(10, ge=1, description="codes texted to a number")
+    codes_per_number_per_client_per_day: int = Field(
+        3, ge=1, description="codes texted to a number at one client address's asking"
+    )
     codes_per_client_per_day: int = Field(50, ge=1, description="per client address")
     code_logins_per_client_per_hour: int = Field(100, ge=1)
-    password_logins_per_number_per_hour: int = Field(10, ge=1)
-    password_logins_per_client_per_hour: int = Field(50, ge=1)
+    password_logins_per_number_per_hour: int = Field(
+        100, ge=1, description="failed password logins to a number, from anywhere"
+    )
+    password_logins_per_number_per_client_per_hour: int = Field(
+        10, ge=1, description="failed password logins to a number from one client address"
+    )
+    password_logins_per_client_per_hour: int = Field(
+        50, ge=1, description="failed password logins from one client address"
+    )
     refresh_token_ttl: float = Field(30 * 86400.0, gt=0, description="seconds")
     max_linked_numbers: int = Field(5, ge=0)
     code_pepper: SecretStr | None = Field(

@@ -129,7 +129,8 @@ def start_web(
     admins: dict[str, BackendAdmin],
     monkeypatch: pytest.MonkeyPatch,
 ) -> WebGatewayFactory:
-    """`async with start_web(**settings_overrides) as web:` -- the harness's gateway, with
+    """`async with start_web(clock, **settings_overrides) as web:` -- the harness's gateway
+    (on `clock` when given), with
     its `create_app` wrapped so the app also serves the page."""
 
     def create_app(
@@ -140,8 +141,8 @@ def start_web(
     monkeypatch.setattr("tests.harness.gateway.create_app", create_app)
 
     @asynccontextmanager
-    async def start(**overrides: Any) -> AsyncIterator[WebGateway]:
-        async with harness.running_gateway(make_settings(**overrides)) as client:
+    async def start(clock: Clock | None = None, **overrides: Any) -> AsyncIterator[WebGateway]:
+        async with harness.running_gateway(make_settings(**overrides), clock) as client:
             yield WebGateway(client, backends.sms_url, http, admins)
 
     return start
