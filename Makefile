@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck contracts pytest schema bench soak clean
+.PHONY: demo test lint typecheck contracts schema-check pytest schema bench soak clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,7 +16,7 @@ demo: $(STAMP)
 	$(BIN)/telecom-gateway demo $(if $(PORT),--port $(PORT),)
 
 test: $(STAMP)
-	bash scripts/with-redis.sh $(MAKE) --no-print-directory lint typecheck contracts pytest
+	bash scripts/with-redis.sh $(MAKE) --no-print-directory lint typecheck contracts schema-check pytest
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -27,6 +27,11 @@ typecheck: $(STAMP)
 
 contracts: $(STAMP)
 	$(BIN)/lint-imports
+
+# The working tree's schema against schema/released.graphql: every change listed in
+# CHANGELOG.md, every registered operation still valid (README: "Changing the schema").
+schema-check: $(STAMP)
+	$(BIN)/telecom-gateway schema-check
 
 pytest: $(STAMP)
 	bash scripts/ensure-chromium.sh
