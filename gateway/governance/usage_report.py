@@ -39,7 +39,9 @@ def format_usage(coordinate: str, usages: list[ClientUsage], days: int) -> str:
     total = sum(u.count for u in usages)
     lines = [f"{coordinate}: {total} uses in the last {days} days", _row("client", "uses", "last")]
     for usage in usages:
-        last = format_timestamp(usage.last_seen) if usage.last_seen else "-"
+        seen = usage.last_seen
+        # Seen times are those of the flushes: to the second is all they can tell.
+        last = format_timestamp(seen.replace(microsecond=0)) if seen else "-"
         lines.append(_row(usage.client.label, str(usage.count), last))
     return "\n".join(lines)
 
