@@ -43,12 +43,9 @@ _UNPRINTABLE = re.compile(r"[^\x20-\x7e]")
 _MAX_LABEL = 64
 
 
-def client_of(headers: Mapping[str, str]) -> Client:
-    """The client as it names itself; the anonymous client when it does not."""
-    return Client(_clean(headers.get(NAME_HEADER, "")), _clean(headers.get(VERSION_HEADER, "")))
-
-
 def _clean(text: str) -> str:
+    if len(text) <= _MAX_LABEL and text.isascii() and text.isprintable():
+        return text.strip()  # the usual case, without the regex
     return _UNPRINTABLE.sub("", text)[:_MAX_LABEL].strip()
 
 
@@ -87,7 +84,7 @@ class UsageRecorder:
         # operation costs one dict lookup here.
         self._coordinates = lru_cache(maxsize=2000)(self._coordinates_of)
         self._window: dict[tuple[Client, frozenset[str]], int] = {}
-        self._clients: set[Client] = set()
+        self._clients: dict[tuple[str, str], Client] = {}
         self._task: asyncio.Task[None] | None = None
 
     def _coordinates_of(self, fields: frozenset[str]) -> frozenset[str]:
@@ -102,16 +99,20 @@ class UsageRecorder:
             if shape is None:
                 continue
             if client is None:
-                client = self._admit(client_of(headers))
+                client = self._client(headers)
             key = (client, self._coordinates(shape.fields))
             self._window[key] = self._window.get(key, 0) + 1
 
-    def _admit(self, client: Client) -> Client:
-        if client in self._clients:
-            return client
+    def _client(self, headers: Mapping[str, str]) -> Client:
+        raw = (headers.get(NAME_HEADER, ""), headers.get(VERSION_HEADER, ""))
+        known = self._clients.get(raw)
+        if known is not None:
+            return known
         if len(self._clients) >= self._max_clients:
             return OTHER
-        self._clients.add(client)
+        client = Client(_clean(raw[0]), _clean(raw[1]))
+        # Keyed by the headers as sent: the window's known clients skip the cleaning.
+        self._clients[raw] = client
         return client
 
     def start(self) -> None:
@@ -128,7 +129,7 @@ class UsageRecorder:
     async def flush(self) -> None:
         """Hand the window to the store, the metrics and the deprecation log."""
         window, self._window = self._window, {}
-        self._clients = set()
+        self._clients = {}
         counts: dict[tuple[str, Client], int] = {}
         for (client, coordinates), uses in window.items():
             for coordinate in coordinates:

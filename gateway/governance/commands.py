@@ -66,6 +66,9 @@ def add_commands(commands: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    if getattr(args, "days", 1) < 1 or getattr(args, "unused_days", 1) < 1:
+        print("days must be 1 or more", file=sys.stderr)
+        return 2
     try:
         if args.command == "schema-diff":
             return _diff(args)

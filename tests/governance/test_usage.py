@@ -4,10 +4,12 @@ use of deprecated fields logged once per client and field per flush window."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import subprocess
 import sys
+import time
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
@@ -122,6 +124,23 @@ async def test_two_named_clients_and_an_anonymous_one_across_two_gateways(
     refused = _cli(redis_url, namespace, "usage", "tariffs")
     assert refused.returncode == 2
     assert "not a schema coordinate" in refused.stderr
+
+
+async def test_the_window_is_flushed_periodically(
+    start_gateway: GatewayFactory, usage_redis: redis.asyncio.Redis, namespace: str
+) -> None:
+    async with start_gateway(usage_flush_seconds=0.05) as gateway:
+        await gateway.query(CATALOG, headers=IOS)
+        deadline = time.monotonic() + 10
+        # The flush runs on its own timer: nothing to await but looking again.
+        while not await _usage_keys(usage_redis, namespace):
+            assert time.monotonic() < deadline, "no flush within 10 s"
+            await asyncio.sleep(0.02)
+        store = RedisUsageStore(usage_redis, namespace, retention_days=30)
+        window = days_back(gateway.runtime.clock.now().date(), 2)
+        assert [(u.client.label, u.count) for u in await store.read("Query.tariffs", window)] == [
+            ("ios 7.2", 1)
+        ]
 
 
 async def test_a_deprecated_field_works_and_its_use_is_logged_once_per_client_and_window(
