@@ -57,7 +57,10 @@ def add_commands(commands: Any) -> None:
     check.add_argument("--schema", default=CURRENT)
     check.add_argument("--changelog", default=CHANGELOG)
     check.add_argument(
-        "--operations", action="append", default=[], help="an operations file (repeatable)"
+        "--operations",
+        action="append",
+        default=[],
+        help="an operations file (repeatable); TGW_OPERATIONS_FILE is checked too",
     )
 
     usage = commands.add_parser("usage", help="who used a field (Type.field), when, how often")
@@ -115,7 +118,8 @@ def _changelog(args: argparse.Namespace) -> int:
 
 def _check(args: argparse.Namespace) -> int:
     operations: list[RegisteredOperation] = page_operations()
-    for file in args.operations:
+    configured = Settings().operations_file  # the allow-list this deployment registers
+    for file in [*args.operations, *([configured] if configured else [])]:
         operations += file_operations(Path(file))
     report = check_schema(
         _schema(args.released),

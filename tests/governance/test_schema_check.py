@@ -5,6 +5,7 @@ schema.graphql, checked against the web page's real operations."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -115,8 +116,7 @@ def test_a_registered_operation_broken_by_a_change_fails_even_when_listed() -> N
     assert "broken operation Catalog (web page)" in format_report(report)
 
 
-def test_an_allow_list_files_operations_are_checked_too(tmp_path: Path) -> None:
-    body = "query Dashboard { openSupportConversations { id status } }"
+def _manifest(tmp_path: Path, body: str) -> Path:
     manifest = tmp_path / "manifest.json"
     manifest.write_text(
         '{"format": "apollo-persisted-query-manifest", "version": 1, "operations": '
@@ -124,6 +124,12 @@ def test_an_allow_list_files_operations_are_checked_too(tmp_path: Path) -> None:
         f'"body": "{body}"}}]}}',
         encoding="utf-8",
     )
+    return manifest
+
+
+def test_an_allow_list_files_operations_are_checked_too(tmp_path: Path) -> None:
+    body = "query Dashboard { openSupportConversations { id status } }"
+    manifest = _manifest(tmp_path, body)
     operations = file_operations(manifest)
     assert operations == [RegisteredOperation("manifest.json", "Dashboard", body)]
     new = _changed(OPEN_CONVERSATIONS, "")
@@ -145,10 +151,11 @@ def test_a_schema_that_does_not_build_is_a_clear_error() -> None:
         load_schema("type Query { a: Missing }", "broken.graphql")
 
 
-def _cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+def _cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(  # noqa: S603
         [sys.executable, "-m", "gateway", *args],
-        cwd=cwd,
+        cwd=ROOT,
+        env={**os.environ, **(env or {})},
         capture_output=True,
         text=True,
         timeout=60,
@@ -176,3 +183,23 @@ def test_the_commands_exit_non_zero_on_what_they_refuse(tmp_path: Path) -> None:
     assert missing.returncode == 2
     assert "absent.graphql" in missing.stderr
     assert "Traceback" not in missing.stderr
+
+
+def test_the_deployments_allow_list_is_checked_by_the_command(tmp_path: Path) -> None:
+    manifest = _manifest(tmp_path, "query Dashboard { openSupportConversations { id status } }")
+    new = tmp_path / "new.graphql"
+    new.write_text(SDL.replace(OPEN_CONVERSATIONS, ""), encoding="utf-8")
+    listed = tmp_path / "CHANGELOG.md"
+    entries = _cli("schema-changelog", "--schema", str(new)).stdout
+    listed.write_text(EMPTY_CHANGELOG.replace("## Unreleased\n", f"## Unreleased\n{entries}"))
+    check = _cli(
+        "schema-check",
+        "--schema",
+        str(new),
+        "--changelog",
+        str(listed),
+        env={"TGW_OPERATIONS_FILE": str(manifest)},
+    )
+    assert check.returncode == 1
+    assert "broken operation Dashboard (manifest.json)" in check.stdout
+    assert "missing from CHANGELOG.md" not in check.stdout
