@@ -69,9 +69,14 @@ def add_commands(commands: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    if getattr(args, "days", 1) < 1 or getattr(args, "unused_days", 1) < 1:
+    days = getattr(args, "days", getattr(args, "unused_days", 1))
+    if days < 1:
         print("days must be 1 or more", file=sys.stderr)
         return 2
+    kept = Settings().usage_retention_days
+    if args.command in ("usage", "schema-diff") and days > kept:
+        # Counts older than the retention window are gone: say so rather than under-count.
+        print(f"note: usage is kept {kept} days (TGW_USAGE_RETENTION_DAYS)", file=sys.stderr)
     try:
         if args.command == "schema-diff":
             return _diff(args)
