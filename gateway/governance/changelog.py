@@ -36,3 +36,17 @@ def missing_entries(changes: Sequence[Change], changelog: str) -> list[Change]:
     """The changes whose entry is not in the changelog's unreleased section."""
     section = unreleased_lines(changelog)
     return [c for c in changes if not any(line.startswith(c.entry) for line in section)]
+
+
+_KINDS = ("- breaking: ", "- dangerous: ", "- safe: ", "- deprecated: ")
+
+
+def stale_entries(changes: Sequence[Change], changelog: str) -> list[str]:
+    """Generated-looking lines under Unreleased that match no current change (a change
+    made and undone again): worth a look, not a failure."""
+    entries = [c.entry for c in changes]
+    return [
+        line
+        for line in unreleased_lines(changelog)
+        if line.startswith(_KINDS) and not any(line.startswith(e) for e in entries)
+    ]

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from graphql import GraphQLSchema
 
-from gateway.governance.changelog import missing_entries
+from gateway.governance.changelog import missing_entries, stale_entries
 from gateway.governance.diff import Change, SchemaDiff, diff_schemas
 from gateway.governance.operations import RegisteredOperation, broken_operations
 
@@ -24,6 +24,7 @@ class CheckReport:
     missing: list[Change]
     broken: list[tuple[RegisteredOperation, list[str]]]
     operations: int
+    stale: list[str]
 
     @property
     def ok(self) -> bool:
@@ -42,6 +43,7 @@ def check_schema(
         missing=missing_entries(diff.changes(), changelog),
         broken=broken_operations(current, operations),
         operations=len(operations),
+        stale=stale_entries(diff.changes(), changelog),
     )
 
 
@@ -66,6 +68,9 @@ def format_report(report: CheckReport) -> str:
             "schema-changelog prints them):"
         )
         lines.extend(f"  {c.entry}" for c in report.missing)
+    if report.stale:
+        lines.append("listed under '## Unreleased' but no longer a change (undone?):")
+        lines.extend(f"  {line}" for line in report.stale)
     for operation, errors in report.broken:
         lines.append(f"broken operation {operation.name} ({operation.source}):")
         lines.extend(f"  {message}" for message in errors)

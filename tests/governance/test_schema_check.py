@@ -69,6 +69,11 @@ def test_a_removed_field_fails_unless_the_changelog_lists_it() -> None:
     assert report.missing == report.diff.breaking
     assert "breaking change(s) not in CHANGELOG.md" in format_report(report)
     assert _check(new, _with_entries(report)).ok
+    # Undone again, its entry is pointed out (and fails nothing).
+    undone = _check(load_schema(SDL, "undone"), _with_entries(report))
+    assert undone.ok
+    assert undone.stale == [f"{report.diff.breaking[0].entry} Announced to the app teams."]
+    assert "no longer a change" in format_report(undone)
 
 
 def test_a_new_required_argument_fails() -> None:
