@@ -50,6 +50,12 @@ LOADER_BATCH = Histogram(
     buckets=(1, 2, 5, 10, 20, 50, 100, 200, 500),
 )
 REFUSALS = Counter("tgw_refusals", "Operations refused at the edge, by code", ["code"])
+# Schema coordinates used, by name (gateway/usage.py keeps the per-client counts in Redis).
+FIELD_USAGE = Counter(
+    "tgw_field_usage",
+    "Uses of schema coordinates (Type.field), the top ones",
+    ["coordinate"],
+)
 
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")
 _MAX_NAMES = 200

@@ -55,10 +55,13 @@ from adapters.security.memory_store import MemorySecurityStore
 from adapters.security.redis_store import RedisSecurityStore
 from adapters.sms.http import HttpSms
 from adapters.support.http import HttpSupport
+from adapters.usage.memory_store import MemoryUsageStore
+from adapters.usage.redis_store import RedisUsageStore
 from gateway.auth import TokenAuthority
 from gateway.operations_file import read_operations_file
 from gateway.settings import Settings
 from gateway.telemetry import Telemetry, start_telemetry
+from gateway.usage import UsageRecorder
 from resolvers.context import ActionRules, LoginRules
 from resolvers.ports import Ports
 from schema.build import Extension, build_schema
@@ -85,6 +88,7 @@ class Runtime:
     action_rules: ActionRules
     schema: strawberry.Schema
     tokens: TokenAuthority
+    usage: UsageRecorder
 
     async def forget(self, msisdns: Sequence[str]) -> None:
         """Drop every cached read of the numbers (balances, charges, products, customer,
@@ -98,6 +102,7 @@ class Runtime:
         return "redis" if self.redis is not None else "in-process"
 
     async def close(self) -> None:
+        await self.usage.close()
         await self.ports.events.close()
         self.telemetry.shutdown()
         await self.session.close()
@@ -279,6 +284,7 @@ async def start_runtime(
             else MemoryIdempotencyStore(clock)
         ),
     )
+    schema = _schema(settings, telemetry)
     runtime = Runtime(
         settings=settings,
         clock=clock,
@@ -304,8 +310,9 @@ async def start_runtime(
             share_max_gb=settings.share_max_gb,
             statement_months_back=settings.statement_months_back,
         ),
-        schema=_schema(settings, telemetry),
+        schema=schema,
         tokens=tokens,
+        usage=_usage(settings, redis, clock, schema),
     )
     if settings.operations_file:
         await runtime.persisted.register(read_operations_file(Path(settings.operations_file)))
@@ -314,7 +321,24 @@ async def start_runtime(
         for name, client_ in runtime.event_clients.items():
             await register_hub(client_, settings.callback_url)
             log.info("registered at the %s hub", name)
+    runtime.usage.start()
     return runtime
+
+
+def _usage(
+    settings: Settings, redis: Redis | None, clock: Clock, schema: strawberry.Schema
+) -> UsageRecorder:
+    retention = settings.usage_retention_days
+    return UsageRecorder(
+        RedisUsageStore(redis, settings.cache_namespace, retention)
+        if redis is not None
+        else MemoryUsageStore(retention),
+        schema._schema,
+        clock,
+        flush_seconds=settings.usage_flush_seconds,
+        max_clients=settings.usage_clients,
+        metrics_top=settings.usage_metrics_top,
+    )
 
 
 async def _event_bus(settings: Settings, redis: Redis | None) -> EventBus:

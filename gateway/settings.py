@@ -158,6 +158,17 @@ class Settings(BaseSettings):
         None, description="operations to register at start-up (manifest or {hash: query})"
     )
     apq_ttl: float = Field(30 * 86400.0, gt=0, description="seconds a learned query is kept")
+    # Field usage per client (gateway/usage.py).
+    usage_flush_seconds: float = Field(
+        10.0, gt=0, description="seconds between flushes of the counted field usage to the store"
+    )
+    usage_retention_days: int = Field(30, ge=1, description="days field usage is kept")
+    usage_clients: int = Field(
+        100, ge=1, description="distinct clients counted per flush window; further: (other)"
+    )
+    usage_metrics_top: int = Field(
+        20, ge=0, description="coordinates exported by name to Prometheus per flush"
+    )
     rate_per_subscriber: int = Field(300, ge=1, description="operations a minute per subscriber")
     rate_per_agent: int = Field(3_000, ge=1, description="operations a minute per agent")
     rate_per_client: int = Field(1_200, ge=1, description="operations a minute per address")
