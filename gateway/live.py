@@ -117,9 +117,11 @@ class LiveView(GraphQL[Context, None]):
 
         context.close_connection = close
         context.admit_stream = admitter(self.runtime, self.edge, context)
-        websocket.state.init_deadline = init_deadline(
-            context, self.runtime.settings.ws_init_timeout
-        )
+        if await self.pick_websocket_subprotocol(websocket) == GRAPHQL_WS_PROTOCOL:
+            # strawberry bounds graphql-transport-ws's wait itself; the legacy one, not.
+            websocket.state.init_deadline = init_deadline(
+                context, self.runtime.settings.ws_init_timeout
+            )
         return context
 
     async def on_ws_connect(self, context: Context) -> None:

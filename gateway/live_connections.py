@@ -6,8 +6,9 @@ anonymous.
   event streams (past it, 429 `TOO_MANY_CONNECTIONS`). Two caps, because a socket
   carries up to `TGW_SUBSCRIPTIONS_PER_CONNECTION` subscriptions and a stream one.
 - **Before `connection_init`**: a WebSocket that has not authenticated within
-  `TGW_WS_INIT_TIMEOUT` is closed with 4408, on both protocols (strawberry enforces it
-  for graphql-transport-ws only; the legacy graphql-ws would wait forever).
+  `TGW_WS_INIT_TIMEOUT` is closed with 4408, on both protocols: strawberry enforces it
+  for graphql-transport-ws (given the same setting); `init_deadline` does for the legacy
+  graphql-ws, which would otherwise wait forever.
 """
 
 from __future__ import annotations
