@@ -86,3 +86,15 @@ async def test_a_small_body_is_still_read(gateway: GatewayClient) -> None:
     answer = await gateway.query("{ tariffs { id } }")
     assert answer.status == 200
     assert answer.data["tariffs"]
+
+
+async def test_the_hub_listener_refuses_an_oversized_event_before_reading_it(
+    gateway: GatewayClient,
+) -> None:
+    headers = {"content-type": "application/json", "content-length": str(FIFTY_MIB)}
+    async with raw_connection(gateway.url) as connection:
+        await connection.send(request_head(gateway.url, "POST", "/listener/billing", headers))
+        answer = await connection.send_until_answered([b"{"])
+        assert answer is not None
+        assert answer.status == 413
+        assert b"PAYLOAD_TOO_LARGE" in answer.body
