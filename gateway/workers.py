@@ -9,7 +9,7 @@ same run (bench/RESULTS.md). With one socket per worker the kernel hashes each
 connection to a worker instead.
 
 The supervisor here restarts a worker that dies, forwards SIGTERM/SIGINT (each worker
-then drains its requests, see `shutdown_grace`) and gives up when a worker dies at
+then drains its requests, see `shutdown_grace`) and gives up when a worker exits by itself at
 start-up (before its lifespan finished: a bad setting, a port in use) instead of
 restarting it in a loop.
 """
@@ -119,7 +119,10 @@ class Supervisor:
                 process.join()  # reap it
                 if self._stopping:
                     continue
-                if not ready.is_set():
+                # A worker that exits on its own before it is up has a setting or a port
+                # wrong: restarting it would loop. One killed by a signal (the OOM killer,
+                # an operator) is restarted like any other.
+                if not ready.is_set() and (process.exitcode or 0) >= 0:
                     log.error("worker %s exited at start-up (code %s)", slot, process.exitcode)
                     failed = True
                     self._stopping = True
