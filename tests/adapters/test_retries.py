@@ -21,11 +21,14 @@ class Flaky:
     def __init__(self, failures: int) -> None:
         self.failures = failures
         self.calls = 0
+        self.retry_after = "0.01"
 
     async def handle(self, request: web.Request) -> web.Response:
         self.calls += 1
         if self.calls <= self.failures:
-            return web.json_response({"code": "BUSY"}, status=503, headers={"Retry-After": "0.01"})
+            return web.json_response(
+                {"code": "BUSY"}, status=503, headers={"Retry-After": self.retry_after}
+            )
         return web.json_response([{"ok": True}])
 
 
@@ -85,8 +88,11 @@ async def test_retry_after_beyond_the_deadline_is_not_waited_for(
     flaky_server: tuple[str, Flaky],
 ) -> None:
     url, flaky = flaky_server
+    # A minute asked for against five seconds left: waiting could only end in a timeout.
+    # (Not a tiny deadline: on a loaded machine the first call alone could outlast it.)
+    flaky.retry_after = "60"
     async with aiohttp.ClientSession() as session:
         client = BackendClient("x", session, url, 2, retry=RetryPolicy(attempts=3))
-        with request_scope(0.005, retry_budget=2), pytest.raises(BackendResponseError):
+        with request_scope(5, retry_budget=2), pytest.raises(BackendResponseError):
             await client.get("/thing")
     assert flaky.calls == 1
