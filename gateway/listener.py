@@ -15,6 +15,7 @@ import orjson
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from adapters.cache.number_reads import NumberRead
 from adapters.events.hubs import HUBS, register_hub
 from adapters.events.signature import is_signed_by
 from gateway.runtime import Runtime
@@ -77,21 +78,21 @@ def _ids(refs: Any) -> list[str]:
 
 async def handle_event(runtime: Runtime, kind: str, content: dict[str, Any]) -> None:
     events = runtime.ports.events
+    reads = runtime.ports.reads
     if kind == "BalanceChangeEvent":
         numbers = _ids(content.get("balanceChange", {}).get("logicalResource"))
-        await runtime.billing.invalidate(numbers)
+        await reads.forget(numbers, [NumberRead.BALANCE])
         for msisdn in numbers:
             await events.publish(f"balance:{msisdn}", b"{}")
     elif kind in ("ProductOrderCreateEvent", "ProductOrderStateChangeEvent"):
         order = content.get("productOrder") or {}
         for msisdn in _ids(order.get("relatedParty"))[:1]:
             if order.get("state") in ("completed", "failed"):
-                await runtime.billing.invalidate([msisdn])
-                await runtime.provisioning.invalidate_products([msisdn])
+                await reads.forget([msisdn], [NumberRead.BALANCE, NumberRead.PRODUCTS])
             await events.publish(f"order:{msisdn}", orjson.dumps(order))
     elif kind == "LoyaltyProgramProductCreateEvent":
         activation = content.get("loyaltyProgramProduct") or {}
-        await runtime.loyalty.invalidate_activations(_ids(activation.get("relatedParty")))
+        await reads.forget(_ids(activation.get("relatedParty")), [NumberRead.ACTIVATIONS])
     elif kind.startswith("PartyInteraction"):
         interaction = content.get("partyInteraction") or {}
         conversation = str(interaction.get("id") or "")

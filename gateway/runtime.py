@@ -31,6 +31,7 @@ from adapters.breaker import BreakerState, CircuitBreaker
 from adapters.cache.answers import AnswerCache
 from adapters.cache.coalescing import CoalescingCache
 from adapters.cache.memory import MemoryCache
+from adapters.cache.number_reads import EVERYTHING, NumberReads
 from adapters.cache.port import Cache
 from adapters.cache.reads import ReadCaches
 from adapters.cache.redis import RedisCache
@@ -89,9 +90,7 @@ class Runtime:
     async def forget(self, msisdns: Sequence[str]) -> None:
         """Drop every cached read of the numbers (balances, charges, products, customer,
         links, activated offers, whole answers): the next read of each goes to its backend."""
-        await self.billing.invalidate(msisdns)
-        await self.provisioning.invalidate(msisdns)
-        await self.loyalty.invalidate_activations(msisdns)
+        await self.ports.reads.forget(msisdns, EVERYTHING)
 
     @property
     def cache_kind(self) -> str:
@@ -213,9 +212,7 @@ async def start_runtime(
     )
     namespace = settings.cache_namespace
     answers = AnswerCache(cache, namespace, settings.answer_ttl) if settings.answer_ttl else None
-    reads = ReadCaches(
-        cache, namespace, settings.read_ttl, on_change=answers.forget if answers else None
-    )
+    reads = ReadCaches(cache, namespace, settings.read_ttl)
     billing_reads, billing_actions = _billing(settings, clients, clock)
     billing = CachedBilling(
         billing_reads,
@@ -269,6 +266,7 @@ async def start_runtime(
         ),
         events=await _event_bus(settings, redis),
         answers=answers,
+        reads=NumberReads(billing, reads, answers),
         idempotency=(
             RedisIdempotencyStore(redis, namespace)
             if redis is not None
