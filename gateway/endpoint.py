@@ -28,6 +28,7 @@ from adapters.metrics import operation_label
 from adapters.scope import current_scope, request_scope, trace_id_from
 from gateway.answers import answer_key, may_keep
 from gateway.auth import InvalidTokenError, bearer_token
+from gateway.batching import run_together
 from gateway.edge import Edge
 from gateway.errors import PARSE_FAILED, VALIDATION_FAILED, format_error
 from gateway.limits import check_shape
@@ -191,12 +192,6 @@ async def guard(runtime: Runtime, edge: Edge, context: Context, shape: Shape) ->
     )
 
 
-def _all_queries(operations: list[OperationRequest]) -> bool:
-    return all(
-        op.query is not None and not op.query.lstrip().startswith("mutation") for op in operations
-    )
-
-
 def cache_headers(request: Request, edge: Edge, outcomes: list[Outcome]) -> dict[str, str]:
     """Only an anonymous GET that fully succeeded may be kept by shared caches (it holds
     nothing but public catalogs); everything else is one principal's and is never stored."""
@@ -257,7 +252,7 @@ async def _serve(
         settings.request_deadline, settings.retry_budget, request_id, trace_id
     ) as scope:
         fields["trace_id"] = scope.trace_id
-        if is_batch and _all_queries(operations):
+        if is_batch and run_together(edge.shapes, operations):
             outcomes = list(
                 await asyncio.gather(
                     *(
