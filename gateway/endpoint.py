@@ -240,8 +240,8 @@ async def _serve(
     try:
         operations, is_batch = await read_operations(request, edge.max_body_bytes, edge.max_batch)
     except RefusedError as error:
-        metrics.REFUSALS.labels(error.code).inc()
         fields["error_codes"] = [error.code]
+        # refused() counts it: once, like every other refusal.
         body = refused(error, request_id).body
         return _respond(body, error.status, request_id, error.headers), fields
     # One Context for the whole batch: its loaders (and the cache) are shared, so the same
