@@ -31,6 +31,7 @@ from gateway.auth import InvalidTokenError, bearer_token
 from gateway.batching import run_together
 from gateway.edge import Edge
 from gateway.errors import PARSE_FAILED, VALIDATION_FAILED, format_error
+from gateway.lifespan import running
 from gateway.limits import check_shape
 from gateway.logs import log_request
 from gateway.persisted import resolve_query
@@ -206,7 +207,7 @@ def cache_headers(request: Request, edge: Edge, outcomes: list[Outcome]) -> dict
 
 
 async def graphql(request: Request) -> Response:
-    runtime: Runtime = request.app.state.runtime
+    runtime = running(request.app).runtime
     started = time.perf_counter()
     request_id = request_id_of(request)
     trace_id = trace_id_from(request.headers.get("traceparent"))
@@ -235,7 +236,7 @@ async def graphql(request: Request) -> Response:
 async def _serve(
     request: Request, runtime: Runtime, request_id: str, trace_id: str | None
 ) -> tuple[Response, dict[str, Any]]:
-    edge: Edge = request.app.state.edge
+    edge = running(request.app).edge
     fields: dict[str, Any] = {"method": request.method, "trace_id": trace_id}
     try:
         operations, is_batch = await read_operations(request, edge.max_body_bytes, edge.max_batch)

@@ -16,8 +16,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from adapters.cache.number_reads import NumberRead
-from adapters.events.hubs import HUBS, register_hub
+from adapters.events.hubs import HUBS
 from adapters.events.signature import is_signed_by
+from gateway.lifespan import running
 from gateway.runtime import Runtime
 
 log = logging.getLogger(__name__)
@@ -45,7 +46,7 @@ def _refuse(status: int, code: str, message: str) -> Response:
 
 
 async def listener(request: Request) -> Response:
-    runtime: Runtime = request.app.state.runtime
+    runtime = running(request.app).runtime
     backend = request.path_params["backend"]
     secret = runtime.settings.hub_secret
     if backend not in HUBS or secret is None:
@@ -64,7 +65,7 @@ async def listener(request: Request) -> Response:
         event_id = str(event.get("eventId") or "")
     except (orjson.JSONDecodeError, KeyError, TypeError):
         return _refuse(400, "BAD_REQUEST", "not a TMF event")
-    seen: SeenEvents = request.app.state.seen_events
+    seen = running(request.app).seen_events
     if event_id and not seen.first_time(event_id):
         return Response(status_code=204)
     await handle_event(runtime, kind, content)
@@ -99,11 +100,3 @@ async def handle_event(runtime: Runtime, kind: str, content: dict[str, Any]) -> 
         if kind == "PartyInteractionAttributeValueChangeEvent" and conversation:
             for note in interaction.get("note") or ():
                 await events.publish(f"conversation:{conversation}", orjson.dumps(note))
-
-
-async def register_hubs(runtime: Runtime, callback_base: str) -> dict[str, str | None]:
-    """Register this gateway's listener at every backend's hub."""
-    return {
-        name: await register_hub(client, callback_base)
-        for name, client in runtime.event_clients.items()
-    }

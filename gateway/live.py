@@ -39,6 +39,7 @@ from gateway.auth import InvalidTokenError, bearer_token
 from gateway.edge import Edge
 from gateway.endpoint import build_context, guard, request_id_of
 from gateway.errors import format_error
+from gateway.lifespan import running
 from gateway.persisted import resolve_query
 from gateway.refusal import RefusedError
 from gateway.runtime import Runtime
@@ -169,7 +170,7 @@ class _LiveEndpoint:
     connection to the view the lifespan built."""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        view: LiveView = scope["app"].state.live
+        view = running(scope["app"]).live
         await view(scope, receive, send)
 
 
@@ -177,7 +178,7 @@ websocket_endpoint = _LiveEndpoint()
 
 
 async def sse(request: Request) -> Response:
-    runtime: Runtime = request.app.state.runtime
+    runtime = running(request.app).runtime
     request_id = request_id_of(request)
     try:
         data = orjson.loads(await request.body())
@@ -200,7 +201,7 @@ async def sse(request: Request) -> Response:
         stop.set()
 
     context.close_connection = close
-    context.admit_stream = admitter(runtime, request.app.state.edge, context)
+    context.admit_stream = admitter(runtime, running(request.app).edge, context)
     if context.principal is not None:
         token = bearer_token(request.headers.get("authorization"))
         assert token is not None

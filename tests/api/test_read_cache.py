@@ -139,7 +139,7 @@ async def test_a_revoked_link_stops_access_at_once(
     owner, linked = "+79000000003", "+79000000004"
     token = gateway.subscriber_token(owner)
     read = 'query { subscriber(msisdn: "' + linked + '") { msisdn } }'
-    await gateway.runtime.provisioning.create_link(owner, linked, None)
+    await gateway.runtime.ports.provisioning.create_link(owner, linked, None)
     assert (await gateway.query(read, token=token)).errors == []
     assert (await gateway.query(read, token=token)).errors == [], "served from the cache"
     unlinked = await gateway.query(

@@ -15,6 +15,7 @@ from multidict import CIMultiDict
 from adapters.clock import Clock
 from gateway.app import create_app
 from gateway.auth import TokenAuthority
+from gateway.lifespan import running
 from gateway.runtime import Runtime
 from gateway.settings import Settings
 from resolvers.principals import AgentPrincipal, SubscriberPrincipal
@@ -112,7 +113,7 @@ async def running_gateway(
         # uvicorn offers no start event; yield to the loop until it says it started.
         await asyncio.sleep(0.01)
     port = server.servers[0].sockets[0].getsockname()[1]
-    runtime: Runtime = app.state.runtime
+    runtime = running(app).runtime
     try:
         async with aiohttp.ClientSession() as session:
             yield GatewayClient(f"http://127.0.0.1:{port}", session, runtime.tokens, runtime)
