@@ -12,7 +12,7 @@ from prometheus_client import REGISTRY
 from adapters.errors import BackendResponseError
 from adapters.http import BackendClient, RetryPolicy
 from adapters.scope import request_scope
-from tests.harness.redis_server import free_port
+from tests.harness.network import free_port
 
 
 class Flaky:

@@ -25,7 +25,7 @@ from gateway.runtime import build_tokens
 from gateway.settings import Settings
 from resolvers.principals import AgentPrincipal, SubscriberPrincipal
 from tests.harness.gateway import TEST_SECRET
-from tests.harness.redis_server import free_port
+from tests.harness.network import free_port
 
 ME = {"query": "{ me { msisdn balance { money { amount } } } }"}
 
