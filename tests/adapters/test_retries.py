@@ -20,12 +20,14 @@ class Flaky:
 
     def __init__(self, failures: int) -> None:
         self.failures = failures
+        self.retry_after = "0.01"
         self.calls = 0
 
     async def handle(self, request: web.Request) -> web.Response:
         self.calls += 1
         if self.calls <= self.failures:
-            return web.json_response({"code": "BUSY"}, status=503, headers={"Retry-After": "0.01"})
+            headers = {"Retry-After": self.retry_after}
+            return web.json_response({"code": "BUSY"}, status=503, headers=headers)
         return web.json_response([{"ok": True}])
 
 
@@ -85,8 +87,10 @@ async def test_retry_after_beyond_the_deadline_is_not_waited_for(
     flaky_server: tuple[str, Flaky],
 ) -> None:
     url, flaky = flaky_server
+    # Far beyond the request's deadline, which is itself roomy: no race with a busy machine.
+    flaky.retry_after = "60"
     async with aiohttp.ClientSession() as session:
         client = BackendClient("x", session, url, 2, retry=RetryPolicy(attempts=3))
-        with request_scope(0.005, retry_budget=2), pytest.raises(BackendResponseError):
+        with request_scope(5, retry_budget=2), pytest.raises(BackendResponseError):
             await client.get("/thing")
     assert flaky.calls == 1
