@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -11,6 +11,7 @@ from typing import Any
 import aiohttp
 import uvicorn
 from multidict import CIMultiDict
+from starlette.applications import Starlette
 
 from adapters.clock import Clock
 from gateway.app import create_app
@@ -99,9 +100,14 @@ class GatewayClient:
 
 @asynccontextmanager
 async def running_gateway(
-    settings: Settings, clock: Clock | None = None
+    settings: Settings,
+    clock: Clock | None = None,
+    wrap: Callable[[Starlette], Starlette] | None = None,
 ) -> AsyncIterator[GatewayClient]:
+    """`wrap` adds to the app before it serves (the web tests mount the page)."""
     app = create_app(settings, clock=clock, secret=TEST_SECRET)
+    if wrap is not None:
+        app = wrap(app)
     server = uvicorn.Server(
         uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="on")
     )
