@@ -18,6 +18,7 @@ from gateway import heap
 from gateway.edge import build_edge
 from gateway.endpoint import graphql
 from gateway.health import healthz, metrics, readyz
+from gateway.lifespan import Running
 from gateway.listener import SeenEvents, listener
 from gateway.live import LiveView, sse, websocket_endpoint
 from gateway.runtime import start_runtime
@@ -30,16 +31,15 @@ def create_app(
 ) -> Starlette:
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        app.state.runtime = await start_runtime(settings, clock, secret)
-        app.state.edge = build_edge(app.state.runtime)
-        app.state.live = LiveView(app.state.runtime, app.state.edge)
-        app.state.seen_events = SeenEvents()
+        runtime = await start_runtime(settings, clock, secret)
+        edge = build_edge(runtime)
+        app.state.running = Running(runtime, edge, LiveView(runtime, edge), SeenEvents())
         heap.settle()
         try:
             yield
         finally:
             heap.unsettle()
-            await app.state.runtime.close()
+            await runtime.close()
 
     async def graphql_get(request: Request) -> Response:
         if (

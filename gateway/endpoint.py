@@ -28,9 +28,11 @@ from adapters.metrics import operation_label
 from adapters.scope import current_scope, request_scope, trace_id_from
 from gateway.answers import answer_key, may_keep
 from gateway.auth import InvalidTokenError, bearer_token
+from gateway.batching import run_together
 from gateway.body_policy import JSON
 from gateway.edge import Edge
 from gateway.errors import PARSE_FAILED, VALIDATION_FAILED, format_error
+from gateway.lifespan import running
 from gateway.limits import check_shape
 from gateway.logs import log_request
 from gateway.persisted import resolve_query
@@ -194,12 +196,6 @@ async def guard(runtime: Runtime, edge: Edge, context: Context, shape: Shape) ->
     )
 
 
-def _all_queries(operations: list[OperationRequest]) -> bool:
-    return all(
-        op.query is not None and not op.query.lstrip().startswith("mutation") for op in operations
-    )
-
-
 def cache_headers(request: Request, edge: Edge, outcomes: list[Outcome]) -> dict[str, str]:
     """Only an anonymous GET that fully succeeded may be kept by shared caches (it holds
     nothing but public catalogs); everything else is one principal's and is never stored."""
@@ -214,7 +210,7 @@ def cache_headers(request: Request, edge: Edge, outcomes: list[Outcome]) -> dict
 
 
 async def graphql(request: Request) -> Response:
-    runtime: Runtime = request.app.state.runtime
+    runtime = running(request.app).runtime
     started = time.perf_counter()
     request_id = request_id_of(request)
     trace_id = trace_id_from(request.headers.get("traceparent"))
@@ -243,13 +239,13 @@ async def graphql(request: Request) -> Response:
 async def _serve(
     request: Request, runtime: Runtime, request_id: str, trace_id: str | None
 ) -> tuple[Response, dict[str, Any]]:
-    edge: Edge = request.app.state.edge
+    edge = running(request.app).edge
     fields: dict[str, Any] = {"method": request.method, "trace_id": trace_id}
     try:
         operations, is_batch = await read_operations(request, edge.body, edge.max_batch)
     except RefusedError as error:
-        metrics.REFUSALS.labels(error.code).inc()
         fields["error_codes"] = [error.code]
+        # refused() counts it: once, like every other refusal.
         body = refused(error, request_id).body
         return _respond(body, error.status, request_id, error.headers), fields
     # One Context for the whole batch: its loaders (and the cache) are shared, so the same
@@ -260,7 +256,7 @@ async def _serve(
         settings.request_deadline, settings.retry_budget, request_id, trace_id
     ) as scope:
         fields["trace_id"] = scope.trace_id
-        if is_batch and _all_queries(operations):
+        if is_batch and run_together(edge.shapes, operations):
             outcomes = list(
                 await asyncio.gather(
                     *(

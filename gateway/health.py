@@ -12,13 +12,14 @@ from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_l
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from gateway.lifespan import running
 from gateway.runtime import Runtime
 
 PROBE_TIMEOUT = 1.0
 
 
 async def healthz(request: Request) -> Response:
-    runtime: Runtime = request.app.state.runtime
+    runtime = running(request.app).runtime
     breakers = {name: b.state.value for name, b in runtime.breakers.items()}
     return JSONResponse({"status": "ok", "cache": runtime.cache_kind, "breakers": breakers})
 
@@ -50,7 +51,7 @@ async def _probe_redis(runtime: Runtime) -> dict[str, Any]:
 
 
 async def readyz(request: Request) -> Response:
-    runtime: Runtime = request.app.state.runtime
+    runtime = running(request.app).runtime
     settings = runtime.settings
     urls = {
         "billing": settings.billing_url,

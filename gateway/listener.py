@@ -15,9 +15,11 @@ import orjson
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from adapters.events.hubs import HUBS, register_hub
+from adapters.cache.number_reads import NumberRead
+from adapters.events.hubs import HUBS
 from adapters.events.signature import is_signed_by
 from gateway.body_policy import BodyPolicy
+from gateway.lifespan import running
 from gateway.refusal import RefusedError
 from gateway.runtime import Runtime
 
@@ -48,7 +50,7 @@ def _refuse(
 
 
 async def listener(request: Request) -> Response:
-    runtime: Runtime = request.app.state.runtime
+    runtime = running(request.app).runtime
     backend = request.path_params["backend"]
     secret = runtime.settings.hub_secret
     if backend not in HUBS or secret is None:
@@ -68,7 +70,7 @@ async def listener(request: Request) -> Response:
         event_id = str(event.get("eventId") or "")
     except (orjson.JSONDecodeError, KeyError, TypeError):
         return _refuse(400, "BAD_REQUEST", "not a TMF event")
-    seen: SeenEvents = request.app.state.seen_events
+    seen = running(request.app).seen_events
     if event_id and not seen.first_time(event_id):
         return Response(status_code=204)
     await handle_event(runtime, kind, content)
@@ -82,32 +84,24 @@ def _ids(refs: Any) -> list[str]:
 
 async def handle_event(runtime: Runtime, kind: str, content: dict[str, Any]) -> None:
     events = runtime.ports.events
+    reads = runtime.ports.reads
     if kind == "BalanceChangeEvent":
         numbers = _ids(content.get("balanceChange", {}).get("logicalResource"))
-        await runtime.billing.invalidate(numbers)
+        await reads.forget(numbers, [NumberRead.BALANCE])
         for msisdn in numbers:
             await events.publish(f"balance:{msisdn}", b"{}")
     elif kind in ("ProductOrderCreateEvent", "ProductOrderStateChangeEvent"):
         order = content.get("productOrder") or {}
         for msisdn in _ids(order.get("relatedParty"))[:1]:
             if order.get("state") in ("completed", "failed"):
-                await runtime.billing.invalidate([msisdn])
-                await runtime.provisioning.invalidate_products([msisdn])
+                await reads.forget([msisdn], [NumberRead.BALANCE, NumberRead.PRODUCTS])
             await events.publish(f"order:{msisdn}", orjson.dumps(order))
     elif kind == "LoyaltyProgramProductCreateEvent":
         activation = content.get("loyaltyProgramProduct") or {}
-        await runtime.loyalty.invalidate_activations(_ids(activation.get("relatedParty")))
+        await reads.forget(_ids(activation.get("relatedParty")), [NumberRead.ACTIVATIONS])
     elif kind.startswith("PartyInteraction"):
         interaction = content.get("partyInteraction") or {}
         conversation = str(interaction.get("id") or "")
         if kind == "PartyInteractionAttributeValueChangeEvent" and conversation:
             for note in interaction.get("note") or ():
                 await events.publish(f"conversation:{conversation}", orjson.dumps(note))
-
-
-async def register_hubs(runtime: Runtime, callback_base: str) -> dict[str, str | None]:
-    """Register this gateway's listener at every backend's hub."""
-    return {
-        name: await register_hub(client, callback_base)
-        for name, client in runtime.event_clients.items()
-    }

@@ -38,6 +38,7 @@ from gateway.auth import InvalidTokenError, bearer_token
 from gateway.edge import Edge
 from gateway.endpoint import build_context, guard, request_id_of
 from gateway.errors import format_error
+from gateway.lifespan import running
 from gateway.live_connections import (
     HeldStream,
     LiveConnections,
@@ -168,7 +169,7 @@ class _LiveEndpoint:
     connection to the view the lifespan built."""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        view: LiveView = scope["app"].state.live
+        view = running(scope["app"]).live
         await view(scope, receive, send)
 
 
@@ -176,9 +177,9 @@ websocket_endpoint = _LiveEndpoint()
 
 
 async def sse(request: Request) -> Response:
-    runtime: Runtime = request.app.state.runtime
+    runtime = running(request.app).runtime
     request_id = request_id_of(request)
-    edge: Edge = request.app.state.edge
+    edge = running(request.app).edge
     try:
         raw = await edge.body.read_json(request)
     except RefusedError as error:
@@ -212,7 +213,7 @@ async def sse(request: Request) -> Response:
     # Anonymous streams are counted per client address (they end at their first event).
     principal = context.principal
     holder = principal_key(principal) if principal else f"client:{context.client_address}"
-    streams: LiveConnections = request.app.state.live.streams
+    streams: LiveConnections = running(request.app).live.streams
     if not streams.open(holder):
         message = f"at most {streams.limit} live streams at once"
         too_many = RefusedError("TOO_MANY_CONNECTIONS", message, status=429)

@@ -27,11 +27,16 @@ import re
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
 
+import strawberry
 from graphql import GraphQLInterfaceType, GraphQLObjectType, GraphQLSchema
+from redis.asyncio import Redis
 
 from adapters import metrics
 from adapters.clock import Clock
+from adapters.usage.memory_store import MemoryUsageStore
 from adapters.usage.port import Client, UsageStore
+from adapters.usage.redis_store import RedisUsageStore
+from gateway.settings import Settings
 from gateway.shape import Shape
 
 log = logging.getLogger("telecom_gateway.usage")
@@ -175,3 +180,20 @@ class UsageRecorder:
                 await self._task
             self._task = None
         await self.flush()
+
+
+def usage_recorder(
+    settings: Settings, redis: Redis | None, clock: Clock, schema: strawberry.Schema
+) -> UsageRecorder:
+    """The recorder over Redis when there is one (shared by every process), else in process."""
+    retention = settings.usage_retention_days
+    return UsageRecorder(
+        RedisUsageStore(redis, settings.cache_namespace, retention)
+        if redis is not None
+        else MemoryUsageStore(retention),
+        schema._schema,
+        clock,
+        flush_seconds=settings.usage_flush_seconds,
+        max_clients=settings.usage_clients,
+        metrics_top=settings.usage_metrics_top,
+    )

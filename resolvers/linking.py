@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from adapters.cache.number_reads import NumberRead
 from adapters.provisioning.records import LinkRecord
 from resolvers.access import reach_own
+from resolvers.changes import changing
 from resolvers.context import Context
 from resolvers.errors import (
     AlreadyLinkedError,
@@ -63,8 +65,8 @@ async def link_number(ctx: Context, msisdn: str, alias: str | None) -> CodeSent:
             *code_budgets(ctx, msisdn),
         ],
     )
-    await ctx.ports.security.put_pending(owner, msisdn, alias, ctx.rules.code_ttl)
-    await _pending_changed(ctx, owner)
+    async with changing(ctx, [owner], NumberRead.PENDING):
+        await ctx.ports.security.put_pending(owner, msisdn, alias, ctx.rules.code_ttl)
     return sent
 
 
@@ -72,10 +74,9 @@ async def confirm_linked_number(ctx: Context, msisdn: str, code: str) -> LinkVie
     owner = reach_own(ctx).msisdn
     await check_code(ctx, LINK, _key(owner, msisdn), f"{owner}>{msisdn}", code)
     alias = (await ctx.ports.security.pending(owner)).get(msisdn)
-    link = await ctx.ports.provisioning.create_link(owner, msisdn, alias)
-    await ctx.ports.security.drop_pending(owner, msisdn)
-    await _pending_changed(ctx, owner)
-    ctx.loaders.links_by_owner.clear(owner)
+    async with changing(ctx, [owner], NumberRead.LINKS, NumberRead.PENDING):
+        link = await ctx.ports.provisioning.create_link(owner, msisdn, alias)
+        await ctx.ports.security.drop_pending(owner, msisdn)
     return LinkView(link.msisdn, link.alias, True, link)
 
 
@@ -86,16 +87,8 @@ async def unlink_number(ctx: Context, msisdn: str) -> bool:
     pending = await ctx.ports.security.pending(owner)
     if not found and msisdn not in pending:
         raise NotFoundError("this number is not linked")
-    for link in found:
-        await ctx.ports.provisioning.delete_link(link)
-    await ctx.ports.security.drop_pending(owner, msisdn)
-    await _pending_changed(ctx, owner)
-    ctx.loaders.links_by_owner.clear(owner)
+    async with changing(ctx, [owner], NumberRead.LINKS, NumberRead.PENDING):
+        for link in found:
+            await ctx.ports.provisioning.delete_link(link)
+        await ctx.ports.security.drop_pending(owner, msisdn)
     return True
-
-
-async def _pending_changed(ctx: Context, owner: str) -> None:
-    """The owner's linked numbers now read otherwise: drop what holds the old list."""
-    ctx.loaders.pending_by_owner.clear(owner)
-    if ctx.ports.answers is not None:
-        await ctx.ports.answers.forget([owner])

@@ -4,7 +4,7 @@ numbers costs one call per backend resource, and a number read twice is read onc
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Awaitable, Callable, Coroutine, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Collection, Coroutine, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
@@ -14,6 +14,7 @@ from aiodataloader import DataLoader
 from prometheus_client import Histogram
 
 from adapters.billing.records import BalanceRecord, ChargeRecord
+from adapters.cache.number_reads import NumberRead
 from adapters.loyalty.records import ActivationRecord
 from adapters.metrics import LOADER_BATCH
 from adapters.provisioning.records import CustomerRecord, LinkRecord, ProductRecord
@@ -75,6 +76,25 @@ class Loaders:
             charges_by_period=DataLoader(_charges_batch(ports), max_batch_size=max_batch),
             pending_by_owner=_by_key("pending", ports.security.pending_many, no_pending, max_batch),
         )
+
+    def forget(self, msisdns: Sequence[str], reads: Collection[NumberRead]) -> None:
+        """Drop what this request read of the numbers in `reads` (they changed): called by
+        the number's read model with the caches (adapters/cache/number_reads.py)."""
+        by_number: dict[NumberRead, DataLoader[str, Any]] = {
+            NumberRead.BALANCE: self.balance_by_msisdn,
+            NumberRead.PRODUCTS: self.products_by_msisdn,
+            NumberRead.CUSTOMER: self.customer_by_msisdn,
+            NumberRead.LINKS: self.links_by_owner,
+            NumberRead.ACTIVATIONS: self.activations_by_msisdn,
+            NumberRead.PENDING: self.pending_by_owner,
+        }
+        for read in reads:
+            loader = by_number[read]
+            for msisdn in msisdns:
+                loader.clear(msisdn)
+        if NumberRead.BALANCE in reads:
+            # Keyed by period too; a request reads few, and a change adds a charge to today.
+            self.charges_by_period.clear_all()
 
 
 def _charges_batch(

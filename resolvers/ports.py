@@ -8,6 +8,7 @@ from typing import Protocol
 from adapters.audit import AuditLog
 from adapters.billing.cached import CachedBilling
 from adapters.cache.answers import AnswerCache
+from adapters.cache.number_reads import NumberReads
 from adapters.events.bus import EventBus
 from adapters.idempotency.port import IdempotencyStore
 from adapters.loyalty.port import LoyaltyPort
@@ -41,5 +42,7 @@ class Ports:
     idempotency: IdempotencyStore
     support: SupportPort
     events: EventBus
+    # What is kept of each number's reads, and the one way to drop it after a change.
+    reads: NumberReads
     # Whole answers of subscribers' screens; None when switched off (TGW_ANSWER_TTL=0).
     answers: AnswerCache | None = None

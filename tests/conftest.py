@@ -21,7 +21,6 @@ from tests.harness.backends import BackendAdmin
 from tests.harness.gateway import HUB_SECRET, GatewayClient, running_gateway
 from tests.harness.redis_server import RedisServer
 
-BACKEND_NAMES = ("billing", "provisioning", "sms", "loyalty")
 # Small enough to start fast, large enough for the 50-number dashboard.
 DATASET_SIZE = 400
 
@@ -69,9 +68,8 @@ async def http() -> AsyncIterator[aiohttp.ClientSession]:
 async def admins(
     backends: BackendsThread, http: aiohttp.ClientSession
 ) -> AsyncIterator[dict[str, BackendAdmin]]:
-    found = {
-        name: BackendAdmin(name, getattr(backends, f"{name}_url"), http) for name in BACKEND_NAMES
-    }
+    """Every simulator's admin (support's too), its faults cleared and counters reset."""
+    found = {name: BackendAdmin(name, url, http) for name, url in backends.urls.items()}
     for admin in found.values():
         await admin.clear_faults()
         await admin.reset()

@@ -8,8 +8,9 @@ Single flight: concurrent requests in this process for the same uncached balance
 one billing call (adapters/cache/flights.py).
 
 This month's charges (the home screen's expenses) and past periods' are kept too, for
-the read TTL; `invalidate` drops the balance and this month's charges together,
-since whatever moves money also adds a charge.
+the read TTL; `forget` drops the balance and this month's charges together, since
+whatever moves money also adds a charge. Only the number's read model
+(adapters/cache/number_reads.py) calls it.
 """
 
 from __future__ import annotations
@@ -105,20 +106,19 @@ class CachedBilling:
             self._keep_ttl,
         )
 
-    async def invalidate(self, msisdns: Sequence[str]) -> None:
+    async def forget(self, msisdns: Sequence[str]) -> None:
         """Forget the cached balances and this month's charges (after a change), so the
         next read asks billing."""
         self._loads.forget(msisdns)
         await self._cache.delete_many([self.key(m) for m in msisdns])
         since, until = self._month_so_far()
-        # The charges' invalidation tells the rest (whole answers) about the numbers too.
-        await self._charges.invalidate([_period_key(m, since, until) for m in msisdns])
+        await self._charges.forget([_period_key(m, since, until) for m in msisdns])
 
     async def charges(
         self, msisdns: Sequence[str], start: datetime, end: datetime
     ) -> Mapping[str, Sequence[ChargeRecord]]:
         """Charges change only today: kept are this month so far (what the home screen
-        shows, dropped by `invalidate`) and periods wholly past; any other period that
+        shows, dropped by `forget`) and periods wholly past; any other period that
         reaches today is read from billing."""
         today = datetime.combine(self._clock.now().date(), time.min, UTC)
         if end > today and (start, end) != self._month_so_far():
@@ -142,7 +142,7 @@ class CachedBilling:
 
     @property
     def actions(self) -> BillingActionsPort:
-        """The changes, straight to billing (callers invalidate what they change)."""
+        """The changes, straight to billing (callers tell the read model what changed)."""
         return self._actions
 
 

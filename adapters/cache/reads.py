@@ -6,16 +6,17 @@ a pydantic TypeAdapter of the record type (never pickle: what comes out of a sha
 must not be able to run code). A number the backend has nothing for is kept too, as
 `null`, so that an empty answer is not asked for again on every screen.
 
-Changes leave the cache through `invalidate()`: the gateway's own actions and the
-backends' hub events call it. What no event announces (a customer's name changed in the
+Changes leave the cache through `forget()`, called only by the number's read model
+(adapters/cache/number_reads.py) for the gateway's own actions and the backends' hub
+events. What no event announces (a customer's name changed in the
 CRM) is at most `ttl` seconds old. An entry that no longer decodes (a deploy changed a
 record's layout) counts as a miss.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from functools import cache
 from typing import Any, Generic, TypeVar
 
@@ -28,8 +29,6 @@ from adapters.cache.port import Cache
 from adapters.scope import count_cache_lookups
 
 V = TypeVar("V")
-# Told which numbers changed, after their entries are dropped (the answer cache).
-Changed = Callable[[Sequence[str]], Awaitable[None]]
 
 # Part of every key: a change of a record's fields gets new keys instead of old entries.
 LAYOUT_VERSION = "r1"
@@ -60,10 +59,8 @@ class CachedReads(Generic[V]):
         *,
         namespace: str,
         ttl: float,
-        on_change: Changed | None = None,
     ) -> None:
         self._kind = kind
-        self._on_change = on_change
         self._codec = codec
         self._cache = cache
         self._prefix = f"{namespace}:{kind}:{LAYOUT_VERSION}:"
@@ -103,35 +100,29 @@ class CachedReads(Generic[V]):
             self._ttl,
         )
 
-    async def invalidate(self, subjects: Sequence[str]) -> None:
+    async def forget(self, subjects: Sequence[str]) -> None:
         """Drop what is kept for `subjects` (they changed): the next read asks the backend."""
         if not subjects:
             return
         self._loads.forget(subjects)
         await self._cache.delete_many([self._prefix + s for s in subjects])
-        if self._on_change is not None:
-            # A subject is a number, or starts with one ("<msisdn>/<period>").
-            await self._on_change(list(dict.fromkeys(s.split("/", 1)[0] for s in subjects)))
 
 
 @dataclass(frozen=True, slots=True)
 class ReadCaches:
-    """Makes the cached reads of the adapters: one cache, namespace and TTL for all."""
+    """Makes the cached reads of the adapters: one cache, namespace and TTL for all, and
+    remembers each by its kind, for the read model to drop."""
 
     cache: Cache
     namespace: str
     ttl: float
-    on_change: Changed | None = None
+    made: dict[str, CachedReads[Any]] = field(default_factory=dict)
 
     def of(self, kind: str, fetch: Fetch[V], record: Any) -> CachedReads[V]:
         """`record` is the type a value has (`CustomerRecord`, `Sequence[LinkRecord]`)."""
         codec: TypeAdapter[V | None] = TypeAdapter(record | None)
-        return CachedReads(
-            kind,
-            fetch,
-            codec,
-            self.cache,
-            namespace=self.namespace,
-            ttl=self.ttl,
-            on_change=self.on_change,
+        reads: CachedReads[V] = CachedReads(
+            kind, fetch, codec, self.cache, namespace=self.namespace, ttl=self.ttl
         )
+        self.made[kind] = reads
+        return reads

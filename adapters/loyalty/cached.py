@@ -1,8 +1,8 @@
 """Loyalty with each number's activated offers in the shared cache (the home screen shows
 them on every visit; they change only when the subscriber activates one).
 
-An activation made through this adapter drops the number's entry; one made elsewhere is
-announced by loyalty's hub event (`invalidate_activations`)."""
+An activation drops the number's entry through the number's read model
+(adapters/cache/number_reads.py), told by the action or by loyalty's hub event."""
 
 from __future__ import annotations
 
@@ -26,9 +26,6 @@ class CachedLoyalty:
     async def activations(self, msisdns: Sequence[str]) -> Mapping[str, Sequence[ActivationRecord]]:
         return await self._activations.get(msisdns)
 
-    async def invalidate_activations(self, msisdns: Sequence[str]) -> None:
-        await self._activations.invalidate(msisdns)
-
     async def members(self, msisdns: Sequence[str]) -> Mapping[str, bool]:
         return await self._inner.members(msisdns)
 
@@ -36,7 +33,4 @@ class CachedLoyalty:
         await self._inner.join(msisdn, email, name, key)
 
     async def activate(self, msisdn: str, promotion_id: str, key: str) -> ActivationRecord:
-        try:
-            return await self._inner.activate(msisdn, promotion_id, key)
-        finally:
-            await self._activations.invalidate([msisdn])
+        return await self._inner.activate(msisdn, promotion_id, key)

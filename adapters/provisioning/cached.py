@@ -1,9 +1,9 @@
 """Provisioning with its reads cached: the catalog in process (it changes rarely; every
 screen needs it), each number's products, customer and links in the shared cache.
 
-The changes made through this adapter drop what they make wrong (an order: the number's
-products; a link created or withdrawn: the owner's links). Orders completed later are
-announced by provisioning's hub events, which call `invalidate_products`.
+What a change makes wrong (an order: the number's products; a link created or withdrawn:
+the owner's links) is dropped by the number's read model (adapters/cache/number_reads.py),
+told by the action that made it or by provisioning's hub events.
 """
 
 from __future__ import annotations
@@ -54,37 +54,19 @@ class CachedProvisioning:
     async def links(self, owners: Sequence[str]) -> Mapping[str, Sequence[LinkRecord]]:
         return await self._links.get(owners)
 
-    async def invalidate_products(self, msisdns: Sequence[str]) -> None:
-        await self._products.invalidate(msisdns)
-
-    async def invalidate(self, msisdns: Sequence[str]) -> None:
-        """Drop everything kept for the numbers: products, customer and links."""
-        for reads in (self._products, self._customers, self._links):
-            await reads.invalidate(msisdns)
-
     async def verify_password(self, msisdn: str, password: str) -> bool:
         return await self._inner.verify_password(msisdn, password)
 
     async def create_link(self, owner: str, msisdn: str, alias: str | None) -> LinkRecord:
-        try:
-            return await self._inner.create_link(owner, msisdn, alias)
-        finally:
-            # Also when the call failed: it may have been made all the same.
-            await self._links.invalidate([owner])
+        return await self._inner.create_link(owner, msisdn, alias)
 
     async def delete_link(self, link: LinkRecord) -> None:
-        try:
-            await self._inner.delete_link(link)
-        finally:
-            await self._links.invalidate([link.owner])
+        await self._inner.delete_link(link)
 
     async def place_order(
         self, msisdn: str, items: Sequence[OrderItemSpec], key: str
     ) -> OrderRecord:
-        try:
-            return await self._inner.place_order(msisdn, items, key)
-        finally:
-            await self._products.invalidate([msisdn])
+        return await self._inner.place_order(msisdn, items, key)
 
     async def orders(self, msisdns: Sequence[str]) -> Mapping[str, Sequence[OrderRecord]]:
         return await self._inner.orders(msisdns)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from adapters.cache.number_reads import NumberRead
 from resolvers.access import Reach
 from resolvers.actions.outcome import ActionResult, backend_key, refuse
 from resolvers.actions.perform import perform
 from resolvers.actions.statements import check_email
+from resolvers.changes import changing
 from resolvers.context import Context
 
 
@@ -36,10 +38,10 @@ async def activate_offer(
                 name,
                 backend_key(ctx, "activateOffer", resolved, "join"),
             )
-        activation = await ctx.ports.loyalty.activate(
-            msisdn, offer_id, backend_key(ctx, "activateOffer", resolved, "activate")
-        )
-        ctx.loaders.activations_by_msisdn.clear(msisdn)
+        async with changing(ctx, [msisdn], NumberRead.ACTIVATIONS):
+            activation = await ctx.ports.loyalty.activate(
+                msisdn, offer_id, backend_key(ctx, "activateOffer", resolved, "activate")
+            )
         return ActionResult(msisdn, {"offerId": offer_id, "promoCode": activation.promo_code or ""})
 
     inputs = {"offerId": offer_id, "email": email, "name": name}

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from adapters.cache.number_reads import NumberRead
 from adapters.money import Money
 from adapters.provisioning.records import (
     CatalogRecord,
@@ -19,6 +20,7 @@ from adapters.quotas import QuotaKind
 from resolvers.access import Reach
 from resolvers.actions.outcome import ActionResult, UserErrorRecord, backend_key, refuse
 from resolvers.actions.perform import perform
+from resolvers.changes import changing
 from resolvers.context import Context
 from resolvers.errors import NotFoundError
 from resolvers.tariffs import current_tariff
@@ -29,12 +31,11 @@ _LIVE = frozenset({ProductStatus.ACTIVE, ProductStatus.PENDING_ACTIVE, ProductSt
 async def _place(
     ctx: Context, who: Reach, mutation: str, key: str, items: Sequence[OrderItemSpec]
 ) -> ActionResult:
-    order = await ctx.ports.provisioning.place_order(
-        who.msisdn, items, backend_key(ctx, mutation, key, "order")
-    )
-    # Packages and tariff changes move quotas and money: the cached balance is now wrong.
-    await ctx.ports.billing.invalidate([who.msisdn])
-    ctx.loaders.products_by_msisdn.clear(who.msisdn)
+    # Packages and tariff changes move quotas and money: the balance is now wrong too.
+    async with changing(ctx, [who.msisdn], NumberRead.PRODUCTS, NumberRead.BALANCE):
+        order = await ctx.ports.provisioning.place_order(
+            who.msisdn, items, backend_key(ctx, mutation, key, "order")
+        )
     values = {"orderId": order.id, "orderState": order.state.value}
     if order.state is OrderState.FAILED:
         code = order.failure or "ORDER_FAILED"

@@ -7,11 +7,13 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from adapters.billing.records import AutopayRecord
+from adapters.cache.number_reads import NumberRead
 from adapters.money import Money
 from adapters.payments.records import MethodKind, PaymentMethodSpec, SavedCardRecord
 from resolvers.access import Reach
 from resolvers.actions.outcome import ActionResult, backend_key, refuse
 from resolvers.actions.perform import perform
+from resolvers.changes import changing
 from resolvers.context import Context
 
 CURRENCY = "RUB"
@@ -62,10 +64,10 @@ async def top_up(
                 f"the payment was declined ({payment.decline_reason or 'no reason given'})",
                 "paymentMethod",
             )
-        done = await ctx.ports.billing.actions.top_up(
-            msisdn, money, payment.id, backend_key(ctx, "topUp", resolved, "topup")
-        )
-        await ctx.ports.billing.invalidate([msisdn])
+        async with changing(ctx, [msisdn], NumberRead.BALANCE):
+            done = await ctx.ports.billing.actions.top_up(
+                msisdn, money, payment.id, backend_key(ctx, "topUp", resolved, "topup")
+            )
         return ActionResult(
             msisdn, {"topUpId": done.id, "paymentId": payment.id, "amount": str(money.amount)}
         )

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from adapters.cache.number_reads import NumberRead
 from adapters.quotas import QuotaKind
 from resolvers.access import Reach
 from resolvers.actions.outcome import ActionResult, backend_key, refuse
 from resolvers.actions.perform import perform
+from resolvers.changes import changing
 from resolvers.context import Context
 
 
@@ -37,10 +39,10 @@ async def share_data(
                 f"{giveable:g} GB left to give",
                 "gigabytes",
             )
-        transfer = await ctx.ports.billing.actions.transfer_data(
-            sender, receiver, gigabytes, backend_key(ctx, "shareData", resolved, "transfer")
-        )
-        await ctx.ports.billing.invalidate([sender, receiver])
+        async with changing(ctx, [sender, receiver], NumberRead.BALANCE):
+            transfer = await ctx.ports.billing.actions.transfer_data(
+                sender, receiver, gigabytes, backend_key(ctx, "shareData", resolved, "transfer")
+            )
         return ActionResult(sender, {"transferId": transfer.id, "gigabytes": str(gigabytes)})
 
     inputs = {"toMsisdn": receiver, "gigabytes": gigabytes}

@@ -20,7 +20,7 @@ from adapters.http import BackendClient
 from backends.runner import BackendsThread
 from tests.harness.backends import BackendAdmin
 from tests.harness.clock import FakeClock
-from tests.harness.redis_server import free_port
+from tests.harness.network import free_port
 
 
 @pytest.fixture

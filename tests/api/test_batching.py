@@ -3,6 +3,11 @@ parts share one Context, so the same read is one backend call."""
 
 from __future__ import annotations
 
+import uuid
+from typing import Any
+
+import pytest
+
 from tests.harness.backends import BackendAdmin
 from tests.harness.gateway import GatewayClient
 
@@ -65,3 +70,44 @@ async def test_login_tries_in_a_batch_count_one_by_one(gateway: GatewayClient) -
     # Whatever the right code is, at most five of the ten are compared.
     assert codes.count("INVALID_CODE") <= 4
     assert codes.count("TOO_MANY_ATTEMPTS") >= 5
+
+
+BALANCE_NOW = "{ me { balance { quotas { kind remaining unlimited } } } }"
+SHARE_ONE_GB = 'shareData(fromMsisdn: "{f}", toMsisdn: "+79000000092", gigabytes: 1) { transferId }'
+
+
+def _data_left(answer: dict[str, Any]) -> float:
+    quotas = answer["data"]["me"]["balance"]["quotas"]
+    return float(sum(q["remaining"] for q in quotas if q["kind"] == "DATA" and not q["unlimited"]))
+
+
+@pytest.mark.parametrize(
+    ("sender", "operation"),
+    [
+        # A mutation after a comment.
+        ("+79000000094", {"query": "# give a gigabyte\nmutation { " + SHARE_ONE_GB + " }"}),
+        # A mutation chosen by operationName from a document that starts with a query.
+        (
+            "+79000000098",
+            {
+                "query": "query Look { me { msisdn } } mutation Give { " + SHARE_ONE_GB + " }",
+                "operationName": "Give",
+            },
+        ),
+    ],
+)
+async def test_a_batch_with_a_mutation_runs_in_order_however_it_is_spelled(
+    gateway: GatewayClient, sender: str, operation: dict[str, str]
+) -> None:
+    token = gateway.subscriber_token(sender)
+    before = _data_left((await gateway.post({"query": BALANCE_NOW}, token=token)).body)
+    mutation = {**operation, "query": operation["query"].replace("{f}", sender)}
+    answer = await gateway.post(
+        [mutation, {"query": BALANCE_NOW}],
+        token=token,
+        headers={"idempotency-key": f"batch-{uuid.uuid4().hex}"},
+    )
+    assert "errors" not in answer.body[0], answer.body[0]
+    assert answer.body[0]["data"]["shareData"]["transferId"]
+    # Run in the order sent, the query after the mutation sees its effect.
+    assert _data_left(answer.body[1]) == pytest.approx(before - 1)

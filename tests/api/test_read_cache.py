@@ -143,9 +143,12 @@ async def test_a_revoked_link_stops_access_at_once(
     owner, linked = "+79000000003", "+79000000004"
     token = gateway.subscriber_token(owner)
     read = 'query { subscriber(msisdn: "' + linked + '") { msisdn } }'
-    link = await gateway.runtime.provisioning.create_link(owner, linked, None)
+    await gateway.runtime.ports.provisioning.create_link(owner, linked, None)
     assert (await gateway.query(read, token=token)).errors == []
     assert (await gateway.query(read, token=token)).errors == [], "served from the cache"
-    await gateway.runtime.provisioning.delete_link(link)
+    unlinked = await gateway.query(
+        'mutation { unlinkNumber(msisdn: "' + linked + '") }', token=token
+    )
+    assert unlinked.data == {"unlinkNumber": True}, unlinked.errors
     refused = await gateway.query(read, token=token)
     assert [e["extensions"]["code"] for e in refused.errors] == ["FORBIDDEN"]

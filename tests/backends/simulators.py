@@ -8,7 +8,7 @@ from typing import Any
 
 import aiohttp
 
-SERVICES = ("billing", "provisioning", "sms", "loyalty")
+from tests.harness.backends import NO_FAULTS
 
 
 @dataclass(frozen=True)
@@ -70,8 +70,7 @@ class Simulators:
         return await self.request("PUT", service, "/admin/faults", body=changes)
 
     async def reset_faults(self) -> None:
-        for service in SERVICES:
-            reply = await self.set_faults(
-                service, latency_ms=0, jitter_ms=0, error_rate=0, hang=False, down=False
-            )
+        """Every simulator's, the support system's too."""
+        for service in self.urls:
+            reply = await self.set_faults(service, **NO_FAULTS)
             assert reply.status == 200

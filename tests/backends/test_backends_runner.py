@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import socket
 import sys
 import urllib.error
 import urllib.request
@@ -15,6 +14,7 @@ import pytest
 from backends.kit.cli import BILLING_URL, HUB_SECRET, ORDER_STEP_MS, SMS_URL, parse_args
 from backends.kit.faults import Faults
 from backends.runner import BackendsConfig, BackendsThread, start_backends
+from tests.harness.network import free_port
 
 
 async def test_start_backends_in_the_running_loop() -> None:
@@ -58,9 +58,7 @@ def test_backends_thread_serves_synchronous_callers() -> None:
 
 
 async def test_the_command_line_serves_one_service() -> None:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",

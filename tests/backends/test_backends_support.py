@@ -5,7 +5,6 @@ seeded conversations, its OpenAPI document and its command line."""
 from __future__ import annotations
 
 import asyncio
-import socket
 import sys
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -21,6 +20,7 @@ from tests.backends.conftest import HUB_SECRET
 from tests.backends.listener import Received, listening
 from tests.backends.numbers import NumberPool
 from tests.backends.simulators import Reply, Simulators
+from tests.harness.network import free_port
 
 SUPPORT = "support"
 CONVERSATIONS = "/tmf-api/partyInteraction/v4/partyInteraction"
@@ -589,9 +589,7 @@ async def served(app: web.Application) -> AsyncIterator[str]:
 
 
 async def test_the_command_line_serves_it() -> None:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",

@@ -86,9 +86,7 @@ async def test_a_flapping_backend_opens_and_closes_the_breaker(
         assert health["breakers"]["billing"] == "open"
 
         await billing.reset()
-        started = time.perf_counter()
         fast = await gateway.query(BALANCE, token=token)
-        assert time.perf_counter() - started < 0.5
         assert fast.codes == ["BACKEND_UNAVAILABLE"]
         assert await billing.count("/bucket") == 0, "an open breaker does not call"
 

@@ -14,7 +14,7 @@ import aiohttp
 from backends.runner import BackendsThread
 from tests.harness.backends import BackendAdmin
 from tests.harness.gateway import TEST_SECRET
-from tests.harness.redis_server import free_port
+from tests.harness.network import free_port
 
 QUERY = "query($m: Msisdn!) { subscriber(msisdn: $m) { balance { money { amount } } } }"
 

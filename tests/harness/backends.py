@@ -6,6 +6,15 @@ from typing import Any
 
 import aiohttp
 
+# What every simulator's faults are back to between tests.
+NO_FAULTS: dict[str, Any] = {
+    "latency_ms": 0,
+    "jitter_ms": 0,
+    "error_rate": 0.0,
+    "hang": False,
+    "down": False,
+}
+
 
 class BackendAdmin:
     def __init__(self, name: str, url: str, session: aiohttp.ClientSession) -> None:
@@ -33,4 +42,4 @@ class BackendAdmin:
             response.raise_for_status()
 
     async def clear_faults(self) -> None:
-        await self.faults(latency_ms=0, jitter_ms=0, error_rate=0.0, hang=False, down=False)
+        await self.faults(**NO_FAULTS)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -11,11 +11,13 @@ from typing import Any
 import aiohttp
 import uvicorn
 from multidict import CIMultiDict
+from starlette.applications import Starlette
 
 from adapters.clock import Clock
 from gateway.app import create_app
 from gateway.auth import TokenAuthority
 from gateway.http_server import ConnectionLimits, ServerConfig
+from gateway.lifespan import running
 from gateway.runtime import Runtime
 from gateway.settings import Settings
 from resolvers.principals import AgentPrincipal, SubscriberPrincipal
@@ -99,9 +101,14 @@ class GatewayClient:
 
 @asynccontextmanager
 async def running_gateway(
-    settings: Settings, clock: Clock | None = None
+    settings: Settings,
+    clock: Clock | None = None,
+    wrap: Callable[[Starlette], Starlette] | None = None,
 ) -> AsyncIterator[GatewayClient]:
+    """`wrap` adds to the app before it serves (the web tests mount the page)."""
     app = create_app(settings, clock=clock, secret=TEST_SECRET)
+    if wrap is not None:
+        app = wrap(app)
     server = uvicorn.Server(
         ServerConfig(
             app,
@@ -120,7 +127,7 @@ async def running_gateway(
         # uvicorn offers no start event; yield to the loop until it says it started.
         await asyncio.sleep(0.01)
     port = server.servers[0].sockets[0].getsockname()[1]
-    runtime: Runtime = app.state.runtime
+    runtime = running(app).runtime
     try:
         async with aiohttp.ClientSession() as session:
             yield GatewayClient(f"http://127.0.0.1:{port}", session, runtime.tokens, runtime)

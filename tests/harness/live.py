@@ -15,7 +15,7 @@ import orjson
 
 from adapters.events.hubs import HUBS
 from adapters.events.signature import sign
-from gateway.listener import register_hubs
+from gateway.hub_registration import register_hubs
 from tests.harness.gateway import HUB_SECRET, GatewayClient
 
 
@@ -70,7 +70,7 @@ async def until_following(
 
 @asynccontextmanager
 async def hubs_registered(gateway: GatewayClient) -> AsyncIterator[dict[str, str | None]]:
-    ids = await register_hubs(gateway.runtime, gateway.url)
+    ids = await register_hubs(gateway.runtime.event_clients, gateway.url)
     try:
         yield ids
     finally:

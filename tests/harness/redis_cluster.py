@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import random
 import shutil
-import socket
 import subprocess
 import time
 
 import redis
 
+from tests.harness.network import is_free
 from tests.harness.redis_server import RedisServer
 
 
@@ -18,18 +18,9 @@ def _cluster_port() -> int:
     often above 55535, where the bus port would not exist."""
     for _ in range(200):
         port = random.randrange(20_000, 30_000)
-        if _free(port) and _free(port + 10_000):
+        if is_free(port) and is_free(port + 10_000):
             return port
     raise RuntimeError("no free port pair for a cluster node")
-
-
-def _free(port: int) -> bool:
-    with socket.socket() as sock:
-        try:
-            sock.bind(("127.0.0.1", port))
-        except OSError:
-            return False
-        return True
 
 
 def _ok(info: object) -> bool:

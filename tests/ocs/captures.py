@@ -1,5 +1,6 @@
-"""The recorded SigScale OCS answers (shared/ocs/captures beside the repository), read
-as they are: status line, headers and the body's exact bytes, never re-typed."""
+"""The recorded SigScale OCS answers (tests/ocs/captures/, copied from the recordings of
+3.4.72 described in its README.md), read as they are: status line, headers and the
+body's exact bytes, never re-typed."""
 
 from __future__ import annotations
 
@@ -14,9 +15,8 @@ import orjson
 from aiohttp import web
 from multidict import CIMultiDict
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-# CI puts a copy of shared/ beside the clone, as /work/shared sits beside /work/main.
-CAPTURES = (REPO_ROOT / ".." / "shared" / "ocs" / "captures").resolve()
+# Inside the repository: a clone alone runs these tests.
+CAPTURES = Path(__file__).resolve().parent / "captures"
 
 # Set by the server that replays an answer, not copied from the recording.
 _NOT_REPLAYED = frozenset({"date", "server", "content-length"})

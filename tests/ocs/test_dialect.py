@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import socket
 import sys
 
 import aiohttp
@@ -11,6 +10,7 @@ import pytest
 
 from backends.ocs.auth import DEFAULT_PASSWORD, DEFAULT_USERNAME
 from backends.runner import BackendsConfig, start_backends
+from tests.harness.network import free_port
 
 AUTH = {"Authorization": aiohttp.encode_basic_auth(DEFAULT_USERNAME, DEFAULT_PASSWORD)}
 DEMO_SERVICE = "/serviceInventoryManagement/v2/service/79000000001"
@@ -39,9 +39,7 @@ async def test_an_unknown_dialect_is_refused() -> None:
     ids=["billing-dialect", "ocs"],
 )
 async def test_the_command_line_serves_ocs(http: aiohttp.ClientSession, command: list[str]) -> None:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",

@@ -17,7 +17,7 @@ from tests.conftest import SettingsFactory
 from tests.harness.backends import BackendAdmin
 from tests.harness.clock import FakeClock
 from tests.harness.gateway import GatewayClient, running_gateway
-from tests.harness.redis_server import free_port
+from tests.harness.network import free_port
 
 DEMO = "+79000000001"
 

@@ -14,7 +14,7 @@ from tests.api.queries import HOME_SCREEN
 from tests.conftest import GatewayFactory
 from tests.harness.backends import BackendAdmin
 from tests.harness.gateway import GatewayClient
-from tests.harness.redis_server import free_port
+from tests.harness.network import free_port
 
 DEMO = "+79000000001"
 

@@ -36,8 +36,6 @@ from starlette.routing import Mount
 
 from adapters.clock import Clock
 from backends.runner import BackendsThread
-from gateway.app import create_app as real_create_app
-from gateway.settings import Settings
 from gateway.web.assets import web_routes
 from tests.conftest import SettingsFactory
 from tests.harness import gateway as harness
@@ -127,22 +125,17 @@ def start_web(
     backends: BackendsThread,
     http: aiohttp.ClientSession,
     admins: dict[str, BackendAdmin],
-    monkeypatch: pytest.MonkeyPatch,
 ) -> WebGatewayFactory:
     """`async with start_web(clock, **settings_overrides) as web:` -- the harness's gateway
-    (on `clock` when given), with
-    its `create_app` wrapped so the app also serves the page."""
+    (on `clock` when given), its app also serving the page."""
 
-    def create_app(
-        settings: Settings, clock: Clock | None = None, secret: str | None = None
-    ) -> Starlette:
-        return _with_page(real_create_app(settings, clock=clock, secret=secret), backends.sms_url)
-
-    monkeypatch.setattr("tests.harness.gateway.create_app", create_app)
+    def with_page(app: Starlette) -> Starlette:
+        return _with_page(app, backends.sms_url)
 
     @asynccontextmanager
     async def start(clock: Clock | None = None, **overrides: Any) -> AsyncIterator[WebGateway]:
-        async with harness.running_gateway(make_settings(**overrides), clock) as client:
+        settings = make_settings(**overrides)
+        async with harness.running_gateway(settings, clock, wrap=with_page) as client:
             yield WebGateway(client, backends.sms_url, http, admins)
 
     return start

@@ -1,0 +1,98 @@
+"""The read model of one number: what is read about it, where each read is kept, and the
+one way to drop all of it when the number changes.
+
+What is read about a number, and where it is kept between its backend and a resolver:
+
+    read          backend        shared cache key (Redis, or in process)    TTL
+    BALANCE       billing        <ns>:balance:v1:<msisdn>                    balance TTL, kept
+                                                                             longer as stale
+                                 <ns>:charges:r1:<msisdn>/<start>/<end>      read TTL
+    PRODUCTS      provisioning   <ns>:products:r1:<msisdn>                   read TTL
+    CUSTOMER      provisioning   <ns>:customer:r1:<msisdn>                   read TTL
+    LINKS         provisioning   <ns>:links:r1:<owner>                       read TTL
+    ACTIVATIONS   loyalty        <ns>:activations:r1:<msisdn>                read TTL
+    PENDING       security store (not cached)
+    (all)         whole answers  <ns>:answer:a1:<msisdn>:<digest>, valid while
+                                 <ns>:epoch:a1:<msisdn> is unchanged         answer TTL
+
+The layers in front of the shared cache do not keep anything of their own for longer
+than a load: single flight (adapters/cache/flights.py) shares one backend call among
+concurrent misses of a key, coalescing (adapters/cache/coalescing.py) turns one turn's
+cache reads into one MGET, and the request's loaders (resolvers/loaders.py) read a key
+once per request. The catalog and the partner offers are not a number's and are kept in
+process (adapters/memo.py).
+
+A change -- the gateway's own action, or a backend's hub event -- calls `forget` once
+with the numbers and what changed about them. That drops the shared-cache entries, marks
+flights in progress as not to be stored, moves the numbers' answer epoch (one write,
+however many reads changed) and, for an action, clears the request's own loaders, so the
+action's payload shows the state after the change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from enum import Enum
+from typing import Protocol
+
+from adapters.cache.answers import AnswerCache
+from adapters.cache.reads import ReadCaches
+
+
+class NumberRead(Enum):
+    """What a change can make wrong about a number. BALANCE covers this month's charges
+    too: whatever moves money also adds a charge."""
+
+    BALANCE = "balance"
+    PRODUCTS = "products"
+    CUSTOMER = "customer"
+    LINKS = "links"
+    ACTIVATIONS = "activations"
+    PENDING = "pending"
+
+
+# Everything: an event that says only "this number changed".
+EVERYTHING = frozenset(NumberRead)
+
+
+class KeptBalances(Protocol):
+    """The balance cache (adapters/billing/cached.py): balances and this month's charges."""
+
+    async def forget(self, msisdns: Sequence[str]) -> None: ...
+
+
+class RequestReads(Protocol):
+    """What one request has already read (its loaders): cleared with the caches."""
+
+    def forget(self, msisdns: Sequence[str], reads: Collection[NumberRead]) -> None: ...
+
+
+class NumberReads:
+    def __init__(
+        self, balances: KeptBalances, caches: ReadCaches, answers: AnswerCache | None
+    ) -> None:
+        self._balances = balances
+        self._caches = caches
+        self._answers = answers
+
+    async def forget(
+        self,
+        msisdns: Sequence[str],
+        reads: Collection[NumberRead],
+        request: RequestReads | None = None,
+    ) -> None:
+        """The numbers changed in `reads`: the next read of each goes to its backend."""
+        msisdns = list(dict.fromkeys(msisdns))
+        if not msisdns or not reads:
+            return
+        if request is not None:
+            # First: what this request read before the change must not answer after it.
+            request.forget(msisdns, reads)
+        if NumberRead.BALANCE in reads:
+            await self._balances.forget(msisdns)
+        for read in reads:
+            kept = self._caches.made.get(read.value)
+            if kept is not None:
+                await kept.forget(msisdns)
+        if self._answers is not None:
+            await self._answers.forget(msisdns)

@@ -1,0 +1,74 @@
+"""Where one process keeps what outlives a request: the cache, the security and
+idempotency stores, the persisted queries and the event bus -- in Redis when one is
+configured (shared by every process), in process otherwise (the demo)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from redis.asyncio import Redis
+
+from adapters.breaker import CircuitBreaker
+from adapters.cache.coalescing import CoalescingCache
+from adapters.cache.memory import MemoryCache
+from adapters.cache.port import Cache
+from adapters.cache.redis import RedisCache
+from adapters.clock import Clock
+from adapters.events.bus import EventBus, MemoryBus
+from adapters.events.redis_bus import RedisBus
+from adapters.idempotency.memory_store import MemoryIdempotencyStore
+from adapters.idempotency.port import IdempotencyStore
+from adapters.idempotency.redis_store import RedisIdempotencyStore
+from adapters.persisted.memory_store import MemoryPersistedQueries
+from adapters.persisted.port import PersistedQueries
+from adapters.persisted.redis_store import RedisPersistedQueries
+from adapters.security.memory_store import MemorySecurityStore
+from adapters.security.port import SecurityStore
+from adapters.security.redis_store import RedisSecurityStore
+from gateway.redis_connection import node_clients
+from gateway.settings import Settings
+
+
+@dataclass(frozen=True, slots=True)
+class Stores:
+    redis: Redis | None
+    cache: Cache
+    security: SecurityStore
+    idempotency: IdempotencyStore
+    persisted: PersistedQueries
+    events: EventBus
+
+    @property
+    def kind(self) -> str:
+        return "redis" if self.redis is not None else "in-process"
+
+
+async def open_stores(
+    settings: Settings, clock: Clock, redis: Redis | None, breaker: CircuitBreaker | None
+) -> Stores:
+    """`breaker` guards the Redis cache (a Redis failing is a cache miss, counted)."""
+    namespace = settings.cache_namespace
+    if redis is None:
+        return Stores(
+            redis=None,
+            cache=MemoryCache(clock, settings.memory_cache_entries),
+            security=MemorySecurityStore(clock),
+            idempotency=MemoryIdempotencyStore(clock),
+            persisted=MemoryPersistedQueries(),
+            # Without Redis (the demo) events stay in this process.
+            events=MemoryBus(settings.subscription_queue),
+        )
+    bus = RedisBus(
+        node_clients(settings) if settings.redis_cluster_nodes else redis,
+        namespace,
+        settings.subscription_queue,
+    )
+    await bus.start()
+    return Stores(
+        redis=redis,
+        cache=CoalescingCache(RedisCache(redis, breaker)),
+        security=RedisSecurityStore(redis, clock, namespace),
+        idempotency=RedisIdempotencyStore(redis, namespace),
+        persisted=RedisPersistedQueries(redis, namespace, settings.apq_ttl),
+        events=bus,
+    )
