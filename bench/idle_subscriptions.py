@@ -22,9 +22,9 @@ import psutil
 
 from adapters.clock import SystemClock
 from backends.runner import BackendsConfig, BackendsThread
+from domain.principals import AgentPrincipal
 from gateway.runtime import build_tokens
 from gateway.settings import Settings
-from resolvers.principals import AgentPrincipal
 
 SECRET = "bench-idle-subscriptions-secret-0123456789abcdef"  # noqa: S105 - a throwaway key
 QUERY = "subscription($m: Msisdn!) { balanceChanged(msisdn: $m) { money { amount } } }"

@@ -12,9 +12,9 @@ import random
 from dataclasses import dataclass
 
 from adapters.clock import SystemClock
+from domain.principals import AgentPrincipal, SubscriberPrincipal
 from gateway.runtime import build_tokens
 from gateway.settings import Settings
-from resolvers.principals import AgentPrincipal, SubscriberPrincipal
 
 DEMO_NUMBER = "+79000000001"
 # Index 0 exists but is no one in particular; 1..8 are the well-known numbers (docs).

@@ -10,8 +10,8 @@ from datetime import timedelta
 import jwt
 
 from adapters.clock import Clock
-from adapters.msisdn import InvalidMsisdnError, normalize_msisdn
-from resolvers.principals import AgentPrincipal, Principal, SubscriberPrincipal
+from domain.msisdn import InvalidMsisdnError, normalize_msisdn
+from domain.principals import AgentPrincipal, Principal, SubscriberPrincipal
 
 ALGORITHM = "HS256"
 _KINDS = frozenset({"subscriber", "agent"})

@@ -14,14 +14,14 @@ import uvicorn
 from uvicorn.supervisors import Multiprocess
 
 from adapters.clock import SystemClock
-from adapters.msisdn import InvalidMsisdnError, normalize_msisdn
+from domain.msisdn import InvalidMsisdnError, normalize_msisdn
+from domain.principals import AgentPrincipal, Principal, SubscriberPrincipal
 from gateway.governance import commands as governance
 from gateway.http_server import ConnectionLimits
 from gateway.logs import configure_logging
 from gateway.runtime import build_tokens
 from gateway.settings import Settings
 from gateway.workers import ServeOptions, Supervisor, reuse_port_supported, uvicorn_config
-from resolvers.principals import AgentPrincipal, Principal, SubscriberPrincipal
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -15,12 +15,12 @@ from pydantic import SecretStr
 
 from adapters.clock import SystemClock
 from backends.runner import BackendsConfig, RunningBackends, start_backends
+from domain.principals import AgentPrincipal, SubscriberPrincipal
 from gateway.app import create_app
 from gateway.auth import TokenAuthority
 from gateway.http_server import ConnectionLimits, ServerConfig
 from gateway.runtime import build_tokens
 from gateway.settings import Settings
-from resolvers.principals import AgentPrincipal, SubscriberPrincipal
 
 log = logging.getLogger(__name__)
 

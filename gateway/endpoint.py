@@ -26,6 +26,7 @@ from adapters import metrics
 from adapters.cache.answers import AnswerCache
 from adapters.metrics import operation_label
 from adapters.scope import current_scope, request_scope, trace_id_from
+from domain.principals import SubscriberPrincipal
 from gateway.answers import answer_key, may_keep
 from gateway.auth import InvalidTokenError, bearer_token
 from gateway.batching import run_together
@@ -43,7 +44,6 @@ from gateway.shape import OperationNotFoundError, Shape
 from gateway.transport import OperationRequest, read_operations
 from resolvers.context import Context, Limits
 from resolvers.loaders import Loaders
-from resolvers.principals import SubscriberPrincipal
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 

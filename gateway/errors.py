@@ -13,8 +13,8 @@ from typing import Any
 from graphql import GraphQLError, GraphQLSyntaxError
 
 from adapters.errors import BackendError
-from adapters.msisdn import InvalidMsisdnError
 from adapters.security.errors import SecurityStoreUnavailableError
+from domain.msisdn import InvalidMsisdnError
 from gateway.refusal import RefusedError
 from resolvers.errors import GatewayError
 

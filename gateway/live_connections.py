@@ -21,8 +21,8 @@ from typing import Any
 from starlette.responses import StreamingResponse
 from starlette.types import Receive, Scope, Send
 
+from domain.principals import SubscriberPrincipal
 from resolvers.context import Context
-from resolvers.principals import SubscriberPrincipal
 
 INIT_TIMEOUT = 4408  # graphql-transport-ws's "Connection initialisation timeout"
 

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 from adapters.security.errors import SecurityStoreUnavailableError
 from adapters.security.port import SecurityStore
+from domain.principals import AgentPrincipal, Principal, SubscriberPrincipal
 from gateway.refusal import RefusedError
-from resolvers.principals import AgentPrincipal, Principal, SubscriberPrincipal
 
 log = logging.getLogger(__name__)
 WINDOW = 60.0

@@ -12,20 +12,12 @@ cannot forget the check: there is no other way to get at a number.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from adapters.audit import AuditEntry
+from domain.principals import AgentPrincipal, Principal, SubscriberPrincipal
+from domain.reach import Reach
 from resolvers.context import Context
 from resolvers.errors import ForbiddenError, NotFoundError, UnauthenticatedError
-from resolvers.principals import AgentPrincipal, Principal, SubscriberPrincipal
-
-
-@dataclass(frozen=True, slots=True)
-class Reach:
-    """Proof that the request's principal may read `msisdn`."""
-
-    msisdn: str
-    principal: Principal
 
 
 def require_principal(ctx: Context) -> Principal:
@@ -64,3 +56,15 @@ async def reach_existing(ctx: Context, msisdn: str, fields: Sequence[str] = ()) 
     if await ctx.loaders.customer_by_msisdn.load(msisdn) is None:
         raise NotFoundError(f"no subscriber with number {msisdn}")
     return granted
+
+
+def reach_of_session(msisdn: str) -> Reach:
+    """A session just started for `msisdn` (a login, a refresh): its own number, which its
+    access token reaches."""
+    return Reach(msisdn, SubscriberPrincipal(msisdn))
+
+
+def reach_acted_on(msisdn: str, principal: Principal) -> Reach:
+    """The number an action was just allowed on (the action reached it before it ran), so
+    that its payload shows the number as it is now."""
+    return Reach(msisdn, principal)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from adapters.billing.records import BalanceRecord
-from adapters.money import Money
-from resolvers.access import Reach
+from domain.billing import BalanceRecord
+from domain.money import Money
+from domain.reach import Reach
 from resolvers.context import Context
 from resolvers.tariffs import current_tariff
 

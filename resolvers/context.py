@@ -10,9 +10,9 @@ from typing import Any
 from graphql import GraphQLError
 
 from adapters.clock import Clock
+from domain.principals import Principal
 from resolvers.loaders import Loaders
 from resolvers.ports import Ports
-from resolvers.principals import Principal
 
 
 @dataclass(frozen=True, slots=True)

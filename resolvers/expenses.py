@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from adapters.money import Money
-from resolvers.access import Reach
+from domain.money import Money
+from domain.reach import Reach
 from resolvers.context import Context
 from resolvers.errors import InvalidInputError
 

@@ -19,10 +19,10 @@ from typing import Any, TypeVar
 import orjson
 
 from adapters.idempotency.port import ClaimState
+from domain.principals import SubscriberPrincipal
 from resolvers.access import require_principal
 from resolvers.context import Context
 from resolvers.errors import GatewayError, InvalidInputError
-from resolvers.principals import SubscriberPrincipal
 
 T = TypeVar("T")
 _KEY = re.compile(r"^[A-Za-z0-9_.:-]{8,128}$")

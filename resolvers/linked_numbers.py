@@ -6,7 +6,8 @@ import logging
 from collections.abc import Sequence
 
 from adapters.security.errors import SecurityStoreUnavailableError
-from resolvers.access import Reach, reach
+from domain.reach import Reach
+from resolvers.access import reach
 from resolvers.context import Context
 from resolvers.linking import LinkView
 

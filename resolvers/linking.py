@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from adapters.cache.number_reads import NumberRead
-from adapters.provisioning.records import LinkRecord
+from domain.provisioning import LinkRecord
 from resolvers.access import reach_own
 from resolvers.changes import changing
 from resolvers.context import Context

@@ -11,12 +11,13 @@ from collections.abc import AsyncIterator
 
 import orjson
 
-from adapters.billing.records import BalanceRecord
 from adapters.provisioning.http import parse_order
-from adapters.provisioning.records import OrderRecord
 from adapters.support.http import parse_message
-from adapters.support.records import MessageRecord
-from resolvers.access import Reach, reach
+from domain.billing import BalanceRecord
+from domain.provisioning import OrderRecord
+from domain.reach import Reach
+from domain.support import MessageRecord
+from resolvers.access import reach
 from resolvers.context import Context
 from resolvers.support import reach_conversation
 

@@ -13,11 +13,11 @@ from typing import Any, TypeVar
 from aiodataloader import DataLoader
 from prometheus_client import Histogram
 
-from adapters.billing.records import BalanceRecord, ChargeRecord
 from adapters.cache.number_reads import NumberRead
-from adapters.loyalty.records import ActivationRecord
 from adapters.metrics import LOADER_BATCH
-from adapters.provisioning.records import CustomerRecord, LinkRecord, ProductRecord
+from domain.billing import BalanceRecord, ChargeRecord
+from domain.loyalty import ActivationRecord
+from domain.provisioning import CustomerRecord, LinkRecord, ProductRecord
 from resolvers.ports import Ports
 
 K = TypeVar("K")

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from adapters.security.records import CodeCheck
+from domain.security import CodeCheck
 from resolvers.codes import code_hash, is_well_formed, new_code, same_hash
 from resolvers.context import Context
 from resolvers.errors import (

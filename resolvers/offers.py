@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from adapters.loyalty.records import PromotionRecord
-from resolvers.access import Reach
+from domain.loyalty import PromotionRecord
+from domain.reach import Reach
 from resolvers.context import Context
 
 

@@ -17,7 +17,7 @@ from adapters.provisioning.port import ProvisioningPort
 from adapters.security.port import SecurityStore
 from adapters.sms.port import SmsPort
 from adapters.support.port import SupportPort
-from resolvers.principals import Principal
+from domain.principals import Principal
 
 
 class AccessTokens(Protocol):

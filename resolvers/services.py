@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
-from adapters.provisioning.records import ProductStatus, ServiceOfferingRecord
-from resolvers.access import Reach
+from domain.provisioning import ProductStatus, ServiceOfferingRecord
+from domain.reach import Reach
 from resolvers.context import Context
 
 

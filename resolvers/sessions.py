@@ -11,10 +11,10 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from adapters.security.records import RotateOutcome, SessionRecord
+from domain.principals import SubscriberPrincipal
+from domain.security import RotateOutcome, SessionRecord
 from resolvers.context import Context
 from resolvers.errors import InvalidRefreshTokenError
-from resolvers.principals import SubscriberPrincipal
 
 
 @dataclass(frozen=True, slots=True)

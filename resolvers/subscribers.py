@@ -5,8 +5,9 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Sequence
 
-from adapters.provisioning.records import CustomerRecord
-from resolvers.access import Reach, reach_existing, reach_own
+from domain.provisioning import CustomerRecord
+from domain.reach import Reach
+from resolvers.access import reach_existing, reach_own
 from resolvers.context import Context
 from resolvers.errors import GatewayError, InvalidInputError
 

@@ -6,7 +6,8 @@ import secrets
 from collections.abc import Sequence
 
 from adapters.errors import BackendRefusalError
-from adapters.support.records import ConversationRecord, MessageRecord, TicketRecord
+from domain.principals import AgentPrincipal
+from domain.support import ConversationRecord, MessageRecord, TicketRecord
 from resolvers.access import reach, require_principal
 from resolvers.context import Context
 from resolvers.errors import (
@@ -15,7 +16,6 @@ from resolvers.errors import (
     InvalidInputError,
     NotFoundError,
 )
-from resolvers.principals import AgentPrincipal
 
 MAX_TEXT = 2000
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 
-from adapters.provisioning.records import ProductStatus, TariffRecord
-from resolvers.access import Reach
+from domain.provisioning import ProductStatus, TariffRecord
+from domain.reach import Reach
 from resolvers.context import Context
 
 log = logging.getLogger(__name__)

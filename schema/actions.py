@@ -3,21 +3,19 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from decimal import Decimal
 from enum import Enum
 
 import strawberry
 
-from adapters.billing.records import AutopayRecord
-from adapters.money import Money as MoneyRecord
-from adapters.payments.records import PaymentMethodSpec, SavedCardRecord
-from adapters.provisioning.records import OrderRecord, OrderState, PackageRecord
-from resolvers.access import Reach
+from domain.money import Money as MoneyRecord
+from domain.payments import PaymentMethodSpec
+from domain.principals import Principal
+from domain.provisioning import OrderState, PackageRecord
+from resolvers.access import reach_acted_on
 from resolvers.actions.orders import TariffChangePreview as TariffChangePreviewRecord
 from resolvers.actions.outcome import ActionResult, UserErrorRecord
 from resolvers.actions.payments import method_from
-from resolvers.principals import Principal
 from schema.money import Money
 from schema.subscriber import Subscriber
 from schema.tariff import Allowance, Tariff
@@ -74,84 +72,8 @@ class StatementFormat(Enum):
     XLSX = "xlsx"
 
 
-# TMF622's states as provisioning's adapter reads them, exposed as they are.
-strawberry.enum(OrderState)
-
-
-@strawberry.type
-class OrderItem:
-    action: str
-    offering_id: strawberry.ID
-    name: str | None
-
-
-@strawberry.type
-class Order:
-    id: strawberry.ID
-    state: OrderState
-    items: list[OrderItem]
-    ordered_at: datetime | None
-    completed_at: datetime | None
-    failure_reason: str | None
-
-    @classmethod
-    def from_record(cls, record: OrderRecord) -> Order:
-        return cls(
-            id=strawberry.ID(record.id),
-            state=record.state,
-            items=[
-                OrderItem(
-                    action=i.action.value,
-                    offering_id=strawberry.ID(i.offering_id),
-                    name=i.offering_name,
-                )
-                for i in record.items
-            ],
-            ordered_at=record.ordered_at,
-            completed_at=record.completed_at,
-            failure_reason=record.failure,
-        )
-
-
-@strawberry.type
-class SavedCard:
-    id: strawberry.ID
-    name: str
-    last_four_digits: str | None
-    preferred: bool
-
-    @classmethod
-    def from_record(cls, record: SavedCardRecord) -> SavedCard:
-        return cls(
-            id=strawberry.ID(record.id),
-            name=record.name,
-            last_four_digits=record.last_four,
-            preferred=record.preferred,
-        )
-
-
-@strawberry.type
-class Autopay:
-    id: strawberry.ID
-    amount: Money
-    monthly: bool
-    below_amount: Money | None
-    payment_method: str | None
-
-    @classmethod
-    def from_record(cls, record: AutopayRecord) -> Autopay:
-        return cls(
-            id=strawberry.ID(record.id),
-            amount=Money.from_record(record.amount),
-            monthly=record.monthly,
-            below_amount=Money.from_record(record.threshold) if record.threshold else None,
-            payment_method=record.method_name,
-        )
-
-
 def _subscriber(result: ActionResult, principal: Principal) -> Subscriber:
-    # The number the action was allowed on: the same reach that let it run.
-    return Subscriber(reach=Reach(result.msisdn, principal))
+    return Subscriber(reach=reach_acted_on(result.msisdn, principal))
 
 
 def _errors(result: ActionResult) -> list[UserError]:

@@ -6,9 +6,9 @@ from datetime import datetime
 
 import strawberry
 
-from adapters.billing.records import BalanceRecord, QuotaRecord
+from domain.billing import BalanceRecord, QuotaRecord
+from domain.reach import Reach
 from resolvers import balances
-from resolvers.access import Reach
 from schema.enums import QuotaKind
 from schema.info import Info
 from schema.money import Money

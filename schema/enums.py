@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import strawberry
 
-from adapters.loyalty.records import OfferKind
-from adapters.provisioning.records import ServiceCategory
-from adapters.quotas import QuotaKind
+from domain.loyalty import OfferKind
+from domain.provisioning import ServiceCategory
+from domain.quotas import QuotaKind
 from resolvers.services import ServiceState as ServiceStatus
 
 strawberry.enum(QuotaKind, name="QuotaKind")

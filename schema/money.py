@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import strawberry
 
-from adapters.money import Money as MoneyRecord
+from domain.money import Money as MoneyRecord
 
 _CENTS = Decimal("0.01")
 

@@ -11,9 +11,9 @@ from typing import Annotated
 
 import strawberry
 
+from domain.principals import Principal
 from resolvers import linking, login, sessions, support
 from resolvers.actions import offers, orders, payments, sharing, statements
-from resolvers.principals import Principal
 from resolvers.subscribers import me
 from schema.actions import (
     AutopayPayload,

@@ -7,7 +7,7 @@ from typing import NewType
 import strawberry
 from strawberry.types.scalar import ScalarDefinition
 
-from adapters.msisdn import normalize_msisdn
+from domain.msisdn import normalize_msisdn
 
 Msisdn = NewType("Msisdn", str)
 

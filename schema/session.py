@@ -6,9 +6,8 @@ from datetime import datetime
 
 import strawberry
 
-from resolvers.access import Reach
+from resolvers.access import reach_of_session
 from resolvers.login import CodeSent
-from resolvers.principals import SubscriberPrincipal
 from resolvers.sessions import SessionTokens
 from schema.subscriber import Subscriber
 
@@ -45,6 +44,4 @@ class AuthPayload:
 
     @strawberry.field(description="The subscriber who logged in.")
     def subscriber(self) -> Subscriber:
-        # The session's own number: what its access token reaches.
-        msisdn = self.tokens.msisdn
-        return Subscriber(reach=Reach(msisdn, SubscriberPrincipal(msisdn)))
+        return Subscriber(reach=reach_of_session(self.tokens.msisdn))

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from datetime import date
 from enum import Enum
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import strawberry
 
+from domain.reach import Reach
 from resolvers import balances, expenses, linked_numbers, offers, services, subscribers, tariffs
-from resolvers.access import Reach
 from resolvers.actions import orders as action_orders
 from resolvers.actions import payments
 from resolvers.linking import LinkView
@@ -18,18 +18,12 @@ from schema.balance import Balance
 from schema.expense import Expense
 from schema.info import Info
 from schema.offer import Offer
+from schema.orders import Order
+from schema.payments import Autopay, SavedCard
 from schema.scalars import Msisdn
 from schema.selection import asked_fields
 from schema.service import Service
 from schema.tariff import Tariff
-
-if TYPE_CHECKING:
-    from schema.actions import Autopay, Order, SavedCard
-
-# Lazy: schema.actions imports Subscriber (payloads return the number as it is now).
-OrderType = Annotated["Order", strawberry.lazy("schema.actions")]
-AutopayType = Annotated["Autopay", strawberry.lazy("schema.actions")]
-SavedCardType = Annotated["SavedCard", strawberry.lazy("schema.actions")]
 
 
 @strawberry.enum
@@ -93,22 +87,16 @@ class Subscriber:
         return [Offer.from_record(v) for v in await offers.offers_of(info.context, self.reach)]
 
     @strawberry.field(description="Product orders (changes of services, tariff, packages).")
-    async def orders(self, info: Info) -> list[OrderType] | None:
-        from schema.actions import Order
-
+    async def orders(self, info: Info) -> list[Order] | None:
         return [Order.from_record(o) for o in await action_orders.orders(info.context, self.reach)]
 
     @strawberry.field(description="The autopay in force, if any.")
-    async def autopay(self, info: Info) -> AutopayType | None:
-        from schema.actions import Autopay
-
+    async def autopay(self, info: Info) -> Autopay | None:
         record = await payments.autopay(info.context, self.reach)
         return Autopay.from_record(record) if record else None
 
     @strawberry.field(description="Cards saved to pay with.")
-    async def saved_cards(self, info: Info) -> list[SavedCardType] | None:
-        from schema.actions import SavedCard
-
+    async def saved_cards(self, info: Info) -> list[SavedCard] | None:
         return [
             SavedCard.from_record(c) for c in await payments.saved_cards(info.context, self.reach)
         ]

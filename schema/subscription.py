@@ -8,9 +8,9 @@ from collections.abc import AsyncGenerator
 import strawberry
 
 from resolvers import live
-from schema.actions import Order
 from schema.balance import Balance
 from schema.info import Info
+from schema.orders import Order
 from schema.scalars import Msisdn
 from schema.support import SupportMessage
 

@@ -6,7 +6,7 @@ from datetime import datetime
 
 import strawberry
 
-from adapters.support.records import ConversationRecord, MessageRecord, TicketRecord
+from domain.support import ConversationRecord, MessageRecord, TicketRecord
 
 
 @strawberry.type

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
-from adapters.provisioning.records import (
+from domain.provisioning import (
     AllowanceRecord,
     OptionPriceRecord,
     TariffOptionsRecord,

@@ -22,13 +22,13 @@ from datetime import UTC, datetime, time, timedelta
 from adapters import metrics
 from adapters.billing.codec import LAYOUT_VERSION, decode_balance, encode_balance
 from adapters.billing.port import BillingActionsPort, BillingPort
-from adapters.billing.records import BalanceRecord, ChargeRecord
 from adapters.cache.flights import SharedLoads
 from adapters.cache.port import Cache
 from adapters.cache.reads import CachedReads, ReadCaches
 from adapters.clock import Clock
 from adapters.errors import BackendError
 from adapters.scope import count_cache_lookups, current_scope
+from domain.billing import BalanceRecord, ChargeRecord
 
 
 def _tally(hits: int, misses: int) -> None:

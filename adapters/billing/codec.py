@@ -9,10 +9,10 @@ from typing import Any
 
 import orjson
 
-from adapters.billing.records import BalanceRecord, QuotaRecord
 from adapters.clock import parse_timestamp
-from adapters.money import Money
-from adapters.quotas import QuotaKind
+from domain.billing import BalanceRecord, QuotaRecord
+from domain.money import Money
+from domain.quotas import QuotaKind
 
 LAYOUT_VERSION = "v1"
 

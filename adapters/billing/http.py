@@ -6,7 +6,11 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 
-from adapters.billing.records import (
+from adapters.billing.tmf import parse_balances, parse_charge
+from adapters.clock import Clock, format_timestamp
+from adapters.http import BackendClient, join_ids
+from adapters.tmf import Entity, entities, parsing, ref_ids
+from domain.billing import (
     AutopayRecord,
     BalanceRecord,
     ChargeRecord,
@@ -14,12 +18,8 @@ from adapters.billing.records import (
     TopUpRecord,
     TransferRecord,
 )
-from adapters.billing.tmf import parse_balances, parse_charge
-from adapters.clock import Clock, format_timestamp
-from adapters.http import BackendClient, join_ids
-from adapters.money import Money, parse_money
-from adapters.payments.records import PaymentMethodSpec
-from adapters.tmf import Entity, entities, parsing, ref_ids
+from domain.money import Money, parse_money
+from domain.payments import PaymentMethodSpec
 
 BALANCE_API = "/tmf-api/prepayBalanceManagement/v4"
 BILL_API = "/tmf-api/customerBillManagement/v4"

@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Protocol
 
-from adapters.billing.records import (
+from domain.billing import (
     AutopayRecord,
     BalanceRecord,
     ChargeRecord,
@@ -14,8 +14,8 @@ from adapters.billing.records import (
     TopUpRecord,
     TransferRecord,
 )
-from adapters.money import Money
-from adapters.payments.records import PaymentMethodSpec
+from domain.money import Money
+from domain.payments import PaymentMethodSpec
 
 
 class BillingPort(Protocol):

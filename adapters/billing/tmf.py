@@ -11,10 +11,10 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
-from adapters.billing.records import BalanceRecord, ChargeRecord, QuotaRecord
 from adapters.clock import parse_timestamp
-from adapters.money import Money, parse_money
-from adapters.quotas import QuotaKind
+from domain.billing import BalanceRecord, ChargeRecord, QuotaRecord
+from domain.money import Money, parse_money
+from domain.quotas import QuotaKind
 
 _QUOTA_KINDS = {"data": QuotaKind.DATA, "voice": QuotaKind.VOICE, "sms": QuotaKind.SMS}
 

@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 
 from adapters.cache.reads import CachedReads, ReadCaches
 from adapters.loyalty.port import LoyaltyPort
-from adapters.loyalty.records import ActivationRecord, PromotionRecord
+from domain.loyalty import ActivationRecord, PromotionRecord
 
 
 class CachedLoyalty:

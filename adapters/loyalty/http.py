@@ -7,9 +7,9 @@ from collections.abc import Mapping, Sequence
 
 from adapters.clock import Clock, parse_timestamp
 from adapters.http import BackendClient, join_ids
-from adapters.loyalty.records import ActivationRecord, OfferKind, PromotionRecord
 from adapters.memo import TimedMemo
 from adapters.tmf import Entity, characteristics, entities, parsing, ref_id, ref_ids
+from domain.loyalty import ActivationRecord, OfferKind, PromotionRecord
 
 PROMOTION_API = "/tmf-api/promotionManagement/v4"
 LOYALTY_API = "/tmf-api/loyalty/v4"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Protocol
 
-from adapters.loyalty.records import ActivationRecord, PromotionRecord
+from domain.loyalty import ActivationRecord, PromotionRecord
 
 
 class LoyaltyPort(Protocol):

@@ -6,9 +6,9 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 
 from adapters.http import BackendClient, join_ids
-from adapters.money import Money, parse_money
-from adapters.payments.records import PaymentMethodSpec, PaymentRecord, SavedCardRecord
 from adapters.tmf import entities, parsing, ref_id
+from domain.money import Money, parse_money
+from domain.payments import PaymentMethodSpec, PaymentRecord, SavedCardRecord
 
 PAYMENT_API = "/tmf-api/paymentManagement/v4"
 METHOD_API = "/tmf-api/paymentMethod/v4"

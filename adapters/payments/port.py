@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Protocol
 
-from adapters.money import Money
-from adapters.payments.records import PaymentMethodSpec, PaymentRecord, SavedCardRecord
+from domain.money import Money
+from domain.payments import PaymentMethodSpec, PaymentRecord, SavedCardRecord
 
 
 class PaymentsPort(Protocol):

@@ -14,7 +14,7 @@ from adapters.cache.reads import CachedReads, ReadCaches
 from adapters.clock import Clock
 from adapters.memo import TimedMemo
 from adapters.provisioning.port import ProvisioningPort
-from adapters.provisioning.records import (
+from domain.provisioning import (
     CatalogRecord,
     CustomerRecord,
     LinkRecord,

@@ -8,7 +8,9 @@ from typing import Any
 
 from adapters.clock import parse_timestamp
 from adapters.http import BackendClient, join_ids
-from adapters.provisioning.records import (
+from adapters.provisioning.tmf import parse_catalog, parse_customer, parse_link, parse_product
+from adapters.tmf import Entity, entities, parsing, ref_id, ref_ids
+from domain.provisioning import (
     CatalogRecord,
     CustomerRecord,
     LinkRecord,
@@ -19,8 +21,6 @@ from adapters.provisioning.records import (
     OrderState,
     ProductRecord,
 )
-from adapters.provisioning.tmf import parse_catalog, parse_customer, parse_link, parse_product
-from adapters.tmf import Entity, entities, parsing, ref_id, ref_ids
 
 CATALOG_API = "/tmf-api/productCatalogManagement/v4"
 INVENTORY_API = "/tmf-api/productInventory/v4"

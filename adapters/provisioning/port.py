@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Protocol
 
-from adapters.provisioning.records import (
+from domain.provisioning import (
     CatalogRecord,
     CustomerRecord,
     LinkRecord,

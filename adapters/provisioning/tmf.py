@@ -7,8 +7,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from adapters.clock import parse_timestamp
-from adapters.money import Money, parse_money, to_decimal
-from adapters.provisioning.records import (
+from adapters.tmf import Entity, characteristics, ref_id, ref_ids
+from domain.money import Money, parse_money, to_decimal
+from domain.provisioning import (
     AllowanceRecord,
     CatalogRecord,
     CustomerRecord,
@@ -23,8 +24,7 @@ from adapters.provisioning.records import (
     TariffOptionsRecord,
     TariffRecord,
 )
-from adapters.quotas import QuotaKind
-from adapters.tmf import Entity, characteristics, ref_id, ref_ids
+from domain.quotas import QuotaKind
 
 ALLOWANCE_CHARACTERISTICS = {
     "gigabytes": QuotaKind.DATA,

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from adapters.clock import Clock
-from adapters.security.records import (
+from domain.security import (
     CodeAttempt,
     CodeCheck,
     CodeIssue,

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, Protocol
 
-from adapters.security.records import CodeAttempt, CodeIssue, RotateOutcome, SessionRecord
+from domain.security import CodeAttempt, CodeIssue, RotateOutcome, SessionRecord
 
 
 class SecurityStore(Protocol):

@@ -20,7 +20,7 @@ from redis.exceptions import RedisError
 
 from adapters.clock import Clock
 from adapters.security.errors import SecurityStoreUnavailableError
-from adapters.security.records import (
+from domain.security import (
     CodeAttempt,
     CodeCheck,
     CodeIssue,

@@ -7,8 +7,8 @@ from collections.abc import Sequence
 from adapters.clock import parse_timestamp
 from adapters.errors import BackendNotFoundError
 from adapters.http import BackendClient
-from adapters.support.records import ConversationRecord, MessageRecord, TicketRecord
 from adapters.tmf import Entity, entities, parsing, ref_ids
+from domain.support import ConversationRecord, MessageRecord, TicketRecord
 
 INTERACTION_API = "/tmf-api/partyInteraction/v4"
 TICKET_API = "/tmf-api/troubleTicket/v4"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol
 
-from adapters.support.records import ConversationRecord, MessageRecord, TicketRecord
+from domain.support import ConversationRecord, MessageRecord, TicketRecord
 
 
 class SupportPort(Protocol):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from adapters.cache.number_reads import NumberRead
-from resolvers.access import Reach
+from domain.reach import Reach
 from resolvers.actions.outcome import ActionResult, backend_key, refuse
 from resolvers.actions.perform import perform
 from resolvers.actions.statements import check_email

@@ -6,8 +6,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from adapters.cache.number_reads import NumberRead
-from adapters.money import Money
-from adapters.provisioning.records import (
+from domain.money import Money
+from domain.provisioning import (
     CatalogRecord,
     OrderAction,
     OrderItemSpec,
@@ -16,8 +16,8 @@ from adapters.provisioning.records import (
     ProductStatus,
     TariffRecord,
 )
-from adapters.quotas import QuotaKind
-from resolvers.access import Reach
+from domain.quotas import QuotaKind
+from domain.reach import Reach
 from resolvers.actions.outcome import ActionResult, UserErrorRecord, backend_key, refuse
 from resolvers.actions.perform import perform
 from resolvers.changes import changing

@@ -10,10 +10,11 @@ from typing import Any
 import orjson
 
 from adapters.errors import BackendRefusalError
-from resolvers.access import Reach, reach
+from domain.principals import AgentPrincipal
+from domain.reach import Reach
+from resolvers.access import reach
 from resolvers.context import Context
 from resolvers.errors import ForbiddenError
-from resolvers.principals import AgentPrincipal
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,11 +6,11 @@ import hashlib
 from collections.abc import Sequence
 from decimal import Decimal
 
-from adapters.billing.records import AutopayRecord
 from adapters.cache.number_reads import NumberRead
-from adapters.money import Money
-from adapters.payments.records import MethodKind, PaymentMethodSpec, SavedCardRecord
-from resolvers.access import Reach
+from domain.billing import AutopayRecord
+from domain.money import Money
+from domain.payments import MethodKind, PaymentMethodSpec, SavedCardRecord
+from domain.reach import Reach
 from resolvers.actions.outcome import ActionResult, backend_key, refuse
 from resolvers.actions.perform import perform
 from resolvers.changes import changing

@@ -6,7 +6,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 from adapters.errors import BackendNotFoundError, BackendRefusalError
-from resolvers.access import Reach
+from domain.reach import Reach
 from resolvers.actions.outcome import (
     ActionResult,
     RefusedInputError,

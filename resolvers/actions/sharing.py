@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from adapters.cache.number_reads import NumberRead
-from adapters.quotas import QuotaKind
-from resolvers.access import Reach
+from domain.quotas import QuotaKind
+from domain.reach import Reach
 from resolvers.actions.outcome import ActionResult, backend_key, refuse
 from resolvers.actions.perform import perform
 from resolvers.changes import changing

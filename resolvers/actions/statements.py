@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, date, datetime, time, timedelta
 
-from resolvers.access import Reach
+from domain.reach import Reach
 from resolvers.actions.outcome import ActionResult, backend_key, refuse
 from resolvers.actions.perform import perform
 from resolvers.context import Context

@@ -13,10 +13,10 @@ from adapters.billing.http import HttpBilling
 from adapters.http import BackendClient
 from adapters.loyalty.http import HttpLoyalty
 from adapters.provisioning.http import HttpProvisioning
-from adapters.provisioning.records import ProductStatus, ServiceCategory
-from adapters.quotas import QuotaKind
 from adapters.sms.http import HttpSms
 from backends.runner import BackendsThread
+from domain.provisioning import ProductStatus, ServiceCategory
+from domain.quotas import QuotaKind
 from tests.harness.clock import FakeClock
 
 DEMO = "+79000000001"

@@ -99,9 +99,9 @@ async def test_sigterm_lets_requests_in_flight_finish(
 
 def _agent_token() -> str:
     from adapters.clock import SystemClock
+    from domain.principals import AgentPrincipal
     from gateway.runtime import build_tokens
     from gateway.settings import Settings
-    from resolvers.principals import AgentPrincipal
 
     tokens = build_tokens(Settings(_env_file=None), SystemClock(), TEST_SECRET)
     return tokens.mint(AgentPrincipal("shutdown-test"))

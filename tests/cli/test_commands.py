@@ -19,11 +19,11 @@ import pytest
 
 from adapters.clock import SystemClock
 from backends.runner import BackendsThread
+from domain.principals import AgentPrincipal, SubscriberPrincipal
 from gateway.cli import main
 from gateway.demo import run_demo
 from gateway.runtime import build_tokens
 from gateway.settings import Settings
-from resolvers.principals import AgentPrincipal, SubscriberPrincipal
 from tests.harness.gateway import TEST_SECRET
 from tests.harness.network import free_port
 from tests.harness.raw_http import raw_connection

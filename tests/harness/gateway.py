@@ -14,13 +14,13 @@ from multidict import CIMultiDict
 from starlette.applications import Starlette
 
 from adapters.clock import Clock
+from domain.principals import AgentPrincipal, SubscriberPrincipal
 from gateway.app import create_app
 from gateway.auth import TokenAuthority
 from gateway.http_server import ConnectionLimits, ServerConfig
 from gateway.lifespan import running
 from gateway.runtime import Runtime
 from gateway.settings import Settings
-from resolvers.principals import AgentPrincipal, SubscriberPrincipal
 
 TEST_SECRET = "test-secret-that-is-long-enough-for-hs256-0123456789"
 HUB_SECRET = "test-hub-secret-shared-with-the-backends"

@@ -11,7 +11,6 @@ import pytest
 
 from adapters.billing.http import HttpBilling
 from adapters.billing.ocs import OcsBilling, build_ocs_billing
-from adapters.billing.records import BalanceRecord
 from adapters.breaker import CircuitBreaker
 from adapters.calls import CallGuard, RetryPolicy
 from adapters.errors import (
@@ -20,11 +19,12 @@ from adapters.errors import (
     BackendUnavailableError,
     CircuitOpenError,
 )
-from adapters.money import Money
-from adapters.quotas import QuotaKind
 from backends.dataset import DEMO_MSISDN, World
 from backends.kit.timestamps import midnight
 from backends.ocs.auth import DEFAULT_PASSWORD, DEFAULT_USERNAME
+from domain.billing import BalanceRecord
+from domain.money import Money
+from domain.quotas import QuotaKind
 from tests.harness.clock import FakeClock
 
 ZERO_BALANCE = "+79000000002"

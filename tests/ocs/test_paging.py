@@ -13,7 +13,7 @@ from aiohttp import web
 
 from adapters.billing.ocs import build_ocs_billing
 from adapters.billing.ocs.paging import ContentRange, parse_content_range
-from adapters.billing.records import BalanceRecord
+from domain.billing import BalanceRecord
 from tests.harness.clock import FakeClock
 from tests.ocs.captures import BUCKETS, SERVICE, capture
 from tests.ocs.servers import PASSWORD, USERNAME, Replay

@@ -15,8 +15,8 @@ from aiohttp import web
 from adapters.billing.ocs import OcsBilling
 from adapters.billing.ocs.idempotency import IdempotencyConflictError
 from adapters.errors import BackendNotFoundError, BackendResponseError
-from adapters.money import Money
-from adapters.quotas import QuotaKind
+from domain.money import Money
+from domain.quotas import QuotaKind
 from tests.harness.clock import FakeClock
 from tests.ocs.captures import (
     BUCKETS,

@@ -18,7 +18,16 @@ from decimal import Decimal
 
 from adapters.audit import AuditEntry
 from adapters.billing.cached import CachedBilling
-from adapters.billing.records import (
+from adapters.cache.answers import AnswerCache
+from adapters.cache.memory import MemoryCache
+from adapters.cache.number_reads import NumberReads
+from adapters.cache.reads import ReadCaches
+from adapters.events.bus import MemoryBus
+from adapters.idempotency.memory_store import MemoryIdempotencyStore
+from adapters.loyalty.cached import CachedLoyalty
+from adapters.provisioning.cached import CachedProvisioning
+from adapters.security.memory_store import MemorySecurityStore
+from domain.billing import (
     AutopayRecord,
     BalanceRecord,
     ChargeRecord,
@@ -27,18 +36,11 @@ from adapters.billing.records import (
     TopUpRecord,
     TransferRecord,
 )
-from adapters.cache.answers import AnswerCache
-from adapters.cache.memory import MemoryCache
-from adapters.cache.number_reads import NumberReads
-from adapters.cache.reads import ReadCaches
-from adapters.events.bus import MemoryBus
-from adapters.idempotency.memory_store import MemoryIdempotencyStore
-from adapters.loyalty.cached import CachedLoyalty
-from adapters.loyalty.records import ActivationRecord, PromotionRecord
-from adapters.money import Money
-from adapters.payments.records import PaymentMethodSpec, PaymentRecord, SavedCardRecord
-from adapters.provisioning.cached import CachedProvisioning
-from adapters.provisioning.records import (
+from domain.loyalty import ActivationRecord, PromotionRecord
+from domain.money import Money
+from domain.payments import PaymentMethodSpec, PaymentRecord, SavedCardRecord
+from domain.principals import Principal, SubscriberPrincipal
+from domain.provisioning import (
     AllowanceRecord,
     CatalogRecord,
     CustomerRecord,
@@ -53,13 +55,11 @@ from adapters.provisioning.records import (
     ProductStatus,
     TariffRecord,
 )
-from adapters.quotas import QuotaKind
-from adapters.security.memory_store import MemorySecurityStore
-from adapters.support.records import ConversationRecord, MessageRecord, TicketRecord
+from domain.quotas import QuotaKind
+from domain.support import ConversationRecord, MessageRecord, TicketRecord
 from resolvers.context import Context
 from resolvers.loaders import Loaders
 from resolvers.ports import Ports
-from resolvers.principals import Principal, SubscriberPrincipal
 from tests.harness.clock import FakeClock
 
 RUB = "RUB"

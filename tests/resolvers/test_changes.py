@@ -10,16 +10,17 @@ from decimal import Decimal
 
 import pytest
 
-from adapters.billing.records import BalanceRecord
 from adapters.cache.number_reads import EVERYTHING, NumberRead
-from adapters.quotas import QuotaKind
-from resolvers.access import Reach, reach
+from domain.billing import BalanceRecord
+from domain.principals import SubscriberPrincipal
+from domain.quotas import QuotaKind
+from domain.reach import Reach
+from resolvers.access import reach
 from resolvers.actions.orders import add_package
 from resolvers.actions.sharing import share_data
 from resolvers.balances import balance
 from resolvers.errors import ForbiddenError
 from resolvers.linking import unlink_number
-from resolvers.principals import SubscriberPrincipal
 from tests.harness.clock import FakeClock
 from tests.resolvers.fakes import Operator, build_context, build_ports
 

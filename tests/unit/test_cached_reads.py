@@ -9,7 +9,7 @@ from collections.abc import Mapping, Sequence
 from adapters.cache.flights import SharedLoads
 from adapters.cache.memory import MemoryCache
 from adapters.cache.reads import CachedReads, ReadCaches
-from adapters.provisioning.records import CustomerRecord
+from domain.provisioning import CustomerRecord
 from tests.harness.clock import FakeClock
 
 

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from adapters.money import Money, parse_money, to_decimal
+from domain.money import Money, parse_money, to_decimal
 
 
 def test_both_tmf_shapes_become_one_money() -> None:

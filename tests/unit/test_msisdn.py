@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from adapters.msisdn import InvalidMsisdnError, normalize_msisdn
+from domain.msisdn import InvalidMsisdnError, normalize_msisdn
 
 
 @pytest.mark.parametrize(

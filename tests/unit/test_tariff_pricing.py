@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from adapters.provisioning.tmf import parse_tariff
-from adapters.quotas import QuotaKind
+from domain.quotas import QuotaKind
 
 OFFERING = {
     "id": "T-CONSTRUCTOR",

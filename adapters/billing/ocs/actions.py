@@ -10,10 +10,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from adapters.billing.ocs.billing import BACKEND_NAME, OcsBilling
-from adapters.billing.records import AutopayRecord, StatementRecord, TopUpRecord, TransferRecord
 from adapters.errors import BackendResponseError
-from adapters.money import Money
-from adapters.payments.records import PaymentMethodSpec
+from domain.billing import AutopayRecord, StatementRecord, TopUpRecord, TransferRecord
+from domain.money import Money
+from domain.payments import PaymentMethodSpec
 
 
 def _unsupported(what: str) -> BackendResponseError:

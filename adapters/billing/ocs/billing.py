@@ -23,11 +23,11 @@ from adapters.billing.ocs.idempotency import TopUpLedger
 from adapters.billing.ocs.paging import fetch_all
 from adapters.billing.ocs.timestamps import format_ocs_timestamp
 from adapters.billing.ocs.units import CENTS, format_cents
-from adapters.billing.records import BalanceRecord, ChargeRecord
 from adapters.calls import CallGuard
 from adapters.clock import Clock
 from adapters.errors import BackendNotFoundError
-from adapters.money import Money
+from domain.billing import BalanceRecord, ChargeRecord
+from domain.money import Money
 
 SERVICE_API = "/serviceInventoryManagement/v2/service"
 BALANCE_API = "/balanceManagement/v1"

@@ -24,9 +24,9 @@ from adapters.billing.ocs.units import (
     parse_quantity,
     seconds_to_minutes,
 )
-from adapters.billing.records import BalanceRecord, QuotaRecord
-from adapters.money import Money
-from adapters.quotas import QuotaKind
+from domain.billing import BalanceRecord, QuotaRecord
+from domain.money import Money
+from domain.quotas import QuotaKind
 
 _KINDS = {OCTETS: QuotaKind.DATA, SECONDS: QuotaKind.VOICE, MESSAGES: QuotaKind.SMS}
 

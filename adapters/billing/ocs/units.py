@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from adapters.money import to_decimal
+from domain.money import to_decimal
 
 OCTETS_PER_GB = Decimal(10) ** 9
 SECONDS_PER_MINUTE = Decimal(60)

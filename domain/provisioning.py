@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import Enum
 
-from adapters.money import Money
-from adapters.quotas import QuotaKind
+from domain.money import Money
+from domain.quotas import QuotaKind
 
 
 class OfferingKind(Enum):

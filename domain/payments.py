@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
-from adapters.money import Money
+from domain.money import Money
 
 
 class MethodKind(Enum):

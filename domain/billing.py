@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from adapters.money import Money
-from adapters.quotas import QuotaKind
+from domain.money import Money
+from domain.quotas import QuotaKind
 
 
 @dataclass(frozen=True, slots=True)
