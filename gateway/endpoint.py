@@ -1,199 +1,37 @@
-"""The GraphQL HTTP endpoint: JSON in, JSON out, one Context per request.
+"""The GraphQL HTTP transport: JSON in, JSON out, one Context per request.
 
-Written directly on starlette (rather than strawberry's view) so that the edge's concerns
-read top to bottom in one place: read the operations (one, or a batch), resolve persisted
-queries, measure each against the limits and the rate limits, and only then execute.
-Nothing reaches a resolver -- and so a backend -- before it has passed all of that.
+Written directly on starlette (rather than strawberry's view): read the operations (one,
+or a batch), run each through the operation pipeline (gateway/pipeline/: persisted
+queries, the document, the limits and rate limits, and only then execution), and render
+the outcomes with their caching headers. Nothing reaches a resolver -- and so a backend --
+before it has passed all of that.
 """
 
 from __future__ import annotations
 
 import asyncio
-import re
 import time
-import uuid
-from dataclasses import dataclass
 from typing import Any
 
 import orjson
-from graphql import GraphQLSyntaxError, OperationType
 from opentelemetry.propagate import extract
 from opentelemetry.trace import SpanKind
-from starlette.requests import HTTPConnection, Request
+from starlette.requests import Request
 from starlette.responses import Response
 
 from adapters import metrics
-from adapters.cache.answers import AnswerCache
-from adapters.metrics import operation_label
-from adapters.scope import current_scope, request_scope, trace_id_from
-from domain.principals import SubscriberPrincipal
-from gateway.answers import answer_key, may_keep
-from gateway.auth import InvalidTokenError, bearer_token
-from gateway.batching import run_together
+from adapters.scope import request_scope, trace_id_from
 from gateway.body_policy import JSON
+from gateway.caller import build_context, request_id_of
 from gateway.edge import Edge
-from gateway.errors import PARSE_FAILED, VALIDATION_FAILED, format_error
 from gateway.lifespan import running
-from gateway.limits import check_shape
 from gateway.logs import log_request
-from gateway.persisted import resolve_query
-from gateway.rate_limits import count_operation
+from gateway.pipeline.batch import run_together
+from gateway.pipeline.outcome import Outcome, refused
+from gateway.pipeline.run import run_operation
 from gateway.refusal import RefusedError
 from gateway.runtime import Runtime
-from gateway.shape import OperationNotFoundError, Shape
-from gateway.transport import OperationRequest, read_operations
-from resolvers.context import Context, Limits
-from resolvers.loaders import Loaders
-
-_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
-
-
-@dataclass(slots=True)
-class Outcome:
-    body: dict[str, Any]
-    status: int = 200
-    headers: dict[str, str] | None = None
-    ok: bool = True
-    operation: str = "anonymous"
-    shape: Shape | None = None  # of an operation that ran (or was answered whole)
-
-    def codes(self) -> list[str]:
-        return [e["extensions"]["code"] for e in self.body.get("errors", [])]
-
-
-def request_id_of(request: HTTPConnection) -> str:
-    # A caller's id is kept (so traces join up) when it looks like one; otherwise ours.
-    given = request.headers.get("x-request-id", "")
-    return given if _REQUEST_ID.match(given) else uuid.uuid4().hex
-
-
-def client_address(request: HTTPConnection, trusted_proxies: int) -> str:
-    """The client's address for per-client limits. Behind N trusted proxies it is the
-    N-th entry from the right of X-Forwarded-For (what the outermost proxy saw); entries
-    further left are the client's own claim and not trusted."""
-    peer = request.client.host if request.client else "unknown"
-    if trusted_proxies <= 0:
-        return peer
-    hops = [h.strip() for h in request.headers.get("x-forwarded-for", "").split(",") if h.strip()]
-    return hops[-trusted_proxies] if len(hops) >= trusted_proxies else peer
-
-
-def build_context(runtime: Runtime, request: HTTPConnection, request_id: str) -> Context:
-    ports = runtime.ports
-    context = Context(
-        ports=ports,
-        loaders=Loaders.build(ports, runtime.settings.max_batch_load),
-        clock=runtime.clock,
-        request_id=request_id,
-        limits=Limits(max_subscribers_per_query=runtime.settings.max_subscribers_per_query),
-        rules=runtime.rules,
-        action_rules=runtime.action_rules,
-        client_address=client_address(request, runtime.settings.trusted_proxies),
-        idempotency_key=request.headers.get("idempotency-key"),
-    )
-    token = bearer_token(request.headers.get("authorization"))
-    if token is not None:
-        try:
-            context.principal = runtime.tokens.verify(token)
-        except InvalidTokenError as exc:
-            context.auth_problem = str(exc)
-    return context
-
-
-def refused(error: RefusedError, request_id: str, operation: str = "anonymous") -> Outcome:
-    metrics.REFUSALS.labels(error.code).inc()
-    metrics.REQUESTS.labels(operation, "refused").inc()
-    body = {"errors": [error.as_error(request_id)]}
-    return Outcome(body, error.status, error.headers, False, operation)
-
-
-async def run_operation(
-    runtime: Runtime,
-    edge: Edge,
-    context: Context,
-    operation: OperationRequest,
-    method: str,
-) -> Outcome:
-    request_id = context.request_id
-    label = operation_label(operation.operation_name)
-    try:
-        query = await resolve_query(operation, edge.persisted, edge.allowlist_only)
-        try:
-            shape = edge.shapes.read(query, operation.operation_name, operation.variables)
-        except GraphQLSyntaxError as exc:
-            code = "TOO_MANY_TOKENS" if "tokens" in exc.message else PARSE_FAILED
-            raise RefusedError(code, exc.message) from exc
-        except OperationNotFoundError as exc:
-            raise RefusedError(VALIDATION_FAILED, str(exc)) from exc
-        label = operation_label(shape.name)
-        if shape.operation is OperationType.SUBSCRIPTION:
-            raise RefusedError("BAD_REQUEST", "subscriptions are not served over HTTP POST/GET")
-        if method == "GET" and shape.operation is not OperationType.QUERY:
-            # A GET must never change anything: browsers send GETs cross-site freely.
-            raise RefusedError("METHOD_NOT_ALLOWED", "mutations must be POSTed", status=405)
-        await guard(runtime, edge, context, shape)
-    except RefusedError as error:
-        return refused(error, request_id, label)
-    kept = _keeping(runtime, context, operation, query, shape)
-    epoch = b""
-    if kept is not None:
-        answers, msisdn, key = kept
-        answer, epoch = await answers.lookup(msisdn, key)
-        if answer is not None:
-            scope = current_scope()
-            if scope is not None:
-                scope.answers_kept += 1
-            metrics.ANSWERS.labels("hit").inc()
-            metrics.REQUESTS.labels(label, "ok").inc()
-            return Outcome(orjson.loads(answer), operation=label, shape=shape)
-        metrics.ANSWERS.labels("miss").inc()
-    result = await runtime.schema.execute(
-        query,
-        variable_values=operation.variables,
-        context_value=context,
-        operation_name=operation.operation_name,
-    )
-    executed = result.data is not None
-    body: dict[str, Any] = {}
-    if result.errors:
-        body["errors"] = [format_error(e, request_id, executed) for e in result.errors]
-    if executed or not result.errors:
-        body["data"] = result.data
-    metrics.REQUESTS.labels(label, "error" if result.errors else "ok").inc()
-    scope = current_scope()
-    if kept is not None and not result.errors and not (scope and scope.served_stale):
-        answers, msisdn, key = kept
-        await answers.store(msisdn, key, epoch, orjson.dumps(body))
-    ran = shape if executed else None
-    return Outcome(body, ok=not result.errors, operation=label, shape=ran)
-
-
-def _keeping(
-    runtime: Runtime, context: Context, operation: OperationRequest, query: str, shape: Shape
-) -> tuple[AnswerCache, str, str] | None:
-    """Where this operation's whole answer may be kept (gateway/answers.py), if anywhere."""
-    answers = runtime.ports.answers
-    principal = context.principal
-    if (
-        answers is None
-        or not isinstance(principal, SubscriberPrincipal)
-        or operation.variables
-        or not may_keep(shape)
-    ):
-        return None
-    return answers, principal.msisdn, answer_key(query, operation.operation_name)
-
-
-async def guard(runtime: Runtime, edge: Edge, context: Context, shape: Shape) -> None:
-    """The limits on an operation's shape, then the rate limits: a RefusedError or nothing."""
-    check_shape(shape, edge.limits, context.request_id)
-    await count_operation(
-        runtime.ports.security,
-        edge.rates,
-        context.principal,
-        context.client_address,
-        runtime.clock.now().timestamp(),
-    )
+from gateway.transport import read_operations
 
 
 def cache_headers(request: Request, edge: Edge, outcomes: list[Outcome]) -> dict[str, str]:

@@ -23,7 +23,7 @@ from datetime import timedelta
 from typing import Any
 
 import orjson
-from graphql import GraphQLError, GraphQLSyntaxError
+from graphql import GraphQLError
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
@@ -35,9 +35,9 @@ from strawberry.types import ExecutionResult
 
 from adapters import metrics
 from gateway.auth import InvalidTokenError, bearer_token
+from gateway.caller import build_context, request_id_of
 from gateway.edge import Edge
-from gateway.endpoint import build_context, guard, request_id_of
-from gateway.errors import format_error
+from gateway.errors import PARSE_FAILED, VALIDATION_FAILED, format_error
 from gateway.lifespan import running
 from gateway.live_connections import (
     HeldStream,
@@ -46,10 +46,9 @@ from gateway.live_connections import (
     init_deadline,
     principal_key,
 )
-from gateway.persisted import resolve_query
+from gateway.pipeline.admission import guard, read_operation
 from gateway.refusal import RefusedError, refusal_response
 from gateway.runtime import Runtime
-from gateway.shape import OperationNotFoundError
 from gateway.transport import OperationRequest
 from resolvers.context import Context
 
@@ -68,12 +67,13 @@ def admitter(
             return None  # strawberry refuses it
         operation = OperationRequest(query, variables, operation_name, {})
         try:
-            text = await resolve_query(operation, edge.persisted, edge.allowlist_only)
             try:
-                shape = edge.shapes.read(text, operation_name, variables)
-            except (GraphQLSyntaxError, OperationNotFoundError):
-                # Left to strawberry, which answers them as the protocol says (4400).
-                return None
+                _, shape = await read_operation(edge, operation)
+            except RefusedError as error:
+                if error.code in (PARSE_FAILED, VALIDATION_FAILED):
+                    # Left to strawberry, which answers them as the protocol says (4400).
+                    return None
+                raise
             await guard(runtime, edge, context, shape)
         except RefusedError as error:
             metrics.REFUSALS.labels(error.code).inc()

@@ -1,0 +1,44 @@
+"""Everything an operation must pass before it runs: its text (persisted queries and the
+allow-list), its document read into a `Shape` (parsed and measured once, cached), the
+shape limits and then the rate limits (a refused shape costs no Redis hit)."""
+
+from __future__ import annotations
+
+from graphql import GraphQLSyntaxError
+
+from gateway.edge import Edge
+from gateway.errors import PARSE_FAILED, VALIDATION_FAILED
+from gateway.limits import check_shape
+from gateway.persisted import resolve_query
+from gateway.rate_limits import count_operation
+from gateway.refusal import RefusedError
+from gateway.runtime import Runtime
+from gateway.shape import OperationNotFoundError, Shape
+from gateway.transport import OperationRequest
+from resolvers.context import Context
+
+
+async def read_operation(edge: Edge, operation: OperationRequest) -> tuple[str, Shape]:
+    """The operation's text and shape, or a RefusedError (unknown hash, not allowed, not
+    parsing, no such operation)."""
+    query = await resolve_query(operation, edge.persisted, edge.allowlist_only)
+    try:
+        shape = edge.shapes.read(query, operation.operation_name, operation.variables)
+    except GraphQLSyntaxError as exc:
+        code = "TOO_MANY_TOKENS" if "tokens" in exc.message else PARSE_FAILED
+        raise RefusedError(code, exc.message) from exc
+    except OperationNotFoundError as exc:
+        raise RefusedError(VALIDATION_FAILED, str(exc)) from exc
+    return query, shape
+
+
+async def guard(runtime: Runtime, edge: Edge, context: Context, shape: Shape) -> None:
+    """The limits on an operation's shape, then the rate limits: a RefusedError or nothing."""
+    check_shape(shape, edge.limits, context.request_id)
+    await count_operation(
+        runtime.ports.security,
+        edge.rates,
+        context.principal,
+        context.client_address,
+        runtime.clock.now().timestamp(),
+    )

@@ -1,0 +1,69 @@
+"""One operation of an HTTP request through every step, to its `Outcome`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+from graphql import OperationType
+
+from adapters import metrics
+from adapters.metrics import operation_label
+from adapters.scope import current_scope
+from gateway.edge import Edge
+from gateway.errors import format_error
+from gateway.pipeline.admission import guard, read_operation
+from gateway.pipeline.execute import execute
+from gateway.pipeline.kept import keeping
+from gateway.pipeline.outcome import Outcome, refused
+from gateway.refusal import RefusedError
+from gateway.runtime import Runtime
+from gateway.transport import OperationRequest
+from resolvers.context import Context
+
+
+async def run_operation(
+    runtime: Runtime,
+    edge: Edge,
+    context: Context,
+    operation: OperationRequest,
+    method: str,
+) -> Outcome:
+    request_id = context.request_id
+    label = operation_label(operation.operation_name)
+    try:
+        query, shape = await read_operation(edge, operation)
+        label = operation_label(shape.name)
+        if shape.operation is OperationType.SUBSCRIPTION:
+            raise RefusedError("BAD_REQUEST", "subscriptions are not served over HTTP POST/GET")
+        if method == "GET" and shape.operation is not OperationType.QUERY:
+            # A GET must never change anything: browsers send GETs cross-site freely.
+            raise RefusedError("METHOD_NOT_ALLOWED", "mutations must be POSTed", status=405)
+        await guard(runtime, edge, context, shape)
+    except RefusedError as error:
+        return refused(error, request_id, label)
+    kept = keeping(runtime, context, operation, query, shape)
+    epoch = b""
+    if kept is not None:
+        answer, epoch = await kept.answers.lookup(kept.msisdn, kept.key)
+        if answer is not None:
+            scope = current_scope()
+            if scope is not None:
+                scope.answers_kept += 1
+            metrics.ANSWERS.labels("hit").inc()
+            metrics.REQUESTS.labels(label, "ok").inc()
+            return Outcome(orjson.loads(answer), operation=label, shape=shape)
+        metrics.ANSWERS.labels("miss").inc()
+    result = await execute(runtime, query, operation, context)
+    executed = result.data is not None
+    body: dict[str, Any] = {}
+    if result.errors:
+        body["errors"] = [format_error(e, request_id, executed) for e in result.errors]
+    if executed or not result.errors:
+        body["data"] = result.data
+    metrics.REQUESTS.labels(label, "error" if result.errors else "ok").inc()
+    scope = current_scope()
+    if kept is not None and not result.errors and not (scope and scope.served_stale):
+        await kept.answers.store(kept.msisdn, kept.key, epoch, orjson.dumps(body))
+    ran = shape if executed else None
+    return Outcome(body, ok=not result.errors, operation=label, shape=ran)
