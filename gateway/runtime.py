@@ -14,10 +14,8 @@ from typing import Any, cast
 
 import aiohttp
 import strawberry
-from graphql.validation import NoSchemaIntrospectionCustomRule
 from redis.asyncio import BlockingConnectionPool, Redis
 from redis.asyncio.cluster import ClusterNode, RedisCluster
-from strawberry.extensions import AddValidationRules, ParserCache, ValidationCache
 from strawberry.extensions.tracing import OpenTelemetryExtension
 
 from adapters import metrics
@@ -56,8 +54,10 @@ from adapters.security.redis_store import RedisSecurityStore
 from adapters.sms.http import HttpSms
 from adapters.support.http import HttpSupport
 from gateway.auth import TokenAuthority
+from gateway.documents import Documents, KeptDocuments, build_documents
 from gateway.operations_file import read_operations_file
 from gateway.settings import Settings
+from gateway.suggestions import QuietExecutor
 from gateway.telemetry import Telemetry, start_telemetry
 from resolvers.context import ActionRules, LoginRules
 from resolvers.ports import Ports
@@ -85,6 +85,7 @@ class Runtime:
     action_rules: ActionRules
     schema: strawberry.Schema
     tokens: TokenAuthority
+    documents: Documents
 
     async def forget(self, msisdns: Sequence[str]) -> None:
         """Drop every cached read of the numbers (balances, charges, products, customer,
@@ -275,6 +276,7 @@ async def start_runtime(
             else MemoryIdempotencyStore(clock)
         ),
     )
+    schema, documents = _schema(settings, telemetry)
     runtime = Runtime(
         settings=settings,
         clock=clock,
@@ -300,8 +302,9 @@ async def start_runtime(
             share_max_gb=settings.share_max_gb,
             statement_months_back=settings.statement_months_back,
         ),
-        schema=_schema(settings, telemetry),
+        schema=schema,
         tokens=tokens,
+        documents=documents,
     )
     if settings.operations_file:
         await runtime.persisted.register(read_operations_file(Path(settings.operations_file)))
@@ -326,22 +329,19 @@ async def _event_bus(settings: Settings, redis: Redis | None) -> EventBus:
     return bus
 
 
-def _schema(settings: Settings, telemetry: Telemetry) -> strawberry.Schema:
-    size = settings.parser_cache_size
-    extensions: list[Extension] = [
-        # Factories: the LRU caches themselves are module-level and shared per size.
-        lambda: ParserCache(maxsize=size),
-        lambda: ValidationCache(maxsize=size),
-    ]
-    if not settings.introspection:
-        extensions.append(lambda: AddValidationRules([NoSchemaIntrospectionCustomRule]))
+def _schema(settings: Settings, telemetry: Telemetry) -> tuple[strawberry.Schema, Documents]:
+    # Parsing and validation go through Documents (gateway/documents.py), built below
+    # once the schema exists: the factory runs per operation, long after.
+    extensions: list[Extension] = [lambda: KeptDocuments(documents)]
     provider = telemetry.provider
     if provider is not None:
         # Resolver spans, recording no arguments: they may be codes or passwords.
         extensions.append(
             lambda: OpenTelemetryExtension(tracer_provider=provider, arg_filter=_no_arguments)
         )
-    return build_schema(extensions)
+    schema = build_schema(extensions, None if settings.introspection else QuietExecutor)
+    documents = build_documents(schema._schema, settings)
+    return schema, documents
 
 
 _BREAKER_LEVEL = {BreakerState.CLOSED: 0, BreakerState.HALF_OPEN: 1, BreakerState.OPEN: 2}
