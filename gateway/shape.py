@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from graphql import (
     DocumentNode,
@@ -70,10 +70,10 @@ class Shape:
     introspection_depth: int = 0
 
 
-@dataclass(frozen=True, slots=True)
-class _Measure:
+class _Measure(NamedTuple):
     """What a selection set contributes where it sits: levels below it, and counts that
-    add up each time it is spread."""
+    add up each time it is spread. (A tuple: one is made per field, and a frozen
+    dataclass costs twice the walk.)"""
 
     depth: int = 0
     introspection_depth: int = 0
@@ -83,6 +83,7 @@ class _Measure:
 
 
 _NOTHING = _Measure()
+_LEAF = _Measure(depth=1, size=1)
 
 
 @dataclass(slots=True)
@@ -113,11 +114,14 @@ class _Walk:
                 part = self.fragment(node.name.value)
             else:  # pragma: no cover - graphql-core has no other selection
                 continue
-            depth = max(depth, part.depth)
-            introspection = max(introspection, part.introspection_depth)
-            aliases += part.aliases
-            cost += part.cost
-            size += part.size
+            part_depth, part_introspection, part_aliases, part_cost, part_size = part
+            if part_depth > depth:
+                depth = part_depth
+            if part_introspection > introspection:
+                introspection = part_introspection
+            aliases += part_aliases
+            cost += part_cost
+            size += part_size
         return _Measure(depth, introspection, aliases, cost, size)
 
     def fragment(self, name: str) -> _Measure:
@@ -137,15 +141,22 @@ class _Walk:
     def field(self, parent: GraphQLNamedType | None, node: FieldNode) -> _Measure:
         name = node.name.value
         parent_name = parent.name if parent is not None else "?"
-        self.fields.add(f"{parent_name}.{name}(...)" if node.arguments else f"{parent_name}.{name}")
+        arguments = node.arguments
+        self.fields.add(f"{parent_name}.{name}(...)" if arguments else f"{parent_name}.{name}")
+        own = self.costs.field(parent_name, name)
+        aliases = 0 if node.alias is None else 1
+        if node.selection_set is None and not arguments:
+            # Most fields: a leaf without arguments, one shared measure when it is free.
+            return _LEAF if own == 0 and not aliases else _Measure(1, 0, aliases, own, 1)
         child_type: GraphQLNamedType | None = None
         meta = INTROSPECTION_ROOTS.get(name)
         if meta is not None:
             child_type = get_named_type(meta.type)
-        elif isinstance(parent, GraphQLObjectType) and name in parent.fields:
-            child_type = get_named_type(parent.fields[name].type)
+        elif isinstance(parent, GraphQLObjectType):
+            found = parent.fields.get(name)
+            child_type = get_named_type(found.type) if found is not None else None
         multiplier = 1
-        for argument in node.arguments or ():
+        for argument in arguments or ():
             length = self._list_length(argument.value)
             if length is not None:
                 self.longest_list = max(self.longest_list, length)
@@ -160,11 +171,11 @@ class _Walk:
         elif introspection:
             introspection += 1
         return _Measure(
-            depth=depth,
-            introspection_depth=introspection,
-            aliases=below.aliases + (1 if node.alias is not None else 0),
-            cost=self.costs.field(parent_name, name) + multiplier * below.cost,
-            size=1 + below.size,
+            depth,
+            introspection,
+            below.aliases + aliases,
+            own + multiplier * below.cost,
+            1 + below.size,
         )
 
     def _list_length(self, value: Any) -> int | None:
