@@ -101,20 +101,22 @@ async def test_amounts_that_are_not_finite_numbers_are_bad_input(
         # JSON has no infinity: 1e309 is a number too large for a double.
         raw = b'{"query": %s, "variables": {"a": 1e309}}' % orjson.dumps(TOP_UP)
         answer = await gateway.post(None, raw=raw, token=token)
-        assert answer.codes in (["BAD_USER_INPUT"], ["BAD_REQUEST"])
+        # orjson cannot hold it as a double: the body is refused as it is read.
+        assert (answer.status, answer.codes) == (400, ["BAD_REQUEST"])
         return
     answer = await gateway.query(TOP_UP, {"a": amount, "k": key()}, token=token)
     assert answer.codes == ["BAD_USER_INPUT"]
     assert "internal error" not in answer.errors[0]["message"]
 
 
-@pytest.mark.parametrize("literal", ['"NaN"', '"Infinity"', '"sNaN"', "1e309"])
+@pytest.mark.parametrize("literal", ['"NaN"', '"Infinity"', '"-Infinity"', '"sNaN"', "1e309"])
 async def test_amount_literals_that_are_not_finite_numbers_are_refused(
     gateway: GatewayClient, literal: str
 ) -> None:
     query = TOP_UP.replace("$a: Decimal!, ", "").replace("amount: $a", f"amount: {literal}")
     answer = await gateway.query(query, {"k": key()}, token=gateway.subscriber_token(DEMO))
-    assert answer.codes in (["BAD_USER_INPUT"], ["GRAPHQL_VALIDATION_FAILED"])
+    assert answer.codes == ["BAD_USER_INPUT"]
+    assert "finite" in answer.errors[0]["message"]
     assert answer.data is None
 
 
