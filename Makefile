@@ -4,7 +4,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck contracts pytest schema bench soak clean
+# Days the suite must also pass on: a month's end, a leap day, a year's last day.
+TEST_DATES ?= 2027-01-31 2028-02-29 2026-12-31
+
+.PHONY: demo test test-dates lint typecheck contracts schema-check pytest schema bench soak clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,7 +19,7 @@ demo: $(STAMP)
 	$(BIN)/telecom-gateway demo $(if $(PORT),--port $(PORT),)
 
 test: $(STAMP)
-	bash scripts/with-redis.sh $(MAKE) --no-print-directory lint typecheck contracts pytest
+	bash scripts/with-redis.sh $(MAKE) --no-print-directory lint typecheck contracts schema-check pytest
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -28,9 +31,21 @@ typecheck: $(STAMP)
 contracts: $(STAMP)
 	$(BIN)/lint-imports
 
+# The working tree's schema against schema/released.graphql: every change listed in
+# CHANGELOG.md, every registered operation still valid (README: "Changing the schema").
+schema-check: $(STAMP)
+	$(BIN)/telecom-gateway schema-check
+
 pytest: $(STAMP)
 	bash scripts/ensure-chromium.sh
 	$(BIN)/pytest
+
+# The whole suite again with the clock moved to each of TEST_DATES (scripts/at-date.sh).
+test-dates: $(STAMP)
+	bash scripts/ensure-chromium.sh
+	for day in $(TEST_DATES); do \
+		bash scripts/with-redis.sh bash scripts/at-date.sh $$day $(BIN)/pytest -q -p no:cacheprovider || exit 1; \
+	done
 
 bench: $(STAMP)
 	$(BIN)/python -m bench

@@ -60,6 +60,12 @@ DOCUMENT_CACHE_ENTRIES = Gauge(
     "Parsed and validated documents kept",
     multiprocess_mode="livesum",
 )
+# Schema coordinates used, by name (gateway/usage.py keeps the per-client counts in Redis).
+FIELD_USAGE = Counter(
+    "tgw_field_usage",
+    "Uses of schema coordinates (Type.field), the top ones",
+    ["coordinate"],
+)
 
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")
 _MAX_NAMES = 200

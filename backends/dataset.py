@@ -265,7 +265,13 @@ def _random_subscriber(rng: random.Random, index: int, today: date) -> Subscribe
             ),
         )
     balance = _random_balance(rng)
-    period_end = midnight(today + timedelta(days=rng.randint(1, 30)))
+    # The period is placed by its start, not its end: a month back from an end up to 30 days
+    # ahead can start after today (at month ends), which would leave a number's quotas empty.
+    # Up to 27 days back keeps the end ahead of today in any month. The draw is the one the
+    # world always made, so every other number of the world stays as it was.
+    days_into_period = (30 - rng.randint(1, 30)) % 28
+    period_start = midnight(today - timedelta(days=days_into_period))
+    period_end = _add_months(period_start, 1)
     return Subscriber(
         index=index,
         msisdn=msisdn_of(index),
@@ -278,7 +284,7 @@ def _random_subscriber(rng: random.Random, index: int, today: date) -> Subscribe
         packages=packages,
         balance=_FORCED_BALANCES.get(index, balance),
         quotas=quotas,
-        period_start=_add_months(period_end, -1),
+        period_start=period_start,
         period_end=period_end,
     )
 

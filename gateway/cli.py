@@ -1,4 +1,5 @@
-"""`telecom-gateway`: demo, serve, token, export-schema."""
+"""`telecom-gateway`: demo, serve, token, export-schema, register-operations, and the
+schema commands (gateway/governance/commands.py)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from uvicorn.supervisors import Multiprocess
 
 from adapters.clock import SystemClock
 from adapters.msisdn import InvalidMsisdnError, normalize_msisdn
+from gateway.governance import commands as governance
 from gateway.logs import configure_logging
 from gateway.runtime import build_tokens
 from gateway.scrape import ListenError, start_metrics_listener
@@ -50,6 +52,7 @@ def _parser() -> argparse.ArgumentParser:
         "register-operations", help="add operations to the allow-list in Redis (REDIS_URL)"
     )
     register.add_argument("file", help="an Apollo persisted-query manifest or {hash: query} JSON")
+    governance.add_commands(commands)
     return parser
 
 
@@ -63,6 +66,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     if args.command == "token":
         return _token(args)
+    if args.command in governance.NAMES:
+        return governance.run(args)
     if args.command == "register-operations":
         return asyncio.run(_register(args.file))
     if args.command == "serve":

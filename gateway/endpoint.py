@@ -52,6 +52,7 @@ class Outcome:
     headers: dict[str, str] | None = None
     ok: bool = True
     operation: str = "anonymous"
+    shape: Shape | None = None  # of an operation that ran (or was answered whole)
 
     def codes(self) -> list[str]:
         return [e["extensions"]["code"] for e in self.body.get("errors", [])]
@@ -148,7 +149,7 @@ async def run_operation(
                 scope.answers_kept += 1
             metrics.ANSWERS.labels("hit").inc()
             metrics.REQUESTS.labels(label, "ok").inc()
-            return Outcome(orjson.loads(answer), operation=label)
+            return Outcome(orjson.loads(answer), operation=label, shape=shape)
         metrics.ANSWERS.labels("miss").inc()
     result = await runtime.schema.execute(
         query,
@@ -167,7 +168,8 @@ async def run_operation(
     if kept is not None and not result.errors and not (scope and scope.served_stale):
         answers, msisdn, key = kept
         await answers.store(msisdn, key, epoch, orjson.dumps(body))
-    return Outcome(body, ok=not result.errors, operation=label)
+    ran = shape if executed else None
+    return Outcome(body, ok=not result.errors, operation=label, shape=ran)
 
 
 def _keeping(
@@ -278,6 +280,7 @@ async def _serve(
             outcomes = [
                 await run_operation(runtime, edge, context, op, request.method) for op in operations
             ]
+    runtime.usage.record(request.headers, [o.shape for o in outcomes])
     fields.update(
         operations=[o.operation for o in outcomes],
         principal=context.principal.kind if context.principal else None,

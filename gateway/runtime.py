@@ -53,12 +53,15 @@ from adapters.security.memory_store import MemorySecurityStore
 from adapters.security.redis_store import RedisSecurityStore
 from adapters.sms.http import HttpSms
 from adapters.support.http import HttpSupport
+from adapters.usage.memory_store import MemoryUsageStore
+from adapters.usage.redis_store import RedisUsageStore
 from gateway.auth import TokenAuthority
 from gateway.documents import Documents, KeptDocuments, build_documents
 from gateway.operations_file import read_operations_file
 from gateway.settings import Settings
 from gateway.suggestions import QuietExecutor
 from gateway.telemetry import Telemetry, start_telemetry
+from gateway.usage import UsageRecorder
 from resolvers.context import ActionRules, LoginRules
 from resolvers.ports import Ports
 from schema.build import Extension, build_schema
@@ -86,6 +89,7 @@ class Runtime:
     schema: strawberry.Schema
     tokens: TokenAuthority
     documents: Documents
+    usage: UsageRecorder
 
     async def forget(self, msisdns: Sequence[str]) -> None:
         """Drop every cached read of the numbers (balances, charges, products, customer,
@@ -99,6 +103,7 @@ class Runtime:
         return "redis" if self.redis is not None else "in-process"
 
     async def close(self) -> None:
+        await self.usage.close()
         await self.ports.events.close()
         self.telemetry.shutdown()
         await self.session.close()
@@ -129,9 +134,13 @@ def login_rules(settings: Settings, secret: str) -> LoginRules:
         code_max_tries=settings.code_max_tries,
         code_resend_after=settings.code_resend_after,
         codes_per_number_per_day=settings.codes_per_number_per_day,
+        codes_per_number_per_client_per_day=settings.codes_per_number_per_client_per_day,
         codes_per_client_per_day=settings.codes_per_client_per_day,
         code_logins_per_client_per_hour=settings.code_logins_per_client_per_hour,
         password_logins_per_number_per_hour=settings.password_logins_per_number_per_hour,
+        password_logins_per_number_per_client_per_hour=(
+            settings.password_logins_per_number_per_client_per_hour
+        ),
         password_logins_per_client_per_hour=settings.password_logins_per_client_per_hour,
         refresh_token_ttl=settings.refresh_token_ttl,
         max_linked_numbers=settings.max_linked_numbers,
@@ -305,6 +314,7 @@ async def start_runtime(
         schema=schema,
         tokens=tokens,
         documents=documents,
+        usage=_usage(settings, redis, clock, schema),
     )
     if settings.operations_file:
         await runtime.persisted.register(read_operations_file(Path(settings.operations_file)))
@@ -313,7 +323,24 @@ async def start_runtime(
         for name, client_ in runtime.event_clients.items():
             await register_hub(client_, settings.callback_url)
             log.info("registered at the %s hub", name)
+    runtime.usage.start()
     return runtime
+
+
+def _usage(
+    settings: Settings, redis: Redis | None, clock: Clock, schema: strawberry.Schema
+) -> UsageRecorder:
+    retention = settings.usage_retention_days
+    return UsageRecorder(
+        RedisUsageStore(redis, settings.cache_namespace, retention)
+        if redis is not None
+        else MemoryUsageStore(retention),
+        schema._schema,
+        clock,
+        flush_seconds=settings.usage_flush_seconds,
+        max_clients=settings.usage_clients,
+        metrics_top=settings.usage_metrics_top,
+    )
 
 
 async def _event_bus(settings: Settings, redis: Redis | None) -> EventBus:

@@ -107,11 +107,21 @@ class Settings(BaseSettings):
     code_ttl: float = Field(300.0, gt=0, description="seconds a one-time code is valid")
     code_max_tries: int = Field(5, ge=1, description="wrong tries before a code dies")
     code_resend_after: float = Field(60.0, ge=0, description="seconds before a new code")
-    codes_per_number_per_day: int = Field(10, ge=1)
+    codes_per_number_per_day: int = Field(10, ge=1, description="codes texted to a number")
+    codes_per_number_per_client_per_day: int = Field(
+        3, ge=1, description="codes texted to a number at one client address's asking"
+    )
     codes_per_client_per_day: int = Field(50, ge=1, description="per client address")
     code_logins_per_client_per_hour: int = Field(100, ge=1)
-    password_logins_per_number_per_hour: int = Field(10, ge=1)
-    password_logins_per_client_per_hour: int = Field(50, ge=1)
+    password_logins_per_number_per_hour: int = Field(
+        100, ge=1, description="failed password logins to a number, from anywhere"
+    )
+    password_logins_per_number_per_client_per_hour: int = Field(
+        10, ge=1, description="failed password logins to a number from one client address"
+    )
+    password_logins_per_client_per_hour: int = Field(
+        50, ge=1, description="failed password logins from one client address"
+    )
     refresh_token_ttl: float = Field(30 * 86400.0, gt=0, description="seconds")
     max_linked_numbers: int = Field(5, ge=0)
     code_pepper: SecretStr | None = Field(
@@ -154,6 +164,17 @@ class Settings(BaseSettings):
         None, description="operations to register at start-up (manifest or {hash: query})"
     )
     apq_ttl: float = Field(30 * 86400.0, gt=0, description="seconds a learned query is kept")
+    # Field usage per client (gateway/usage.py).
+    usage_flush_seconds: float = Field(
+        10.0, gt=0, description="seconds between flushes of the counted field usage to the store"
+    )
+    usage_retention_days: int = Field(30, ge=1, description="days field usage is kept")
+    usage_clients: int = Field(
+        100, ge=1, description="distinct clients counted per flush window; further: (other)"
+    )
+    usage_metrics_top: int = Field(
+        20, ge=0, description="coordinates exported by name to Prometheus per flush"
+    )
     rate_per_subscriber: int = Field(300, ge=1, description="operations a minute per subscriber")
     rate_per_agent: int = Field(3_000, ge=1, description="operations a minute per agent")
     rate_per_client: int = Field(1_200, ge=1, description="operations a minute per address")

@@ -41,9 +41,11 @@ class LoginRules:
     code_max_tries: int = 5
     code_resend_after: float = 60
     codes_per_number_per_day: int = 10
+    codes_per_number_per_client_per_day: int = 3
     codes_per_client_per_day: int = 50
     code_logins_per_client_per_hour: int = 100
-    password_logins_per_number_per_hour: int = 10
+    password_logins_per_number_per_hour: int = 100
+    password_logins_per_number_per_client_per_hour: int = 10
     password_logins_per_client_per_hour: int = 50
     refresh_token_ttl: float = 30 * 86400
     max_linked_numbers: int = 5

@@ -15,8 +15,8 @@ from resolvers.errors import (
     NotFoundError,
     NotOperatorNumberError,
 )
-from resolvers.limits import DAY, count_attempt
-from resolvers.login import CodeSent, check_code, send_code
+from resolvers.limits import DAY, Budget
+from resolvers.login import CodeSent, check_code, code_budgets, send_code
 
 LINK = "link"
 MAX_ALIAS = 40
@@ -41,10 +41,6 @@ async def link_number(ctx: Context, msisdn: str, alias: str | None) -> CodeSent:
     if alias is not None and len(alias) > MAX_ALIAS:
         raise InvalidInputError(f"an alias has at most {MAX_ALIAS} characters")
     rules = ctx.rules
-    await count_attempt(ctx, f"links:owner:{owner}", rules.codes_per_number_per_day, DAY, "codes")
-    await count_attempt(
-        ctx, f"codes:client:{ctx.client_address}", rules.codes_per_client_per_day, DAY, "codes"
-    )
     confirmed = await ctx.loaders.links_by_owner.load(owner)
     if any(link.msisdn == msisdn for link in confirmed):
         raise AlreadyLinkedError("this number is already linked")
@@ -60,6 +56,12 @@ async def link_number(ctx: Context, msisdn: str, alias: str | None) -> CodeSent:
         f"{owner}>{msisdn}",
         msisdn,
         f"Номер {owner} просит доступ к управлению вашим номером. Код: {{code}}",
+        # The SMS counts against the number it goes to, whoever asks: five accounts asking
+        # for one number share its cap, they do not get five.
+        [
+            Budget(f"links:owner:{owner}", rules.codes_per_number_per_day, DAY, "link codes"),
+            *code_budgets(ctx, msisdn),
+        ],
     )
     await ctx.ports.security.put_pending(owner, msisdn, alias, ctx.rules.code_ttl)
     await _pending_changed(ctx, owner)

@@ -90,6 +90,19 @@ class MemorySecurityStore:
         self._hits[slot] = self._hits.get(slot, 0) + 1
         return self._hits[slot]
 
+    async def spend(self, key: str, window: float, limit: int) -> int | None:
+        index = int(self._now() // window)
+        count = self._hits.get((key, index), 0)
+        if count >= limit:
+            return None
+        self._hits[(key, index)] = count + 1
+        return index
+
+    async def refund(self, key: str, window: float, slot: int) -> None:
+        count = self._hits.get((key, slot), 0)
+        if count > 0:
+            self._hits[(key, slot)] = count - 1
+
     async def create_session(self, token_hash: str, session: SessionRecord) -> None:
         self._tokens[token_hash] = _Token(session)
         self._families.setdefault(session.family, set()).add(token_hash)

@@ -40,6 +40,16 @@ class SecurityStore(Protocol):
         multiples of `window` on the store's clock); returns the count so far."""
         ...
 
+    async def spend(self, key: str, window: float, limit: int) -> int | None:
+        """Count one event in the current window of `window` seconds unless `limit` are
+        counted there already. Returns the window's index (for `refund`), or None when the
+        budget is used up (then nothing is counted)."""
+        ...
+
+    async def refund(self, key: str, window: float, slot: int) -> None:
+        """Uncount one event that `spend` counted in window `slot` (never below zero)."""
+        ...
+
     async def create_session(self, token_hash: str, session: SessionRecord) -> None: ...
 
     async def rotate_session(

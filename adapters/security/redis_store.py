@@ -74,6 +74,21 @@ if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
 return n
 """
 
+# ARGV: the limit, the key's lifetime (ms). -1: the budget is used up, nothing counted.
+_SPEND = """
+local n = tonumber(redis.call('GET', KEYS[1]) or '0')
+if n >= tonumber(ARGV[1]) then return -1 end
+n = redis.call('INCR', KEYS[1])
+if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+return n
+"""
+
+_REFUND = """
+local n = tonumber(redis.call('GET', KEYS[1]) or '0')
+if n > 0 then redis.call('DECR', KEYS[1]) end
+return 0
+"""
+
 # KEYS: old token, new token, family set. ARGV: now, new expiry, ttl of the new token (ms).
 _ROTATE = """
 local now = tonumber(ARGV[1])
@@ -116,6 +131,8 @@ class RedisSecurityStore:
         self._attempt = redis.register_script(_ATTEMPT)
         self._consume = redis.register_script(_CONSUME)
         self._hit = redis.register_script(_HIT)
+        self._spend = redis.register_script(_SPEND)
+        self._refund = redis.register_script(_REFUND)
         self._rotate = redis.register_script(_ROTATE)
         self._revoke = redis.register_script(_REVOKE)
 
@@ -178,12 +195,25 @@ class RedisSecurityStore:
         done = await self._run(self._consume(keys=[self._code_key(key)], args=[code_hash]))
         return bool(done)
 
+    def _hit_key(self, key: str, slot: int) -> str:
+        return f"{self._ns}:hit:{key}:{slot}"
+
     async def hit(self, key: str, window: float) -> int:
         slot = int(self._now() // window)
         count = await self._run(
-            self._hit(keys=[f"{self._ns}:hit:{key}:{slot}"], args=[int(window * 1000) + 60_000])
+            self._hit(keys=[self._hit_key(key, slot)], args=[int(window * 1000) + 60_000])
         )
         return int(count)
+
+    async def spend(self, key: str, window: float, limit: int) -> int | None:
+        slot = int(self._now() // window)
+        count = await self._run(
+            self._spend(keys=[self._hit_key(key, slot)], args=[limit, int(window * 1000) + 60_000])
+        )
+        return None if int(count) < 0 else slot
+
+    async def refund(self, key: str, window: float, slot: int) -> None:
+        await self._run(self._refund(keys=[self._hit_key(key, slot)], args=[]))
 
     async def create_session(self, token_hash: str, session: SessionRecord) -> None:
         token_key = self._token_key(token_hash)

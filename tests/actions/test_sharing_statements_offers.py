@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import aiohttp
 import pytest
@@ -57,7 +57,7 @@ async def test_order_a_statement_by_email(
     order = """mutation($m: Msisdn!, $f: Date!, $t: Date!, $e: String!, $k: String) {
       orderStatement(msisdn: $m, from: $f, to: $t, email: $e, format: XLSX, idempotencyKey: $k) {
         statementId state userErrors { field code } } }"""
-    today = date.today()
+    today = gateway.runtime.clock.now().date()
     too_old = await gateway.query(
         order,
         {

@@ -104,7 +104,9 @@ async def test_the_daily_cap_per_number(
     start_gateway: GatewayFactory, http: aiohttp.ClientSession, backends: BackendsThread
 ) -> None:
     clock = FakeClock()
-    async with start_gateway(clock, codes_per_number_per_day=3) as gateway:
+    async with start_gateway(
+        clock, codes_per_number_per_day=3, codes_per_number_per_client_per_day=10
+    ) as gateway:
         for _ in range(3):
             assert (await gateway.query(REQUEST_CODE, {"m": "+79000000009"})).errors == []
             clock.advance(61)

@@ -3,6 +3,8 @@ charges) are cached behind their adapters, and dropped by changes and hub events
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from tests.api.queries import HOME_SCREEN
@@ -121,10 +123,12 @@ async def test_only_periods_that_cannot_change_unannounced_are_cached(
 ) -> None:
     token = gateway.subscriber_token(NUMBER)
     today = gateway.runtime.clock.now().date()
-    month_start = today.replace(day=1).isoformat()
-    past = {"from": "2026-01-01", "to": "2026-01-31"}
+    first = today.replace(day=1)
+    month_start = first.isoformat()
+    last_month_end = first - timedelta(days=1)
+    past = {"from": last_month_end.replace(day=1).isoformat(), "to": last_month_end.isoformat()}
     # Reaches today without being "this month so far": a charge may land in it any time.
-    open_ended = {"from": "2025-12-01", "to": today.isoformat()}
+    open_ended = {"from": past["from"], "to": today.isoformat()}
     for variables in (None, {"from": month_start, "to": today.isoformat()}, past, open_ended):
         for _ in range(2):
             answer = await gateway.query(EXPENSES, variables, token=token)

@@ -165,3 +165,20 @@ def test_pay_as_you_go_spends_on_usage() -> None:
     kinds = {c.type for c in ChargeHistory(world).between(classic, None, None)}
     assert {ChargeType.VOICE, ChargeType.SMS, ChargeType.DATA} <= kinds
     assert ChargeType.SUBSCRIPTION not in kinds
+
+
+def test_every_billing_period_holds_today_on_any_day() -> None:
+    # Month ends and a leap day: a period counted back a month from its end once started
+    # after today there, and the number's quotas vanished.
+    for day in (
+        date(2027, 1, 31),
+        date(2027, 1, 30),
+        date(2028, 2, 29),
+        date(2027, 3, 31),
+        date(2026, 12, 31),
+        date(2027, 7, 1),
+    ):
+        world = build_world(200, today=day)
+        today = midnight(day)
+        for subscriber in world.subscribers:
+            assert subscriber.period_start <= today < subscriber.period_end, (day, subscriber)

@@ -325,7 +325,8 @@ async def test_bad_autopays(sim: Simulators, numbers: NumberPool) -> None:
 async def test_a_threshold_autopay_runs_when_a_charge_crosses_it(
     sim: Simulators, numbers: NumberPool
 ) -> None:
-    msisdn = numbers.msisdn(lambda s: s.balance >= 50)
+    # The threshold is the balance itself, so it must be one billing accepts (0-15,000 RUB).
+    msisdn = numbers.msisdn(lambda s: 50 <= s.balance <= 15000)
     before = await balance(sim, msisdn)
     autopay = await sim.post_created(
         "billing",

@@ -3,7 +3,7 @@ for the same world (as far as OCS can say them), and top-ups that move the balan
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 import aiohttp
@@ -23,6 +23,7 @@ from adapters.errors import (
 from adapters.money import Money
 from adapters.quotas import QuotaKind
 from backends.dataset import DEMO_MSISDN, World
+from backends.kit.timestamps import midnight
 from backends.ocs.auth import DEFAULT_PASSWORD, DEFAULT_USERNAME
 from tests.harness.clock import FakeClock
 
@@ -39,7 +40,7 @@ def _comparable(record: BalanceRecord) -> tuple[object, ...]:
     return (record.money, quotas, record.next_charge_at)
 
 
-async def test_the_demo_subscriber(ocs_billing: OcsBilling) -> None:
+async def test_the_demo_subscriber(ocs_billing: OcsBilling, world: World) -> None:
     demo = (await ocs_billing.balances([DEMO_MSISDN]))[DEMO_MSISDN]
 
     assert demo.money == Money(Decimal("412.50"), "RUB")
@@ -49,7 +50,8 @@ async def test_the_demo_subscriber(ocs_billing: OcsBilling) -> None:
         (QuotaKind.VOICE, 250.0, "min"),
     ]
     assert all(q.total is None and not q.unlimited for q in demo.quotas)
-    today = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+    # The world's own day, not the wall clock's: a run may cross midnight.
+    today = midnight(world.today)
     assert demo.next_charge_at == today + timedelta(days=12)
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import tempfile
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass, field
@@ -58,7 +59,12 @@ DESKTOP: ViewportSize = {"width": 1280, "height": 800}
 PHONE: ViewportSize = {"width": 390, "height": 844}
 # The page answers within milliseconds here; the margin is for a loaded CI machine.
 expect.set_options(timeout=10_000)
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+# A test run leaves the working tree as it found it: screenshots go to a scratch folder
+# unless TGW_SCREENSHOTS names one (`TGW_SCREENSHOTS=docs/screenshots make pytest` refreshes
+# the README's).
+SCREENSHOTS = Path(
+    os.environ.get("TGW_SCREENSHOTS") or Path(tempfile.gettempdir()) / "tgw-screenshots"
+).resolve()
 
 DEMO = "+79000000001"
 DEMO_PASSWORD = "demo-password"
@@ -123,7 +129,8 @@ def start_web(
     admins: dict[str, BackendAdmin],
     monkeypatch: pytest.MonkeyPatch,
 ) -> WebGatewayFactory:
-    """`async with start_web(**settings_overrides) as web:` -- the harness's gateway, with
+    """`async with start_web(clock, **settings_overrides) as web:` -- the harness's gateway
+    (on `clock` when given), with
     its `create_app` wrapped so the app also serves the page."""
 
     def create_app(
@@ -134,8 +141,8 @@ def start_web(
     monkeypatch.setattr("tests.harness.gateway.create_app", create_app)
 
     @asynccontextmanager
-    async def start(**overrides: Any) -> AsyncIterator[WebGateway]:
-        async with harness.running_gateway(make_settings(**overrides)) as client:
+    async def start(clock: Clock | None = None, **overrides: Any) -> AsyncIterator[WebGateway]:
+        async with harness.running_gateway(make_settings(**overrides), clock) as client:
             yield WebGateway(client, backends.sms_url, http, admins)
 
     return start

@@ -1,5 +1,6 @@
 // Turning the gateway's errors into sentences. Clients branch on `extensions.code`, never
 // on the message (which is English and for developers).
+import { wait } from "./format.js";
 import { t } from "./i18n.js";
 
 const BACKEND_CODES = new Set(["BACKEND_UNAVAILABLE", "BACKEND_TIMEOUT", "BACKEND_ERROR"]);
@@ -23,7 +24,7 @@ export function describe(error) {
     case "INVALID_CODE":
       return t("err.INVALID_CODE", { tries: ext.triesLeft ?? "?" });
     case "RATE_LIMITED":
-      return t("err.RATE_LIMITED", { seconds: ext.retryAfter ?? 60 });
+      return t("err.RATE_LIMITED", { wait: wait(ext.retryAfter ?? 60) });
     case "BACKEND_UNAVAILABLE":
     case "BACKEND_TIMEOUT":
     case "BACKEND_ERROR":

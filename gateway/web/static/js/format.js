@@ -64,6 +64,20 @@ export function msisdn(e164) {
   return m ? `+7 ${m[1]} ${m[2]}-${m[3]}-${m[4]}` : e164 || "";
 }
 
+/**
+ * A wait as people say it: "45 с", "12 мин", "21 ч 28 мин" (not "77262 с"). Rounded up,
+ * as the gateway rounds its message, so that trying again at the time said works.
+ */
+export function wait(seconds) {
+  const total = Math.max(1, Math.ceil(Number(seconds) || 0));
+  if (total < 60) return t("wait.seconds", { n: total });
+  const minutes = Math.ceil(total / 60);
+  if (minutes < 60) return t("wait.minutes", { n: minutes });
+  const h = Math.floor(minutes / 60);
+  const m = minutes % 60;
+  return m ? t("wait.hoursMinutes", { h, m }) : t("wait.hours", { h });
+}
+
 /** A date input's value (YYYY-MM-DD) for a Date, in UTC like the billing periods. */
 export function isoDay(d) {
   return d.toISOString().slice(0, 10);

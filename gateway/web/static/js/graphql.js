@@ -16,6 +16,10 @@ export class TransportError extends Error {
 
 const hashes = new Map();
 
+// The page names itself as Apollo Client does, so `telecom-gateway usage Type.field`
+// can tell its use of a field from the mobile app's (README: "Changing the schema").
+const CLIENT = { "apollographql-client-name": "web", "apollographql-client-version": "1" };
+
 /**
  * The hex SHA-256 of a query, remembered per text. crypto.subtle exists only in secure
  * contexts (https, localhost): elsewhere there is no hash and the text is always sent.
@@ -78,7 +82,7 @@ export class GraphQLClient {
   }
 
   async post(operations) {
-    const headers = { "content-type": "application/json", accept: "application/json" };
+    const headers = { "content-type": "application/json", accept: "application/json", ...CLIENT };
     const token = this.token();
     if (token) headers.authorization = `Bearer ${token}`;
     let response;
