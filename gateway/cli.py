@@ -16,6 +16,7 @@ from uvicorn.supervisors import Multiprocess
 from adapters.clock import SystemClock
 from adapters.msisdn import InvalidMsisdnError, normalize_msisdn
 from gateway.governance import commands as governance
+from gateway.http_server import ConnectionLimits
 from gateway.logs import configure_logging
 from gateway.runtime import build_tokens
 from gateway.scrape import ListenError, start_metrics_listener
@@ -122,6 +123,7 @@ def _serve(args: argparse.Namespace) -> int:
         host=args.host or settings.host,
         port=args.port or settings.port,
         shutdown_grace=settings.shutdown_grace,
+        limits=ConnectionLimits.from_settings(settings),
     )
     if args.workers <= 1:
         uvicorn.Server(uvicorn_config(options)).run()

@@ -17,6 +17,7 @@ from adapters.clock import SystemClock
 from backends.runner import BackendsConfig, RunningBackends, start_backends
 from gateway.app import create_app
 from gateway.auth import TokenAuthority
+from gateway.http_server import ConnectionLimits, ServerConfig
 from gateway.runtime import build_tokens
 from gateway.settings import Settings
 from resolvers.principals import AgentPrincipal, SubscriberPrincipal
@@ -76,8 +77,9 @@ async def run_demo(
             else secrets.token_urlsafe(48)
         )
         server = uvicorn.Server(
-            uvicorn.Config(
+            ServerConfig(
                 create_app(settings, secret=secret),
+                ConnectionLimits.from_settings(settings),
                 host=host,
                 port=port,
                 log_level="warning",

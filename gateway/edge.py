@@ -1,11 +1,13 @@
 """The edge's configuration, built once per process from the settings: the shape reader
-and its limits, rate limits, the persisted-query store, batching and caching rules."""
+and its limits, the body policy, rate limits, the persisted-query store, batching and
+caching rules."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from adapters.persisted.port import PersistedQueries
+from gateway.body_policy import BodyPolicy
 from gateway.documents import Documents
 from gateway.limits import ShapeLimits
 from gateway.rate_limits import RateLimits
@@ -20,7 +22,7 @@ class Edge:
     rates: RateLimits
     persisted: PersistedQueries
     allowlist_only: bool
-    max_body_bytes: int
+    body: BodyPolicy
     max_batch: int
     public_cache_seconds: int
 
@@ -47,7 +49,7 @@ def build_edge(runtime: Runtime) -> Edge:
         ),
         persisted=runtime.persisted,
         allowlist_only=settings.persisted_queries == "allowlist",
-        max_body_bytes=settings.max_body_bytes,
+        body=BodyPolicy.from_settings(settings),
         max_batch=settings.max_batch,
         public_cache_seconds=settings.public_cache_seconds,
     )

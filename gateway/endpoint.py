@@ -28,6 +28,7 @@ from adapters.metrics import operation_label
 from adapters.scope import current_scope, request_scope, trace_id_from
 from gateway.answers import answer_key, may_keep
 from gateway.auth import InvalidTokenError, bearer_token
+from gateway.body_policy import JSON
 from gateway.edge import Edge
 from gateway.errors import PARSE_FAILED, VALIDATION_FAILED, format_error
 from gateway.limits import check_shape
@@ -37,7 +38,7 @@ from gateway.rate_limits import count_operation
 from gateway.refusal import RefusedError
 from gateway.runtime import Runtime
 from gateway.shape import OperationNotFoundError, Shape
-from gateway.transport import JSON, OperationRequest, read_operations
+from gateway.transport import OperationRequest, read_operations
 from resolvers.context import Context, Limits
 from resolvers.loaders import Loaders
 from resolvers.principals import SubscriberPrincipal
@@ -252,7 +253,7 @@ async def _serve(
     edge: Edge = request.app.state.edge
     fields: dict[str, Any] = {"method": request.method, "trace_id": trace_id}
     try:
-        operations, is_batch = await read_operations(request, edge.max_body_bytes, edge.max_batch)
+        operations, is_batch = await read_operations(request, edge.body, edge.max_batch)
     except RefusedError as error:
         metrics.REFUSALS.labels(error.code).inc()
         fields["error_codes"] = [error.code]

@@ -17,6 +17,8 @@ from starlette.responses import JSONResponse, Response
 
 from adapters.events.hubs import HUBS, register_hub
 from adapters.events.signature import is_signed_by
+from gateway.body_policy import BodyPolicy
+from gateway.refusal import RefusedError
 from gateway.runtime import Runtime
 
 log = logging.getLogger(__name__)
@@ -39,8 +41,10 @@ class SeenEvents:
         return True
 
 
-def _refuse(status: int, code: str, message: str) -> Response:
-    return JSONResponse({"code": code, "message": message}, status_code=status)
+def _refuse(
+    status: int, code: str, message: str, headers: dict[str, str] | None = None
+) -> Response:
+    return JSONResponse({"code": code, "message": message}, status_code=status, headers=headers)
 
 
 async def listener(request: Request) -> Response:
@@ -49,9 +53,10 @@ async def listener(request: Request) -> Response:
     secret = runtime.settings.hub_secret
     if backend not in HUBS or secret is None:
         return _refuse(404, "NOT_FOUND", "no listener here")
-    body = await request.body()
-    if len(body) > MAX_EVENT_BYTES:
-        return _refuse(413, "PAYLOAD_TOO_LARGE", "an event is at most 1 MiB")
+    try:
+        body = await BodyPolicy(MAX_EVENT_BYTES, runtime.settings.body_timeout).read(request)
+    except RefusedError as error:
+        return _refuse(error.status, error.code, error.message, error.headers)
     if not is_signed_by(
         secret.get_secret_value().encode(), body, request.headers.get("x-hub-signature")
     ):

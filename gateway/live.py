@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import timedelta
 from typing import Any
@@ -26,7 +25,7 @@ from typing import Any
 import orjson
 from graphql import GraphQLError, GraphQLSyntaxError
 from starlette.requests import Request
-from starlette.responses import Response, StreamingResponse
+from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
@@ -39,13 +38,19 @@ from gateway.auth import InvalidTokenError, bearer_token
 from gateway.edge import Edge
 from gateway.endpoint import build_context, guard, request_id_of
 from gateway.errors import format_error
+from gateway.live_connections import (
+    HeldStream,
+    LiveConnections,
+    close_soon,
+    init_deadline,
+    principal_key,
+)
 from gateway.persisted import resolve_query
-from gateway.refusal import RefusedError
+from gateway.refusal import RefusedError, refusal_response
 from gateway.runtime import Runtime
 from gateway.shape import OperationNotFoundError
 from gateway.transport import OperationRequest
 from resolvers.context import Context
-from resolvers.principals import SubscriberPrincipal
 
 FORBIDDEN = 4403
 
@@ -91,12 +96,13 @@ class LiveView(GraphQL[Context, None]):
             keep_alive=True,
             keep_alive_interval=settings.ws_keepalive,
             subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_WS_PROTOCOL),
-            connection_init_wait_timeout=timedelta(seconds=10),
+            connection_init_wait_timeout=timedelta(seconds=settings.ws_init_timeout),
             max_subscriptions_per_connection=settings.subscriptions_per_connection,
         )
         self.runtime = runtime
         self.edge = edge
-        self.connections: Counter[str] = Counter()
+        self.sockets = LiveConnections(settings.ws_connections_per_principal)
+        self.streams = LiveConnections(settings.sse_streams_per_principal)
 
     async def get_context(self, request: Any, response: Any) -> Context:
         websocket: WebSocket = request
@@ -111,6 +117,11 @@ class LiveView(GraphQL[Context, None]):
 
         context.close_connection = close
         context.admit_stream = admitter(self.runtime, self.edge, context)
+        if await self.pick_websocket_subprotocol(websocket) == GRAPHQL_WS_PROTOCOL:
+            # strawberry bounds graphql-transport-ws's wait itself; the legacy one, not.
+            websocket.state.init_deadline = init_deadline(
+                context, self.runtime.settings.ws_init_timeout
+            )
         return context
 
     async def on_ws_connect(self, context: Context) -> None:
@@ -125,43 +136,31 @@ class LiveView(GraphQL[Context, None]):
             principal, expires_at = self.runtime.tokens.verify_with_expiry(token)
         except InvalidTokenError as exc:
             raise ConnectionRejectionError({"message": str(exc)}) from exc
-        who = _who(principal)
-        if self.connections[who] >= self.runtime.settings.ws_connections_per_principal:
+        who = principal_key(principal)
+        if not self.sockets.open(who):
             raise ConnectionRejectionError({"message": "too many connections"})
-        self.connections[who] += 1
         context.principal = principal
         context.token_expires_at = expires_at
         context.connection_params = {"who": who}
         remaining = expires_at - self.runtime.clock.now().timestamp()
-        asyncio.get_running_loop().call_later(max(0.0, remaining), _close_soon, context)
+        asyncio.get_running_loop().call_later(
+            max(0.0, remaining), close_soon, context, FORBIDDEN, "token expired"
+        )
         return None
 
     async def run(self, request: Any, context: Any = None, root_value: Any = None) -> Any:
         try:
             return await super().run(request)
         finally:
-            context = getattr(getattr(request, "state", None), "context", None)
+            state = getattr(request, "state", None)
+            deadline = getattr(state, "init_deadline", None)
+            if deadline is not None:
+                deadline.cancel()
+            context = getattr(state, "context", None)
             params = getattr(context, "connection_params", None) or {}
             who = params.get("who")
             if isinstance(who, str) and context is not None and context.principal is not None:
-                self.connections[who] -= 1
-
-
-_closing: set[asyncio.Task[None]] = set()
-
-
-def _close_soon(context: Context) -> None:
-    if context.close_connection is not None:
-        task = asyncio.ensure_future(context.close_connection(FORBIDDEN, "token expired"))
-        # Held until done: an unreferenced task may be collected mid-flight.
-        _closing.add(task)
-        task.add_done_callback(_closing.discard)
-
-
-def _who(principal: object) -> str:
-    if isinstance(principal, SubscriberPrincipal):
-        return f"subscriber:{principal.msisdn}"
-    return f"agent:{getattr(principal, 'name', '')}"
+                self.sockets.close(who)
 
 
 class _LiveEndpoint:
@@ -179,8 +178,13 @@ websocket_endpoint = _LiveEndpoint()
 async def sse(request: Request) -> Response:
     runtime: Runtime = request.app.state.runtime
     request_id = request_id_of(request)
+    edge: Edge = request.app.state.edge
     try:
-        data = orjson.loads(await request.body())
+        raw = await edge.body.read_json(request)
+    except RefusedError as error:
+        return refusal_response(error, request_id)
+    try:
+        data = orjson.loads(raw)
         query, variables = data["query"], data.get("variables")
         if not isinstance(query, str) or (
             variables is not None and not isinstance(variables, dict)
@@ -200,17 +204,29 @@ async def sse(request: Request) -> Response:
         stop.set()
 
     context.close_connection = close
-    context.admit_stream = admitter(runtime, request.app.state.edge, context)
+    context.admit_stream = admitter(runtime, edge, context)
     if context.principal is not None:
         token = bearer_token(request.headers.get("authorization"))
         assert token is not None
         _, context.token_expires_at = runtime.tokens.verify_with_expiry(token)
-    result = await runtime.schema.subscribe(
-        query,
-        variable_values=variables,
-        context_value=context,
-        operation_name=data.get("operationName"),
-    )
+    # Anonymous streams are counted per client address (they end at their first event).
+    principal = context.principal
+    holder = principal_key(principal) if principal else f"client:{context.client_address}"
+    streams: LiveConnections = request.app.state.live.streams
+    if not streams.open(holder):
+        message = f"at most {streams.limit} live streams at once"
+        too_many = RefusedError("TOO_MANY_CONNECTIONS", message, status=429)
+        return refusal_response(too_many, request_id)
+    try:
+        result = await runtime.schema.subscribe(
+            query,
+            variable_values=variables,
+            context_value=context,
+            operation_name=data.get("operationName"),
+        )
+    except BaseException:
+        streams.close(holder)
+        raise
 
     async def stream() -> AsyncIterator[bytes]:
         if isinstance(result, ExecutionResult):
@@ -227,8 +243,9 @@ async def sse(request: Request) -> Response:
                 break
         yield b"event: complete\ndata: \n\n"
 
-    return StreamingResponse(
+    return HeldStream(
         stream(),
+        release=lambda: streams.close(holder),
         media_type="text/event-stream",
         headers={"cache-control": "no-store", "x-request-id": request_id},
     )

@@ -5,6 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
+import orjson
+from starlette.responses import Response
+
+from adapters import metrics
+
 
 class RefusedError(Exception):
     def __init__(self, code: str, message: str, status: int = 200, **extensions: Any) -> None:
@@ -20,3 +25,14 @@ class RefusedError(Exception):
             "message": self.message,
             "extensions": {"code": self.code, **self.extensions, "requestId": request_id},
         }
+
+
+def refusal_response(error: RefusedError, request_id: str) -> Response:
+    """A refusal as the whole answer of a request: the error, its status and its headers."""
+    metrics.REFUSALS.labels(error.code).inc()
+    return Response(
+        orjson.dumps({"errors": [error.as_error(request_id)]}),
+        status_code=error.status,
+        media_type="application/json",
+        headers={**error.headers, "x-request-id": request_id},
+    )

@@ -59,6 +59,12 @@ class Settings(BaseSettings):
         None, description="this gateway's URL as the backends reach it, to register hubs"
     )
     ws_connections_per_principal: int = Field(5, ge=1)
+    sse_streams_per_principal: int = Field(
+        10, ge=1, description="server-sent event streams one principal may hold open"
+    )
+    ws_init_timeout: float = Field(
+        10.0, gt=0, description="seconds a WebSocket has to send connection_init (then 4408)"
+    )
     subscriptions_per_connection: int = Field(20, ge=1)
     subscription_queue: int = Field(100, ge=1, description="events held for a slow client")
     ws_keepalive: float = Field(15.0, gt=0, description="seconds between pings")
@@ -141,7 +147,16 @@ class Settings(BaseSettings):
     statement_months_back: int = Field(6, ge=1, description="how far back a statement reaches")
 
     # The edge: limits, persisted queries, batching, rate limits, CORS.
-    max_body_bytes: int = Field(65_536, ge=1024, description="largest request body")
+    max_body_bytes: int = Field(
+        65_536, ge=1024, description="largest request body or WebSocket message"
+    )
+    body_timeout: float = Field(10.0, gt=0, description="seconds to send a request's body")
+    header_timeout: float = Field(
+        10.0, gt=0, description="seconds to send a request's line and headers"
+    )
+    max_header_bytes: int = Field(
+        65_536, ge=1024, description="largest request line and headers together"
+    )
     max_batch: int = Field(10, ge=1, description="operations in one batched request")
     max_depth: int = Field(10, ge=1, description="deepest nesting of fields")
     max_aliases: int = Field(30, ge=0, description="aliases in one operation")

@@ -1,5 +1,6 @@
 """Reading GraphQL operations off HTTP: a POSTed JSON object or array (a batch), or GET
-query parameters. The body is read with a size cap; anything malformed is a RefusedError."""
+query parameters. The body is read by the body policy (gateway/body_policy.py: type, size,
+deadline); anything malformed is a RefusedError."""
 
 from __future__ import annotations
 
@@ -9,9 +10,8 @@ from typing import Any
 import orjson
 from starlette.requests import Request
 
+from gateway.body_policy import BodyPolicy
 from gateway.refusal import RefusedError
-
-JSON = "application/json"
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,24 +56,8 @@ def _json_param(request: Request, name: str) -> Any:
         raise bad_request(f"`{name}` is not valid JSON") from exc
 
 
-async def _body(request: Request, max_bytes: int) -> bytes:
-    declared = request.headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > max_bytes:
-        raise RefusedError("PAYLOAD_TOO_LARGE", f"the body is over {max_bytes} bytes", status=413)
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > max_bytes:
-            raise RefusedError(
-                "PAYLOAD_TOO_LARGE", f"the body is over {max_bytes} bytes", status=413
-            )
-        chunks.append(chunk)
-    return b"".join(chunks)
-
-
 async def read_operations(
-    request: Request, max_bytes: int, max_batch: int
+    request: Request, body_policy: BodyPolicy, max_batch: int
 ) -> tuple[list[OperationRequest], bool]:
     """The operations of the request, and whether it was a batch (a JSON array)."""
     if request.method == "GET":
@@ -84,12 +68,7 @@ async def read_operations(
             "extensions": _json_param(request, "extensions"),
         }
         return [operation_from(data)], False
-    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if content_type != JSON:
-        # Also what keeps browsers' simple (preflight-free) cross-site POSTs out: a form
-        # or text/plain body never reaches the schema.
-        raise RefusedError("BAD_REQUEST", "send operations as application/json", status=415)
-    body = await _body(request, max_bytes)
+    body = await body_policy.read_json(request)
     try:
         data = orjson.loads(body)
     except orjson.JSONDecodeError as exc:

@@ -22,7 +22,7 @@ import multiprocessing
 import signal
 import socket
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from multiprocessing.connection import wait
 from multiprocessing.process import BaseProcess
 from multiprocessing.synchronize import Event as EventType
@@ -30,6 +30,8 @@ from types import FrameType
 from typing import cast
 
 import uvicorn
+
+from gateway.http_server import ConnectionLimits, ServerConfig
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +42,7 @@ class ServeOptions:
     port: int
     shutdown_grace: float
     backlog: int = 2048
+    limits: ConnectionLimits = field(default_factory=ConnectionLimits)
 
 
 def reuse_port_supported() -> bool:
@@ -59,13 +62,13 @@ def listening_socket(host: str, port: int, backlog: int) -> socket.socket:
 
 
 def uvicorn_config(options: ServeOptions) -> uvicorn.Config:
-    return uvicorn.Config(
+    return ServerConfig(
         "gateway.asgi:app_factory",
+        options.limits,
         factory=True,
         host=options.host,
         port=options.port,
         loop="uvloop",
-        http="httptools",
         log_level="warning",
         access_log=False,
         backlog=options.backlog,

@@ -25,6 +25,7 @@ from gateway.runtime import build_tokens
 from gateway.settings import Settings
 from resolvers.principals import AgentPrincipal, SubscriberPrincipal
 from tests.harness.gateway import TEST_SECRET
+from tests.harness.raw_http import raw_connection
 from tests.harness.redis_server import free_port
 
 ME = {"query": "{ me { msisdn balance { money { amount } } } }"}
@@ -110,7 +111,11 @@ def _serve_env(
 
 
 async def _serve(
-    backends: BackendsThread, redis_url: str, port: int, workers: int = 2, metrics: str = "off"
+    backends: BackendsThread,
+    redis_url: str,
+    port: int,
+    workers: int = 2,
+    env: dict[str, str] | None = None,
 ) -> asyncio.subprocess.Process:
     return await asyncio.create_subprocess_exec(
         sys.executable,
@@ -121,14 +126,16 @@ async def _serve(
         str(workers),
         "--port",
         str(port),
-        env=_serve_env(backends, redis_url, port, metrics),
+        env={**_serve_env(backends, redis_url, port), **(env or {})},
         stderr=asyncio.subprocess.DEVNULL,
     )
 
 
 async def test_serve_runs_workers_sharing_metrics(backends: BackendsThread, redis_url: str) -> None:
     port, metrics_port = free_port(), free_port()
-    process = await _serve(backends, redis_url, port, metrics=f"127.0.0.1:{metrics_port}")
+    process = await _serve(
+        backends, redis_url, port, env={"TGW_METRICS_LISTEN": f"127.0.0.1:{metrics_port}"}
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         async with aiohttp.ClientSession() as http:
@@ -146,6 +153,28 @@ async def test_serve_runs_workers_sharing_metrics(backends: BackendsThread, redi
         found = re.search(r'tgw_operations_total\{operation="Probe",outcome="ok"\} (\S+)', text)
         assert found is not None
         assert float(found.group(1)) == 20, "every worker's count is in /metrics"
+    finally:
+        process.terminate()
+        await process.wait()
+
+
+async def test_served_workers_bound_slow_heads(backends: BackendsThread, redis_url: str) -> None:
+    port = free_port()
+    process = await _serve(backends, redis_url, port, env={"TGW_HEADER_TIMEOUT": "0.5"})
+    url = f"http://127.0.0.1:{port}"
+    header = b"x-padding: " + b"a" * 1000
+    try:
+        async with aiohttp.ClientSession() as http:
+            await _until_up(http, url)
+        # Several connections, so that each worker gets some.
+        for _ in range(4):
+            async with raw_connection(url) as connection:
+                await connection.send(b"GET /healthz HTTP/1.1\r\nhost: gateway\r\n")
+                answer = await connection.send_until_answered(
+                    (header[i : i + 1] for i in range(len(header))), pause=0.05
+                )
+                assert answer is not None
+                assert answer.status == 408
     finally:
         process.terminate()
         await process.wait()

@@ -15,6 +15,7 @@ from multidict import CIMultiDict
 from adapters.clock import Clock
 from gateway.app import create_app
 from gateway.auth import TokenAuthority
+from gateway.http_server import ConnectionLimits, ServerConfig
 from gateway.runtime import Runtime
 from gateway.settings import Settings
 from resolvers.principals import AgentPrincipal, SubscriberPrincipal
@@ -102,7 +103,14 @@ async def running_gateway(
 ) -> AsyncIterator[GatewayClient]:
     app = create_app(settings, clock=clock, secret=TEST_SECRET)
     server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="on")
+        ServerConfig(
+            app,
+            ConnectionLimits.from_settings(settings),
+            host="127.0.0.1",
+            port=0,
+            log_level="warning",
+            lifespan="on",
+        )
     )
     serving = asyncio.create_task(server.serve())
     while not server.started:
