@@ -50,6 +50,16 @@ LOADER_BATCH = Histogram(
     buckets=(1, 2, 5, 10, 20, 50, 100, 200, 500),
 )
 REFUSALS = Counter("tgw_refusals", "Operations refused at the edge, by code", ["code"])
+DOCUMENT_CACHE_BYTES = Gauge(
+    "tgw_document_cache_bytes",
+    "Estimated bytes of the parsed and validated documents kept",
+    multiprocess_mode="livesum",
+)
+DOCUMENT_CACHE_ENTRIES = Gauge(
+    "tgw_document_cache_entries",
+    "Parsed and validated documents kept",
+    multiprocess_mode="livesum",
+)
 # Schema coordinates used, by name (gateway/usage.py keeps the per-client counts in Redis).
 FIELD_USAGE = Counter(
     "tgw_field_usage",

@@ -90,6 +90,7 @@ async def run(subscriptions: int, hold: float) -> int:
             "TGW_LOYALTY_URL": backends.loyalty_url,
             "TGW_SUPPORT_URL": backends.support_url,
             "TGW_ACCESS_LOG": "false",
+            "TGW_METRICS_LISTEN": "off",  # not read here; a fixed port could be taken
         }
         env.pop("REDIS_URL", None)
         gateway = await asyncio.create_subprocess_exec(

@@ -5,8 +5,8 @@
   CPU per request, whatever the number of workers.
 - Memory: the resident set of each worker, sampled every 0.5 s by a thread.
 - Backend calls: the simulators' ``GET /admin/requests`` counters (every non-admin route).
-- Cache: ``tgw_balance_cache_total`` by result from the gateway's ``/metrics`` (summed
-  over the workers by prometheus-client's multiprocess mode).
+- Cache: ``tgw_balance_cache_total`` by result from the gateway's ``/metrics`` listener
+  (summed over the workers by prometheus-client's multiprocess mode).
 - Other load: the machine's busy CPU minus that of every process of the bench, in cores:
   the machine is shared, and a neighbour's CPU would otherwise pass unseen as slowness.
 - Gateway warnings: what its log gained during the scenario (Redis trouble, breakers).
@@ -128,8 +128,9 @@ def delta(after: Mapping[str, float], before: Mapping[str, float]) -> dict[str, 
     return {k: v - before.get(k, 0) for k, v in after.items() if v - before.get(k, 0)}
 
 
-def cache_lookups(gateway_url: str) -> dict[str, float]:
-    with urllib.request.urlopen(f"{gateway_url}/metrics", timeout=5) as answer:  # noqa: S310
+def cache_lookups(metrics_url: str) -> dict[str, float]:
+    """From the gateway's metrics listener (TGW_METRICS_LISTEN), not its API port."""
+    with urllib.request.urlopen(f"{metrics_url}/metrics", timeout=5) as answer:  # noqa: S310
         text = answer.read().decode()
     found: dict[str, float] = {}
     for line in text.splitlines():

@@ -334,6 +334,9 @@ class Gateway:
     def __init__(self, workers: int, env: Mapping[str, str], workdir: Path) -> None:
         self.workers = workers
         self.port = free_port()
+        # /metrics is served on a listener of its own (gateway/scrape.py).
+        self.metrics_port = free_port()
+        env = {**env, "TGW_METRICS_LISTEN": f"127.0.0.1:{self.metrics_port}"}
         argv = [PYTHON, "-m", "gateway", "serve", "--workers", str(workers)]
         argv += ["--host", "127.0.0.1", "--port", str(self.port)]
         # Started outside the repository so that no stray .env there changes a setting.
@@ -344,6 +347,10 @@ class Gateway:
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def metrics_url(self) -> str:
+        return f"http://127.0.0.1:{self.metrics_port}"
 
     def start(self, timeout: float = 60.0) -> None:
         self.process.start()

@@ -173,14 +173,14 @@ class Bench:
         cpu_before = cpu_seconds(processes)
         stack_before, ours_before, busy_before = pids_cpu(stack), pids_cpu(ours), busy_seconds()
         calls_before = backend_requests(self.backends.urls)
-        cache_before = cache_lookups(gateway.url)
+        cache_before = cache_lookups(gateway.metrics_url)
         with RssSampler(gateway.worker_processes) as rss:
             result = load()
         worker_after = [cpu_seconds([w]) for w in workers]
         cpu_after = cpu_seconds(processes)
         stack_after, ours_after, busy_after = pids_cpu(stack), pids_cpu(ours), busy_seconds()
         calls_after = backend_requests(self.backends.urls)
-        cache_after = cache_lookups(gateway.url)
+        cache_after = cache_lookups(gateway.metrics_url)
         others = (busy_after - busy_before) - (ours_after - ours_before)
         others -= (cpu_after - cpu_before) + result.cpu_s
 

@@ -22,6 +22,7 @@ from gateway.lifespan import Running
 from gateway.listener import SeenEvents, listener
 from gateway.live import LiveView, sse, websocket_endpoint
 from gateway.runtime import start_runtime
+from gateway.scrape import ON_API_PORT
 from gateway.settings import Settings
 from gateway.web.assets import web_routes
 
@@ -75,11 +76,12 @@ def create_app(
         Route("/graphql", graphql_get, methods=["GET"]),
         Route("/healthz", healthz, methods=["GET"]),
         Route("/readyz", readyz, methods=["GET"]),
-        Route("/metrics", metrics, methods=["GET"]),
         WebSocketRoute("/graphql", websocket_endpoint),
         Route("/graphql/stream", sse, methods=["POST"]),
         Route("/listener/{backend}", listener, methods=["POST"]),
     ]
+    if settings.metrics_listen == ON_API_PORT:
+        routes.append(Route("/metrics", metrics, methods=["GET"]))
     if settings.web:
         # Last: the page is mounted at "/", which would catch every path before it.
         routes += web_routes(demo=settings.web_demo, sms_inbox=settings.web_sms_inbox)

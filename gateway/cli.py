@@ -20,6 +20,7 @@ from gateway.governance import commands as governance
 from gateway.http_server import ConnectionLimits
 from gateway.logs import configure_logging
 from gateway.runtime import build_tokens
+from gateway.scrape import ListenError, start_metrics_listener
 from gateway.settings import Settings
 from gateway.workers import ServeOptions, Supervisor, reuse_port_supported, uvicorn_config
 
@@ -113,6 +114,11 @@ def _serve(args: argparse.Namespace) -> int:
     if args.workers > 1 and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         # Each worker writes its metrics to files here; /metrics sums them up.
         os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="tgw-metrics-")
+    try:
+        start_metrics_listener(settings.metrics_listen)
+    except (ListenError, OSError) as exc:
+        print(f"/metrics cannot listen at {settings.metrics_listen}: {exc}", file=sys.stderr)
+        return 2
     options = ServeOptions(
         host=args.host or settings.host,
         port=args.port or settings.port,

@@ -44,6 +44,7 @@ def demo_settings(backends: RunningBackends, host: str, port: int) -> Settings:
         port=port,
         graphiql=True,
         introspection=True,
+        metrics_listen="api",  # one local process: no second port to explain
         access_log=False,
         web_demo=True,
         web_sms_inbox=f"{backends.sms_url}/admin/messages?msisdn=",

@@ -8,16 +8,16 @@ from dataclasses import dataclass
 
 from adapters.persisted.port import PersistedQueries
 from gateway.body_policy import BodyPolicy
-from gateway.cost import cost_table
+from gateway.documents import Documents
 from gateway.limits import ShapeLimits
 from gateway.rate_limits import RateLimits
 from gateway.runtime import Runtime
-from gateway.shape import ShapeReader
 
 
 @dataclass(frozen=True, slots=True)
 class Edge:
-    shapes: ShapeReader
+    # Parses (bounded), keeps validated documents and measures operations' shapes.
+    shapes: Documents
     limits: ShapeLimits
     rates: RateLimits
     persisted: PersistedQueries
@@ -30,16 +30,16 @@ class Edge:
 def build_edge(runtime: Runtime) -> Edge:
     settings = runtime.settings
     return Edge(
-        shapes=ShapeReader(
-            runtime.schema._schema,
-            cost_table(settings.max_linked_numbers),
-            settings.max_tokens,
-        ),
+        shapes=runtime.documents,
         limits=ShapeLimits(
             max_depth=settings.max_depth,
             max_aliases=settings.max_aliases,
             max_cost=settings.max_cost,
             max_list=settings.max_list_length,
+            max_fields=settings.max_fields,
+            introspection_depth=(
+                settings.max_introspection_depth if settings.introspection else None
+            ),
             enforce=settings.limits_mode == "enforce",
         ),
         rates=RateLimits(

@@ -4,16 +4,16 @@ breakers' states) and `/metrics` (Prometheus)."""
 from __future__ import annotations
 
 import asyncio
-import os
 from typing import Any
 
 import aiohttp
-from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest, multiprocess
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from gateway.lifespan import running
 from gateway.runtime import Runtime
+from gateway.scrape import registry
 
 PROBE_TIMEOUT = 1.0
 
@@ -72,10 +72,5 @@ async def readyz(request: Request) -> Response:
 
 
 async def metrics(request: Request) -> Response:
-    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
-        registry = CollectorRegistry()
-        multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
-        data = generate_latest(registry)
-    else:
-        data = generate_latest()
-    return Response(data, media_type=CONTENT_TYPE_LATEST)
+    """On the API port only with `TGW_METRICS_LISTEN=api` (gateway/scrape.py)."""
+    return Response(generate_latest(registry()), media_type=CONTENT_TYPE_LATEST)

@@ -26,6 +26,7 @@ from adapters.http import BackendClient
 from adapters.persisted.port import PersistedQueries
 from gateway.auth import TokenAuthority
 from gateway.backend_clients import BackendClients
+from gateway.documents import Documents
 from gateway.graphql_schema import executable_schema
 from gateway.hub_registration import register_hubs
 from gateway.operations_file import read_operations_file
@@ -57,6 +58,7 @@ class Runtime:
     action_rules: ActionRules
     schema: strawberry.Schema
     tokens: TokenAuthority
+    documents: Documents
     usage: UsageRecorder
 
     @property
@@ -99,7 +101,7 @@ async def start_runtime(
     )
     secret = secret or jwt_secret(settings)
     tokens = build_tokens(settings, clock, secret)
-    schema = executable_schema(settings, telemetry)
+    schema, documents = executable_schema(settings, telemetry)
     runtime = Runtime(
         settings=settings,
         clock=clock,
@@ -113,6 +115,7 @@ async def start_runtime(
         action_rules=action_rules(settings),
         schema=schema,
         tokens=tokens,
+        documents=documents,
         usage=usage_recorder(settings, redis, clock, schema),
     )
     if settings.operations_file:

@@ -163,6 +163,12 @@ class Settings(BaseSettings):
     max_tokens: int = Field(2_000, ge=10, description="lexical tokens in one document")
     max_cost: int = Field(3_000, ge=1, description="static cost of one operation")
     max_list_length: int = Field(100, ge=1, description="items in a list argument")
+    max_fields: int = Field(
+        500, ge=1, description="fields an operation selects once its fragments are expanded"
+    )
+    max_introspection_depth: int = Field(
+        20, ge=1, description="depth of __schema/__type when introspection is on"
+    )
     limits_mode: Literal["enforce", "measure"] = Field(
         "enforce", description="measure: log what the limits would refuse, refuse nothing"
     )
@@ -200,8 +206,15 @@ class Settings(BaseSettings):
     graphiql: bool = False
     introspection: bool = False
     parser_cache_size: int = Field(1000, ge=0)
+    document_cache_bytes: int = Field(
+        64 * 1024 * 1024, ge=0, description="estimated bytes of validated documents kept"
+    )
 
     # Operations.
+    metrics_listen: str = Field(
+        "127.0.0.1:9464",
+        description="where /metrics is served: host:port (serve's own listener), api, off",
+    )
     access_log: bool = Field(True, description="one JSON line per request")
     log_level: str = "INFO"
     otlp_endpoint: str | None = Field(

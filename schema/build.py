@@ -7,6 +7,7 @@ from typing import Any
 
 import strawberry
 from graphql import GraphQLError
+from graphql.execution import Executor
 from strawberry.extensions import SchemaExtension
 from strawberry.schema.config import StrawberryConfig
 from strawberry.schema.schema import StreamResult
@@ -64,13 +65,16 @@ async def _refused(error: GraphQLError) -> AsyncGenerator[PreExecutionError, Non
 Extension = type[SchemaExtension] | Callable[[], SchemaExtension]
 
 
-def build_schema(extensions: Sequence[Extension] = ()) -> strawberry.Schema:
+def build_schema(
+    extensions: Sequence[Extension] = (), executor: type[Executor[Any]] | None = None
+) -> strawberry.Schema:
     return GatewaySchema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
         extensions=list(extensions),
         config=StrawberryConfig(scalar_map=SCALARS),
+        execution_context_class=executor,
     )
 
 

@@ -1,7 +1,9 @@
-"""Custom scalars: `Msisdn` accepts what people type and always answers in E.164."""
+"""Custom scalars: `Msisdn` accepts what people type and always answers in E.164;
+`Decimal` accepts finite decimals only."""
 
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
 from typing import NewType
 
 import strawberry
@@ -28,4 +30,32 @@ MSISDN_SCALAR: ScalarDefinition = strawberry.scalar(
     parse_value=_parse_msisdn,
 )
 
-SCALARS: dict[object, ScalarDefinition] = {Msisdn: MSISDN_SCALAR}
+# Longer than any amount: a million-digit string is not worth Decimal's time.
+MAX_DECIMAL_CHARS = 40
+
+
+def _parse_decimal(value: object) -> Decimal:
+    """Strawberry's Decimal takes "NaN", "Infinity", "sNaN" and 1e309 (a float's inf),
+    which no comparison or rounding downstream expects (a TypeError, a 500: issue #23)."""
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        raise ValueError('a decimal is a string, e.g. "412.50"')
+    text = str(value).strip()
+    if len(text) > MAX_DECIMAL_CHARS:
+        raise ValueError(f"a decimal of at most {MAX_DECIMAL_CHARS} characters")
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        raise ValueError(f'not a decimal number: "{text}"') from None
+    if not number.is_finite():
+        raise ValueError(f'a finite decimal number, not "{text}"')
+    return number
+
+
+DECIMAL_SCALAR: ScalarDefinition = strawberry.scalar(
+    name="Decimal",
+    description="Decimal (fixed-point)",
+    serialize=str,
+    parse_value=_parse_decimal,
+)
+
+SCALARS: dict[object, ScalarDefinition] = {Msisdn: MSISDN_SCALAR, Decimal: DECIMAL_SCALAR}

@@ -14,11 +14,12 @@ from collections.abc import Sequence
 
 from graphql import GraphQLError, OperationType
 
-from gateway.shape import OperationNotFoundError, ShapeReader
+from gateway.documents import Documents
+from gateway.shape import OperationNotFoundError
 from gateway.transport import OperationRequest
 
 
-def is_query(shapes: ShapeReader, operation: OperationRequest) -> bool:
+def is_query(shapes: Documents, operation: OperationRequest) -> bool:
     if operation.query is None:
         return False
     try:
@@ -29,5 +30,5 @@ def is_query(shapes: ShapeReader, operation: OperationRequest) -> bool:
     return shape.operation is OperationType.QUERY
 
 
-def run_together(shapes: ShapeReader, operations: Sequence[OperationRequest]) -> bool:
+def run_together(shapes: Documents, operations: Sequence[OperationRequest]) -> bool:
     return all(is_query(shapes, op) for op in operations)

@@ -42,6 +42,13 @@ async def run_operation(
         await guard(runtime, edge, context, shape)
     except RefusedError as error:
         return refused(error, request_id, label)
+    invalid = edge.shapes.validate(query)
+    if invalid:
+        # What strawberry would answer; validated here so that only a valid document is
+        # ever kept (gateway/documents.py) and execution finds it ready.
+        metrics.REQUESTS.labels(label, "error").inc()
+        errors = [format_error(e, request_id, executed=False) for e in invalid]
+        return Outcome({"errors": errors}, ok=False, operation=label)
     kept = keeping(runtime, context, operation, query, shape)
     epoch = b""
     if kept is not None:

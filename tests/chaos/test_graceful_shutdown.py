@@ -41,6 +41,7 @@ async def test_sigterm_lets_requests_in_flight_finish(
         "TGW_REQUEST_DEADLINE": "20",
         "TGW_BILLING_TIMEOUT": "20",
         "TGW_SHUTDOWN_GRACE": "15",
+        "TGW_METRICS_LISTEN": "off",  # not read here; a fixed port could be taken
     }
     env.pop("REDIS_URL", None)
     process = await asyncio.create_subprocess_exec(

@@ -92,7 +92,9 @@ def test_token_command_needs_the_key(monkeypatch: pytest.MonkeyPatch) -> None:
     assert main(["token", "--agent", "desk"]) == 2
 
 
-def _serve_env(backends: BackendsThread, redis_url: str, port: int) -> dict[str, str]:
+def _serve_env(
+    backends: BackendsThread, redis_url: str, port: int, metrics: str = "off"
+) -> dict[str, str]:
     env = {
         **os.environ,
         "TGW_JWT_SECRET": TEST_SECRET,
@@ -102,6 +104,7 @@ def _serve_env(backends: BackendsThread, redis_url: str, port: int) -> dict[str,
         "TGW_LOYALTY_URL": backends.loyalty_url,
         "REDIS_URL": redis_url,
         "TGW_CACHE_NAMESPACE": f"tgw-serve-{port}",
+        "TGW_METRICS_LISTEN": metrics,
     }
     env.pop("PROMETHEUS_MULTIPROC_DIR", None)
     return env
@@ -129,8 +132,10 @@ async def _serve(
 
 
 async def test_serve_runs_workers_sharing_metrics(backends: BackendsThread, redis_url: str) -> None:
-    port = free_port()
-    process = await _serve(backends, redis_url, port)
+    port, metrics_port = free_port(), free_port()
+    process = await _serve(
+        backends, redis_url, port, env={"TGW_METRICS_LISTEN": f"127.0.0.1:{metrics_port}"}
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         async with aiohttp.ClientSession() as http:
@@ -141,8 +146,10 @@ async def test_serve_runs_workers_sharing_metrics(backends: BackendsThread, redi
             assert await _statuses(20, "POST", f"{url}/graphql", json=query, headers=headers) == {
                 200
             }
-            async with http.get(f"{url}/metrics") as response:
+            async with http.get(f"http://127.0.0.1:{metrics_port}/metrics") as response:
                 text = await response.text()
+            async with http.get(f"{url}/metrics") as response:
+                assert response.status == 404, "metrics are not on the API port"
         found = re.search(r'tgw_operations_total\{operation="Probe",outcome="ok"\} (\S+)', text)
         assert found is not None
         assert float(found.group(1)) == 20, "every worker's count is in /metrics"

@@ -19,7 +19,17 @@ from tests.harness.network import free_port
 DEMO = "+79000000001"
 
 
-async def test_metrics(gateway: GatewayClient) -> None:
+async def test_metrics_are_not_on_the_api_port_by_default(gateway: GatewayClient) -> None:
+    async with gateway.session.get(f"{gateway.url}/metrics") as response:
+        assert response.status == 404
+
+
+async def test_metrics(start_gateway: GatewayFactory) -> None:
+    async with start_gateway(metrics_listen="api") as gateway:
+        await _metrics(gateway)
+
+
+async def _metrics(gateway: GatewayClient) -> None:
     token = gateway.subscriber_token(DEMO)
     await gateway.query("query HomeScreen { me { balance { stale } tariff { id } } }", token=token)
     await gateway.query("query HomeScreen { me { balance { stale } } }", token=token)
