@@ -46,6 +46,7 @@ from gateway.live_connections import (
     init_deadline,
     principal_key,
 )
+from gateway.persisted import learn
 from gateway.pipeline.admission import guard, read_operation
 from gateway.refusal import RefusedError, refusal_response
 from gateway.runtime import Runtime
@@ -68,13 +69,15 @@ def admitter(
         operation = OperationRequest(query, variables, operation_name, {})
         try:
             try:
-                _, shape = await read_operation(edge, operation)
+                text, shape = await read_operation(edge, operation)
             except RefusedError as error:
                 if error.code in (PARSE_FAILED, VALIDATION_FAILED):
                     # Left to strawberry, which answers them as the protocol says (4400).
                     return None
                 raise
             await guard(runtime, edge, context, shape)
+            if not edge.shapes.validate(text):
+                await learn(operation, edge.persisted, edge.allowlist_only)
         except RefusedError as error:
             metrics.REFUSALS.labels(error.code).inc()
             return GraphQLError(

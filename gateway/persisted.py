@@ -3,7 +3,8 @@
 `extensions.persistedQuery = {"version": 1, "sha256Hash": H}`:
 - hash only, known       -> run the stored query;
 - hash only, unknown     -> PERSISTED_QUERY_NOT_FOUND (the client resends with the query);
-- hash and query         -> check the hash, remember the query, run it.
+- hash and query         -> check the hash, run it, and remember it once it validated
+                            (`learn`: a stranger's failing documents are never stored).
 
 In allow-list mode only registered operations run (`telecom-gateway register-operations`),
 sent by hash or in full; anything else is PERSISTED_QUERY_NOT_ALLOWED.
@@ -46,13 +47,10 @@ async def resolve_query(
         actual = sha256_of(operation.query)
         if wanted is not None and wanted != actual:
             raise RefusedError("PERSISTED_QUERY_HASH_MISMATCH", "the hash is not the query's")
-        if allowlist_only:
-            if await store.registered(actual) is None:
-                raise RefusedError(
-                    "PERSISTED_QUERY_NOT_ALLOWED", "only registered operations are accepted"
-                )
-        elif wanted is not None:
-            await store.remember(actual, operation.query)
+        if allowlist_only and await store.registered(actual) is None:
+            raise RefusedError(
+                "PERSISTED_QUERY_NOT_ALLOWED", "only registered operations are accepted"
+            )
         return operation.query
     assert wanted is not None  # transport only lets a query-less operation through with one
     query = await (store.registered(wanted) if allowlist_only else store.get(wanted))
@@ -64,3 +62,13 @@ async def resolve_query(
         # The message is what Apollo's link matches on, besides the code.
         raise RefusedError(NOT_FOUND, "PersistedQueryNotFound")
     return query
+
+
+async def learn(operation: OperationRequest, store: PersistedQueries, allowlist_only: bool) -> None:
+    """Remember a query sent with its hash (APQ). Called only once the document validated,
+    so that nobody can fill the store with documents that never run."""
+    wanted = _hash_of(operation.extensions)
+    if wanted is None or operation.query is None or allowlist_only:
+        return
+    # resolve_query checked that the hash is the query's.
+    await store.remember(wanted, operation.query)

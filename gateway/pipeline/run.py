@@ -12,6 +12,7 @@ from adapters.metrics import operation_label
 from adapters.scope import current_scope
 from gateway.edge import Edge
 from gateway.errors import format_error
+from gateway.persisted import learn
 from gateway.pipeline.admission import guard, read_operation
 from gateway.pipeline.execute import execute
 from gateway.pipeline.kept import keeping
@@ -49,6 +50,7 @@ async def run_operation(
         metrics.REQUESTS.labels(label, "error").inc()
         errors = [format_error(e, request_id, executed=False) for e in invalid]
         return Outcome({"errors": errors}, ok=False, operation=label)
+    await learn(operation, edge.persisted, edge.allowlist_only)
     kept = keeping(runtime, context, operation, query, shape)
     epoch = b""
     if kept is not None:

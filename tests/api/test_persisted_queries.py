@@ -56,6 +56,17 @@ async def test_a_hash_that_is_not_the_querys(gateway: GatewayClient) -> None:
     assert answer.codes == ["PERSISTED_QUERY_HASH_MISMATCH"]
 
 
+async def test_a_document_that_fails_validation_is_not_learned(gateway: GatewayClient) -> None:
+    # A stranger's documents that never run must not fill the store (Redis, for 30 days).
+    broken = "query Broken { tariffs { id noSuchField } }"
+    sha = hashlib.sha256(broken.encode()).hexdigest()
+    sent = await gateway.post({"query": broken, "extensions": _ext(sha)})
+    assert sent.codes == ["GRAPHQL_VALIDATION_FAILED"]
+    again = await gateway.post({"extensions": _ext(sha)})
+    assert again.codes == ["PERSISTED_QUERY_NOT_FOUND"]
+    assert await gateway.runtime.persisted.get(sha) is None
+
+
 async def test_apq_is_shared_across_processes(start_gateway: GatewayFactory) -> None:
     async with start_gateway() as first, start_gateway() as second:
         await first.post({"query": QUERY, "extensions": _ext(HASH)})
