@@ -15,7 +15,7 @@ from playwright.async_api import Locator, Page, WebSocket, expect
 
 from tests.harness.live import hubs_registered, until_following
 from tests.web.conftest import PHONE, WebGateway, WebGatewayFactory
-from tests.web.flows import log_in_as
+from tests.web.flows import log_in_as, open_screen
 
 CONVERSATION = """query($m: Msisdn!) { supportConversation(msisdn: $m) {
   id msisdn messages { id author text } } }"""
@@ -68,6 +68,7 @@ async def test_a_subscriber_chats_with_an_agent_live_and_escalates(
     page.on("websocket", opened)
     async with hubs_registered(web.client):
         await log_in_as(page, web, number)
+        await open_screen(page, "support")
         support = page.locator("#support")
         messages = chat_log(page).locator("li[data-message-id]")
         empty = support.locator("[data-chat-empty]")
@@ -153,6 +154,7 @@ async def test_the_chat_reconnects_with_the_refreshed_token(
     page.on("websocket", on_socket)
     async with start_web(access_token_ttl=4) as web, hubs_registered(web.client):
         await log_in_as(page, web, number)
+        await open_screen(page, "support")
         await write(page, "Не приходят SMS")
         support = page.locator("#support")
         await expect(support.locator("[data-live]")).to_have_attribute("data-live", "live")

@@ -218,7 +218,7 @@ const MESSAGE_FIELDS = "id conversationId author text sentAt";
 /** The number's open conversation, null when there is none: part of the home screen's batch. */
 export const SupportConversation = op("SupportConversation", `
 query SupportConversation($msisdn: Msisdn!) {
-  supportConversation(msisdn: $msisdn) { id msisdn reason status messages { ${MESSAGE_FIELDS} } }
+  supportConversation(msisdn: $msisdn) { id msisdn reason status ticketId messages { ${MESSAGE_FIELDS} } }
 }`);
 
 /** The first message: opens the conversation (or, if one is open after all, adds to it). */

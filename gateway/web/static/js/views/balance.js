@@ -1,6 +1,6 @@
 // Money left, the next charge, and minutes/GB/SMS left drawn as bars.
 import { h } from "../dom.js";
-import { date, money, number, unit } from "../format.js";
+import { date, dateTime, money, number, unit } from "../format.js";
 import { t } from "../i18n.js";
 import { card, notice } from "./card.js";
 
@@ -44,7 +44,7 @@ export function renderBalance(balance, problem, onTopUp) {
       { class: `balance__amount${amount.startsWith("-") ? " balance__amount--negative" : ""}`, "data-amount": amount },
       money(balance.money),
     ),
-    balance.stale ? notice(t("balance.stale", { date: date(balance.updatedAt) })) : null,
+    balance.stale ? h("p", { class: "notice", "data-notice": "", "data-stale": "" }, t("balance.stale", { date: dateTime(balance.updatedAt) })) : null,
     balance.nextChargeAt
       ? h("p", { class: "muted", "data-next-charge": "" }, t("balance.nextCharge", { amount: money(balance.nextChargeAmount), date: date(balance.nextChargeAt) }))
       : null,

@@ -6,6 +6,23 @@ import { field, form, runAction, submitButton } from "../forms.js";
 import { msisdn as showMsisdn, toE164 } from "../format.js";
 import { t } from "../i18n.js";
 import { LogIn, LogInWithPassword, RequestLoginCode } from "../operations.js";
+import { holdUntil } from "../countdown.js";
+
+// Until when (ms since the epoch) the gateway refuses a new code for a number: it said so
+// in resendAvailableAt, or in a RATE_LIMITED refusal's retryAfter.
+const codeHeld = new Map();
+
+function holdCodeButton(button, number) {
+  const until = codeHeld.get(number);
+  return until && until > Date.now() ? holdUntil(button, until) : null;
+}
+
+function rememberRefusal(number, result) {
+  const error = result?.errors?.[0];
+  if (error?.extensions?.code === "RATE_LIMITED" && error.extensions.retryAfter) {
+    codeHeld.set(number, Date.now() + error.extensions.retryAfter * 1000);
+  }
+}
 
 const LOGIN_ERRORS = {
   BAD_USER_INPUT: "msisdn",
@@ -42,6 +59,7 @@ export function renderLogin(ctx) {
   }
 
   function numberStep() {
+    const getCode = submitButton(t("login.getCode"));
     const f = form(
       {
         label: t("login.byCode"),
@@ -55,13 +73,22 @@ export function renderLogin(ctx) {
             variables: { msisdn: number },
             idempotent: false,
             errorFields: { BAD_USER_INPUT: "msisdn", RATE_LIMITED: "msisdn" },
+            onResult: (result) => rememberRefusal(number, result),
           });
-          if (payload) codeStep(payload);
+          if (payload) {
+            codeHeld.set(number, Date.parse(payload.resendAvailableAt));
+            codeStep(payload);
+          } else {
+            const line = holdCodeButton(getCode, number);
+            if (line) getCode.after(line);
+          }
         },
       },
       field({ label: t("login.msisdn"), name: "msisdn", type: "tel", autocomplete: "tel", inputmode: "tel", placeholder: "+7 900 000-00-00", value: number }),
-      submitButton(t("login.getCode")),
+      getCode,
     );
+    const held = number ? holdCodeButton(getCode, number) : null;
+    if (held) getCode.after(held);
     show(
       ...heading(t("login.byCodeHint")),
       f,
@@ -80,12 +107,9 @@ export function renderLogin(ctx) {
             h("a", { href: ctx.config.smsInbox + encodeURIComponent(e164 || number), target: "_blank", rel: "noopener", "data-sms-inbox": "" }, t("login.smsInbox")),
           )
         : null;
-    const resend = h("button", { type: "button", class: "btn btn--ghost btn--small", disabled: true }, t("login.resend"));
+    const resend = h("button", { type: "button", class: "btn btn--ghost btn--small" }, t("login.resend"));
     // The gateway refuses a new code before resendAvailableAt; the button waits for it.
-    const wait = Math.max(0, Date.parse(sent.resendAvailableAt) - Date.now());
-    setTimeout(() => {
-      resend.disabled = false;
-    }, wait);
+    const resendWait = holdUntil(resend, Date.parse(sent.resendAvailableAt));
     const f = form(
       {
         label: t("login.enterCode"),
@@ -114,15 +138,22 @@ export function renderLogin(ctx) {
         field: "requestLoginCode",
         variables: { msisdn: number },
         idempotent: false,
+        onResult: (result) => rememberRefusal(number, result),
       });
-      if (again) codeStep(again);
+      if (again) {
+        codeHeld.set(number, Date.parse(again.resendAvailableAt));
+        codeStep(again);
+        return;
+      }
+      const line = holdCodeButton(resend, number);
+      if (line) resend.after(line);
       else resend.disabled = false;
     });
     show(
       ...heading(t("login.codeSent", { msisdn: showMsisdn(e164) || number })),
       f,
       inbox,
-      h("div", { class: "row" }, resend, h("button", { type: "button", class: "link-button", onClick: numberStep }, t("login.changeNumber"))),
+      h("div", { class: "row" }, resend, resendWait, h("button", { type: "button", class: "link-button", onClick: numberStep }, t("login.changeNumber"))),
     );
   }
 

@@ -141,6 +141,8 @@ function adopt(conversation) {
   }
   if (conversation.id !== chat.conversation?.id) chat.messages = new Map();
   chat.conversation = { id: conversation.id, msisdn: conversation.msisdn, reason: conversation.reason, status: conversation.status };
+  // The server knows the ticket (after a reload this tab does not): never offer it twice.
+  if (conversation.ticketId && !chat.tickets.has(conversation.id)) chat.tickets.set(conversation.id, { id: conversation.ticketId });
   receive(conversation.messages || []);
 }
 

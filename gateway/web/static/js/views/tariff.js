@@ -195,14 +195,17 @@ function compareTable(ctx, current, tariffs) {
         {},
         tariffs.map((tariff) => {
           const isCurrent = current && tariff.id === current.id;
+          // The subscriber's own row says what the subscriber has (a tuned tariff's fee,
+          // minutes and GB), as the tariff card above does, not the catalogue's base offer.
+          const shown = isCurrent ? current : tariff;
           return h(
             "tr",
             { "aria-current": isCurrent ? "true" : undefined, "data-tariff": tariff.id },
             h("th", { scope: "row" }, tariff.name),
-            h("td", {}, money(tariff.monthlyFee)),
-            h("td", {}, allowanceText(tariff.allowances, "DATA")),
-            h("td", {}, allowanceText(tariff.allowances, "VOICE")),
-            h("td", {}, allowanceText(tariff.allowances, "SMS")),
+            h("td", { "data-col": "fee" }, money(shown.monthlyFee)),
+            h("td", { "data-col": "DATA" }, allowanceText(shown.allowances, "DATA")),
+            h("td", { "data-col": "VOICE" }, allowanceText(shown.allowances, "VOICE")),
+            h("td", { "data-col": "SMS" }, allowanceText(shown.allowances, "SMS")),
             h(
               "td",
               {},
