@@ -115,6 +115,13 @@ async def test_a_subscriber_chats_with_an_agent_live_and_escalates(
         notes = [m["text"] for m in (await conversation_of(web, number))["messages"]]
         assert any(ticket_id in text for text in notes), notes
 
+        # A reload keeps the ticket (the conversation's ticketId): no second escalation.
+        sockets.clear()  # the old document's socket goes with it
+        await page.reload()
+        await expect(support.locator("[data-ticket]")).to_have_attribute("data-ticket", ticket_id)
+        await expect(support.get_by_role("button", name="Передать в заявку")).to_have_count(0)
+        await expect(messages).to_have_count(4)
+
         # In English, from what is here already; and it fits a phone.
         await page.get_by_role("button", name="English").click()
         await expect(support.get_by_role("heading", level=2)).to_have_text("Support chat")
