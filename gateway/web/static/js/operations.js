@@ -29,6 +29,28 @@ mutation LogInWithPassword($msisdn: Msisdn!, $password: String!) {
   logInWithPassword(msisdn: $msisdn, password: $password) { ${AUTH_FIELDS} }
 }`);
 
+// The permanent password: changed knowing the current one, or set with a texted code
+// (setPassword when logged in, resetPassword from the login screen, which logs in).
+export const RequestPasswordCode = op("RequestPasswordCode", `
+mutation RequestPasswordCode($msisdn: Msisdn!) {
+  requestPasswordCode(msisdn: $msisdn) { expiresAt resendAvailableAt }
+}`);
+
+export const ResetPassword = op("ResetPassword", `
+mutation ResetPassword($msisdn: Msisdn!, $code: String!, $newPassword: String!) {
+  resetPassword(msisdn: $msisdn, code: $code, newPassword: $newPassword) { ${AUTH_FIELDS} }
+}`);
+
+export const SetPassword = op("SetPassword", `
+mutation SetPassword($code: String!, $newPassword: String!) {
+  setPassword(code: $code, newPassword: $newPassword)
+}`);
+
+export const ChangePassword = op("ChangePassword", `
+mutation ChangePassword($currentPassword: String!, $newPassword: String!) {
+  changePassword(currentPassword: $currentPassword, newPassword: $newPassword)
+}`);
+
 export const RefreshSession = op("RefreshSession", `
 mutation RefreshSession($refreshToken: String!) {
   refreshSession(refreshToken: $refreshToken) { ${AUTH_FIELDS} }

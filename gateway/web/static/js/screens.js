@@ -5,7 +5,7 @@
 
 /** Screen -> the home-screen sections (card ids) it shows, in order. */
 export const SCREENS = {
-  home: ["balance", "expenses", "numbers", "share"],
+  home: ["balance", "expenses", "numbers", "share", "password"],
   tariff: ["tariff", "packages", "services", "orders"],
   payments: ["balance", "topup", "autopay", "statement"],
   offers: ["offers"],

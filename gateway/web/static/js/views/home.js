@@ -13,6 +13,7 @@ import { renderNumbers } from "./numbers.js";
 import { renderOffers } from "./offers.js";
 import { renderOrders } from "./orders.js";
 import { renderPackages } from "./packages.js";
+import { renderPassword } from "./password.js";
 import { renderServices } from "./services.js";
 import { renderShare } from "./share.js";
 import { renderStatement } from "./statement.js";
@@ -121,6 +122,7 @@ export function renderHome(ctx, results) {
     numbers: () => numbers,
     statement: () => renderStatement(ctx),
     support: () => renderSupport(ctx, support),
+    password: () => renderPassword(ctx),
   };
   const shown = SCREENS[ctx.screen] ?? SCREENS[DEFAULT_SCREEN];
   return [head, h("div", { class: "grid" }, shown.map((id) => sections[id]()))];

@@ -5,7 +5,8 @@ import { h, replaceChildren } from "../dom.js";
 import { field, form, runAction, submitButton } from "../forms.js";
 import { msisdn as showMsisdn, toE164 } from "../format.js";
 import { t } from "../i18n.js";
-import { LogIn, LogInWithPassword, RequestLoginCode } from "../operations.js";
+import { LogIn, LogInWithPassword, RequestLoginCode, RequestPasswordCode, ResetPassword } from "../operations.js";
+import { newPasswordFields, newPasswordOf } from "./password.js";
 import { holdUntil } from "../countdown.js";
 
 // Until when (ms since the epoch) the gateway refuses a new code for a number: it said so
@@ -182,7 +183,74 @@ export function renderLogin(ctx) {
     show(
       ...heading(t("login.byPasswordHint")),
       f,
-      h("p", {}, h("button", { type: "button", class: "link-button", onClick: numberStep }, t("login.useCode"))),
+      h(
+        "p",
+        { class: "row" },
+        h("button", { type: "button", class: "link-button", onClick: numberStep }, t("login.useCode")),
+        h("button", { type: "button", class: "link-button", onClick: resetStep }, t("login.forgot")),
+      ),
+      demoHint(),
+    );
+  }
+
+  /** A forgotten password: the number, then the texted code and a new password; logs in. */
+  function resetStep() {
+    let asked = false;
+    const codeFields = h(
+      "div",
+      { hidden: true },
+      field({ label: t("login.code"), name: "code", inputmode: "numeric", autocomplete: "one-time-code", maxlength: "8" }),
+      ...newPasswordFields(),
+    );
+    const send = submitButton(t("login.getCode"));
+    const f = form(
+      {
+        label: t("login.reset"),
+        onSubmit: async (node) => {
+          number = node.elements.msisdn.value.trim();
+          if (!asked) {
+            const sent = await runAction({
+              api: ctx.api,
+              formNode: node,
+              operation: RequestPasswordCode,
+              field: "requestPasswordCode",
+              variables: { msisdn: number },
+              idempotent: false,
+              errorFields: { BAD_USER_INPUT: "msisdn", RATE_LIMITED: "msisdn" },
+            });
+            if (!sent) return;
+            asked = true;
+            codeFields.hidden = false;
+            if (ctx.config.demo && ctx.config.smsInbox) {
+              const href = ctx.config.smsInbox + encodeURIComponent(toE164(number) || number);
+              codeFields.prepend(h("p", { class: "notice notice--info" }, h("a", { href, target: "_blank", rel: "noopener" }, t("login.smsInbox"))));
+            }
+            send.textContent = t("login.resetSubmit");
+            node.elements.code.focus();
+            return;
+          }
+          const next = newPasswordOf(node);
+          if (next === null) return;
+          const payload = await runAction({
+            api: ctx.api,
+            formNode: node,
+            operation: ResetPassword,
+            field: "resetPassword",
+            variables: { msisdn: number, code: node.elements.code.value.trim(), newPassword: next },
+            idempotent: false,
+            errorFields: { ...LOGIN_ERRORS, WEAK_PASSWORD: "newPassword" },
+          });
+          if (payload) ctx.onLoggedIn(payload);
+        },
+      },
+      field({ label: t("login.msisdn"), name: "msisdn", type: "tel", autocomplete: "username", inputmode: "tel", placeholder: "+7 900 000-00-00", value: number }),
+      codeFields,
+      send,
+    );
+    show(
+      ...heading(t("login.resetHint")),
+      f,
+      h("p", {}, h("button", { type: "button", class: "link-button", onClick: passwordStep }, t("login.usePassword"))),
       demoHint(),
     );
   }
