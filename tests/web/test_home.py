@@ -88,7 +88,7 @@ async def test_tuning_the_tariff_previews_the_fee(page: Page, web: WebGateway) -
 async def test_comparing_tariffs_previews_the_change(page: Page, web: WebGateway) -> None:
     await log_in_with_password(page, web, DEMO, DEMO_PASSWORD)
     await open_screen(page, "tariff")
-    await page.get_by_role("button", name="Переход на тариф «Безлимит»").click()
+    await page.get_by_role("button", name="Перейти на тариф «Безлимит»").click()
     dialog = page.get_by_role("dialog", name="Переход на тариф «Безлимит»")
     await expect(dialog).to_be_visible()
     await expect(dialog.locator("[data-change-preview]")).to_contain_text("750,00")

@@ -155,7 +155,7 @@ async def test_change_tariff_after_the_fee_preview(page: Page, web: WebGateway) 
     await log_in_as(page, web, number)
     await open_screen(page, "tariff")
 
-    await page.get_by_role("button", name=f"Переход на тариф «{target['name']}»").click()
+    await page.get_by_role("button", name=f"Перейти на тариф «{target['name']}»").click()
     dialog = page.get_by_role("dialog", name=f"Переход на тариф «{target['name']}»")
     shown = dialog.locator("[data-change-preview]")
     await expect(shown).to_have_attribute("data-change-fee", preview["changeFee"]["amount"])

@@ -84,7 +84,8 @@ function receive(messages) {
   if (!log) return;
   log.querySelector("[data-chat-empty]")?.remove();
   for (const m of fresh) log.append(messageItem(m));
-  log.scrollTop = log.scrollHeight;
+  const box = log.closest("[data-chat-scroll]");
+  box.scrollTop = box.scrollHeight;
 }
 
 function setLiveState(state) {
@@ -237,17 +238,23 @@ function escalation(ctx) {
 
 function build(ctx, problem) {
   const has = Boolean(chat.conversation);
+  // The log (role=log) scrolls and holds a list of messages: a list item needs its list
+  // as parent, so the role sits on a box around the list, not on the list itself.
   const log = h(
-    "ol",
+    "div",
     {
       class: "chat__log",
-      "data-chat-log": "",
+      "data-chat-scroll": "",
       role: "log",
       "aria-live": "polite",
       "aria-label": t("support.log"),
       tabindex: "0", // it scrolls: reachable by keyboard
     },
-    has && chat.messages.size ? sortedMessages().map(messageItem) : h("li", { class: "chat__empty muted", "data-chat-empty": "" }, t("support.empty")),
+    h(
+      "ol",
+      { class: "chat__list", "data-chat-log": "" },
+      has && chat.messages.size ? sortedMessages().map(messageItem) : h("li", { class: "chat__empty muted", "data-chat-empty": "" }, t("support.empty")),
+    ),
   );
   const node = card(
     { id: "support", title: t("support.title") },

@@ -185,9 +185,11 @@ function compareTable(ctx, current, tariffs) {
         h(
           "tr",
           {},
-          [t("tariff.name"), t("tariff.fee"), t("quota.DATA"), t("quota.VOICE"), t("quota.SMS"), ""].map((x) =>
+          [t("tariff.name"), t("tariff.fee"), t("quota.DATA"), t("quota.VOICE"), t("quota.SMS")].map((x) =>
             h("th", { scope: "col" }, x),
           ),
+          // The buttons' column: named for screen readers, blank to the eye.
+          h("th", { scope: "col" }, h("span", { class: "visually-hidden" }, t("tariff.action"))),
         ),
       ),
       h(
@@ -213,7 +215,7 @@ function compareTable(ctx, current, tariffs) {
                 ? h("span", { class: "tag tag--accent" }, isCurrent ? t("tariff.current") : "")
                 : h(
                     "button",
-                    { type: "button", class: "btn btn--ghost btn--small", "aria-label": t("tariff.changeTo", { name: tariff.name }), onClick: () => openChange(ctx, tariff) },
+                    { type: "button", class: "btn btn--ghost btn--small", "aria-label": t("tariff.chooseNamed", { name: tariff.name }), onClick: () => openChange(ctx, tariff) },
                     t("tariff.choose"),
                   ),
             ),
