@@ -95,9 +95,16 @@ async def test_first_offer_activation_asks_for_the_email(page: Page, web: WebGat
     await expect(item.locator("[data-error-for=email]")).to_have_text(
         "Укажите электронную почту: она нужна при первой активации."
     )
-    await expect(item.get_by_label("Как к вам обращаться (необязательно)")).to_be_visible()
+    # The site asks the e-mail and the name, as the operator's terms say.
+    name = item.get_by_label("Имя", exact=True)
+    await expect(name).to_be_visible()
     await email.fill("web.offer@example.ru")
-    await item.get_by_label("Как к вам обращаться (необязательно)").fill("Тест")
+    await activate.click()
+    await expect(item.locator("[data-error-for=name]")).to_have_text(
+        "Укажите имя: оно нужно при первой активации."
+    )
+    await expect(name).to_be_focused()
+    await name.fill("Тест")
     await activate.click()
 
     flash = page.locator("#offers [data-flash]")

@@ -69,8 +69,19 @@ export function clearErrors(formNode) {
   formNode.querySelector("[data-form-error]").textContent = "";
 }
 
+/**
+ * An error shown in a section ends the success notice above it (a top-up done a minute ago
+ * must not sit over the refusal of the next one).
+ */
+function dropSuccess(formNode) {
+  const section = formNode.closest("section") ?? formNode;
+  for (const note of section.querySelectorAll("[data-flash]")) note.remove();
+  for (const note of section.querySelectorAll("[data-done]")) note.hidden = true;
+}
+
 export function formError(formNode, text) {
   formNode.querySelector("[data-form-error]").textContent = text;
+  if (text) dropSuccess(formNode);
 }
 
 /** The control to mark and focus for `name`: a radio group gives its checked radio (or its first). */
@@ -103,6 +114,7 @@ export function showErrors(formNode, errors) {
     }
   }
   if (general.length) formError(formNode, general.join(" "));
+  else if (errors.length) dropSuccess(formNode);
   first?.focus();
 }
 

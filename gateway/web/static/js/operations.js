@@ -78,7 +78,7 @@ query HomeScreen($msisdn: Msisdn!) {
     msisdn name region
     balance {
       money { amount currency }
-      quotas { kind remaining total unit unlimited validUntil }
+      quotas { kind remaining total unit unlimited validUntil name }
       nextChargeAt nextChargeAmount { amount currency } updatedAt stale
     }
     tariff {

@@ -7,7 +7,9 @@ import { card, notice } from "./card.js";
 const KIND_ORDER = { DATA: 0, VOICE: 1, SMS: 2 };
 
 function quotaBar(quota, showUntil) {
-  const label = t(`quota.${quota.kind}`);
+  // A package's bucket (it ends on a day of its own) is named after the package, so two
+  // «Интернет» bars do not stand side by side.
+  const label = showUntil && quota.name ? t("quota.package", { name: quota.name }) : t(`quota.${quota.kind}`);
   let text;
   let fill;
   if (quota.unlimited) {
@@ -24,7 +26,7 @@ function quotaBar(quota, showUntil) {
   }
   return h(
     "li",
-    { class: "bar", "data-quota": quota.kind, "data-remaining": quota.unlimited ? undefined : String(quota.remaining) },
+    { class: "bar", "data-quota": quota.kind, "data-package": showUntil && quota.name ? quota.name : undefined, "data-remaining": quota.unlimited ? undefined : String(quota.remaining) },
     h("div", { class: "bar__label" }, h("span", {}, label), h("span", { "data-quota-text": "" }, text)),
     fill ? h("div", { class: "bar__track", "aria-hidden": "true" }, fill) : null,
     showUntil && quota.validUntil ? h("span", { class: "muted" }, t("quota.until", { date: date(quota.validUntil) })) : null,

@@ -133,7 +133,7 @@ export function renderPassword(ctx) {
   if (ctx.msisdn !== ctx.owner) return null;
   const node = card({ id: "password", title: t("password.title") });
   node.append(
-    h("p", { class: "notice notice--ok", "data-password-done": "", role: "status", hidden: true }),
+    h("p", { class: "notice notice--ok", "data-password-done": "", "data-done": "", role: "status", hidden: true }),
     changeForm(ctx, node),
     bySmsForm(ctx, node),
   );
