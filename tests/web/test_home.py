@@ -113,3 +113,26 @@ async def test_switching_to_a_linked_number_shows_its_data(page: Page, web: WebG
         page.locator("[data-linked='+79000000006']").get_by_role("button", name="Показать").click()
     )
     await expect_home_of(page, web, "+79000000006", "Дочь")
+
+
+async def test_a_screenshot_of_every_section(page: Page, web: WebGateway) -> None:
+    """One picture per section for the README (TGW_SCREENSHOTS=docs/screenshots refreshes
+    them); each is taken once the section's own content is on screen."""
+    await log_in_with_password(page, web, DEMO, DEMO_PASSWORD)
+    await expect_home_of(page, web, DEMO, "Анна Смирнова")
+    shown = {
+        "tariff": "#tariff tr[aria-current=true]",
+        "payments": "#topup [data-payment-method]",
+        "offers": "#offers [data-offer]",
+        "support": "#support [data-chat-log]",
+    }
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    for screen, ready in shown.items():
+        await open_screen(page, screen)
+        await expect(page.locator(ready).first).to_be_visible()
+        await page.screenshot(path=SCREENSHOTS / f"{screen}-desktop.png")
+    await page.set_viewport_size(PHONE)
+    await open_screen(page, "tariff")
+    await page.locator("#tariff table").scroll_into_view_if_needed()
+    await expect(page.locator(shown["tariff"])).to_be_visible()
+    await page.screenshot(path=SCREENSHOTS / "tariff-phone.png")

@@ -96,7 +96,9 @@ function openScreen(name, { push = true, focus = null } = {}) {
 
 /** Opens the screen that has `id` and puts the focus on `selector` inside it. */
 function openSection(id, selector) {
-  openScreen(screenOf(id), { focus: `#${id} ${selector}` });
+  const target = `#${id} ${selector}`;
+  if (screenOf(id) === section && document.querySelector(target)) document.querySelector(target).focus();
+  else openScreen(screenOf(id), { focus: target });
 }
 
 function renderNav() {
