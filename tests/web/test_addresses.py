@@ -182,3 +182,13 @@ async def test_the_code_button_counts_down(page: Page, web: WebGateway) -> None:
     described = await get_code.get_attribute("aria-describedby")
     assert described
     assert await page.locator(f"#{described}").count() == 1
+
+
+async def test_top_up_from_the_balance_opens_payments(page: Page, web: WebGateway) -> None:
+    await log_in_with_password(page, web, DEMO, DEMO_PASSWORD)
+    await expect_home_of(page, web, DEMO, "Анна Смирнова")
+    await page.locator("#balance").get_by_role("link", name="Пополнить").click()
+    await expect_screen(page, "payments")
+    await expect(page.locator("#topup").get_by_label("Сумма, ₽", exact=True)).to_be_focused()
+    await page.go_back()
+    await expect_screen(page, "home")

@@ -68,6 +68,13 @@ async def billing_down_flow(page: Page, web: WebGateway) -> None:
         await expect(page.locator("#balance [data-stale]")).to_have_text(STALE)
         # The cards billing cannot list now are the ones seen a moment ago.
         await expect(card).to_be_visible()
+        # Paying fails, in a sentence naming the system, never a text key.
+        topup = page.locator("#topup")
+        await topup.get_by_label("Сумма, ₽", exact=True).fill("100")
+        await topup.get_by_role("button", name="Пополнить", exact=True).click()
+        await expect(topup.locator("[data-form-error]")).to_have_text(
+            re.compile(r"^Не отвечает [^.]+\. Попробуйте позже\.$")
+        )
         text = await page.locator("body").inner_text()
         assert "backend." not in text, text
         assert ".." not in text, text
