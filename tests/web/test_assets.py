@@ -127,6 +127,7 @@ async def test_the_gateway_serves_the_page_and_its_config(web: WebGateway) -> No
         assert await response.json() == {
             "demo": True,
             "smsInbox": f"{web.sms_url}/admin/messages?msisdn=",
+            "topUp": {"min": "10", "max": "15000"},
         }
     async with web.http.get(f"{web.url}/") as response:
         assert response.status == 200
