@@ -1,6 +1,6 @@
 """A paid action is a charge: a bought package lowers the balance by its price and shows
-in the month's spending and in a statement's total by the same amount (issue 24, defect 3).
-Number +79000000380 is this file's."""
+in the month's spending and in a statement's total by the same amount, and so does a tariff
+change fee (issue 24, defect 3). Numbers +79000000380 and +79000000386 are this file's."""
 
 from __future__ import annotations
 
@@ -28,8 +28,12 @@ TOTAL = re.compile(r"сумма: (-?\d+\.\d{2})")
 
 
 async def spending(gateway: GatewayClient) -> dict[str, Decimal]:
-    token = gateway.subscriber_token(NUMBER)
-    answer = await gateway.query(SPENDING, {"m": NUMBER}, token=token)
+    return await spending_of(gateway, NUMBER)
+
+
+async def spending_of(gateway: GatewayClient, number: str) -> dict[str, Decimal]:
+    token = gateway.subscriber_token(number)
+    answer = await gateway.query(SPENDING, {"m": number}, token=token)
     assert answer.errors == [], answer.errors
     rows: list[dict[str, Any]] = answer.data["subscriber"]["expenses"]
     return {row["category"]: Decimal(row["amount"]["amount"]) for row in rows}
@@ -76,3 +80,27 @@ async def test_a_bought_package_is_in_spending_and_the_statement(
     assert sum(after_spending.values()) == sum(before_spending.values()) + price
     after_total = await statement_total(gateway, http, backends.sms_url, "after.380@example.ru")
     assert after_total == before_total + price
+
+
+async def test_a_tariff_change_fee_is_in_spending(gateway: GatewayClient) -> None:
+    number = "+79000000386"
+    token = gateway.subscriber_token(number)
+    current = (await state(gateway, number))["tariff"]["id"]
+    tariffs = (await gateway.query("{ tariffs { id } }")).data["tariffs"]
+    preview = """query($m: Msisdn!, $t: ID!) { previewTariffChange(msisdn: $m, tariffId: $t) {
+      changeFee { amount } } }"""
+    fees = {}
+    for tariff in tariffs:
+        if tariff["id"] != current:
+            answer = await gateway.query(preview, {"m": number, "t": tariff["id"]}, token=token)
+            fees[tariff["id"]] = Decimal(answer.data["previewTariffChange"]["changeFee"]["amount"])
+    target, fee = max(fees.items(), key=lambda kv: kv[1])
+    assert fee > 0
+    before = await spending_of(gateway, number)
+    change = """mutation($m: Msisdn!, $t: ID!, $k: String) {
+      changeTariff(msisdn: $m, tariffId: $t, idempotencyKey: $k) {
+        orderState userErrors { code } } }"""
+    changed = await gateway.query(change, {"m": number, "t": target, "k": key()}, token=token)
+    assert changed.data["changeTariff"] == {"orderState": "COMPLETED", "userErrors": []}
+    after = await spending_of(gateway, number)
+    assert after.get("services", Decimal(0)) == before.get("services", Decimal(0)) + fee
