@@ -17,6 +17,8 @@ class QuotaRecord:
     unit: str
     unlimited: bool
     valid_until: datetime | None
+    # The bucket's own name where billing gives one (a package's «+1 ГБ»).
+    name: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -84,5 +84,9 @@ def create_app(
         routes.append(Route("/metrics", metrics, methods=["GET"]))
     if settings.web:
         # Last: the page is mounted at "/", which would catch every path before it.
-        routes += web_routes(demo=settings.web_demo, sms_inbox=settings.web_sms_inbox)
+        routes += web_routes(
+            demo=settings.web_demo,
+            sms_inbox=settings.web_sms_inbox,
+            top_up=(settings.top_up_min, settings.top_up_max),
+        )
     return Starlette(middleware=middleware, routes=routes, lifespan=lifespan)

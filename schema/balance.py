@@ -22,6 +22,10 @@ class Quota:
     unit: str
     unlimited: bool
     valid_until: datetime | None
+    name: str | None = strawberry.field(
+        description="The bucket's name as billing gives it (a package's own, «+1 ГБ»); "
+        "null when billing names none."
+    )
 
     @classmethod
     def from_record(cls, record: QuotaRecord) -> Quota:
@@ -32,6 +36,7 @@ class Quota:
             unit=record.unit,
             unlimited=record.unlimited,
             valid_until=record.valid_until,
+            name=record.name,
         )
 
 

@@ -12,7 +12,7 @@ from typing import Annotated
 import strawberry
 
 from domain.principals import Principal
-from resolvers import linking, login, sessions, support
+from resolvers import linking, login, passwords, sessions, support
 from resolvers.actions import offers, orders, payments, sharing, statements
 from resolvers.subscribers import me
 from schema.actions import (
@@ -48,6 +48,30 @@ class LoginMutation:
     ) -> AuthPayload | None:
         tokens = await login.log_in_with_password(info.context, msisdn, password)
         return AuthPayload(tokens=tokens)
+
+    @strawberry.mutation(
+        description="Text a code for setting the permanent password (forgotten, or never set)."
+    )
+    async def request_password_code(self, info: Info, msisdn: Msisdn) -> CodeSentPayload | None:
+        sent = await passwords.request_password_code(info.context, msisdn)
+        return CodeSentPayload.from_record(sent)
+
+    @strawberry.mutation(description="Set a forgotten password with the texted code; logs in.")
+    async def reset_password(
+        self, info: Info, msisdn: Msisdn, code: str, new_password: str
+    ) -> AuthPayload | None:
+        tokens = await passwords.reset_password(info.context, msisdn, code, new_password)
+        return AuthPayload(tokens=tokens)
+
+    @strawberry.mutation(description="Set your own password with the code texted to you.")
+    async def set_password(self, info: Info, code: str, new_password: str) -> bool | None:
+        return await passwords.set_password(info.context, code, new_password)
+
+    @strawberry.mutation(description="Change your own password, knowing the current one.")
+    async def change_password(
+        self, info: Info, current_password: str, new_password: str
+    ) -> bool | None:
+        return await passwords.change_password(info.context, current_password, new_password)
 
     @strawberry.mutation(description="Trade a refresh token for new tokens (it rotates).")
     async def refresh_session(self, info: Info, refresh_token: str) -> AuthPayload | None:

@@ -14,7 +14,7 @@ from domain.billing import BalanceRecord, QuotaRecord
 from domain.money import Money
 from domain.quotas import QuotaKind
 
-LAYOUT_VERSION = "v1"
+LAYOUT_VERSION = "v2"  # v2: a quota's name
 
 
 def encode_balance(record: BalanceRecord) -> bytes:
@@ -32,6 +32,7 @@ def encode_balance(record: BalanceRecord) -> bytes:
                     q.unit,
                     q.unlimited,
                     q.valid_until.isoformat() if q.valid_until else None,
+                    q.name,
                 ]
                 for q in record.quotas
             ],
@@ -50,6 +51,6 @@ def decode_balance(data: bytes) -> BalanceRecord:
 
 
 def _quota(raw: list[Any]) -> QuotaRecord:
-    kind, remaining, total, unit, unlimited, valid_until = raw
+    kind, remaining, total, unit, unlimited, valid_until, name = raw
     until: datetime | None = parse_timestamp(valid_until) if valid_until else None
-    return QuotaRecord(QuotaKind(kind), remaining, total, unit, unlimited, until)
+    return QuotaRecord(QuotaKind(kind), remaining, total, unit, unlimited, until, name)

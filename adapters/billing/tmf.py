@@ -54,6 +54,7 @@ def parse_quota(bucket: Mapping[str, Any]) -> QuotaRecord | None:
         unit=kind.unit,
         unlimited=unlimited,
         valid_until=_valid_until(bucket),
+        name=str(bucket["name"]) if bucket.get("name") else None,
     )
 
 

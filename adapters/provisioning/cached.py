@@ -57,6 +57,9 @@ class CachedProvisioning:
     async def verify_password(self, msisdn: str, password: str) -> bool:
         return await self._inner.verify_password(msisdn, password)
 
+    async def set_password(self, msisdn: str, password: str) -> None:
+        await self._inner.set_password(msisdn, password)
+
     async def create_link(self, owner: str, msisdn: str, alias: str | None) -> LinkRecord:
         return await self._inner.create_link(owner, msisdn, alias)
 

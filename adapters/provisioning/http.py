@@ -81,6 +81,12 @@ class HttpProvisioning:
         with parsing(self._client.name, "credentialVerification"):
             return answer["verified"] is True
 
+    async def set_password(self, msisdn: str, password: str) -> None:
+        await self._client.patch(
+            f"{IDENTITY_API}/digitalIdentity/{msisdn}",
+            {"credential": [{"@type": "PasswordCredential", "password": password}]},
+        )
+
     async def create_link(self, owner: str, msisdn: str, alias: str | None) -> LinkRecord:
         permission: dict[str, Any] = {"@type": "Permission"}
         if alias is not None:

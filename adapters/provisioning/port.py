@@ -37,6 +37,10 @@ class ProvisioningPort(Protocol):
         An unknown number answers False, like a wrong password."""
         ...
 
+    async def set_password(self, msisdn: str, password: str) -> None:
+        """Make `password` the number's permanent password (TMF720 credential)."""
+        ...
+
     async def create_link(self, owner: str, msisdn: str, alias: str | None) -> LinkRecord:
         """Let `owner` manage `msisdn` (a TMF672 permission)."""
         ...

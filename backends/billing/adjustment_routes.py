@@ -17,6 +17,7 @@ from backends.billing.keys import BILLING
 from backends.billing.openapi_writes import ADJUSTMENT_FILTERS
 from backends.billing.resources import CURRENCY, PREPAY_BALANCE
 from backends.billing.topups import TopupStatus, run_autopay
+from backends.charges import ChargeType
 from backends.kit.amounts import read_quantity, require_places, require_unit
 from backends.kit.bodies import (
     optional_bool,
@@ -37,6 +38,7 @@ from backends.kit.timestamps import parse_timestamp, utc_now
 MAX_ADJUSTMENT = Decimal(1_000_000)
 _QUOTA_PLACES = {"data": 2, "voice": 0, "sms": 0}
 _ADJUST_TYPES = ("oneTime", "recurring")
+CHARGE_TYPES = tuple(kind.value for kind in ChargeType)
 
 routes = web.RouteTableDef()
 
@@ -97,7 +99,19 @@ def _adjustment_request(body: dict[str, Any]) -> AdjustmentRequest:
         product_id=resource_id(body, "product") if body.get("product") is not None else None,
         adjust_type=adjust_type,
         reason=optional_string(body, "reason"),
+        charge_type=_charge_type(body, usage_type),
     )
+
+
+def _charge_type(body: dict[str, Any], usage_type: str) -> str | None:
+    value = optional_string(body, "chargeType")
+    if value is None:
+        return None
+    if usage_type != MONETARY:
+        raise bad_request("'chargeType' is for monetary adjustments only")
+    if value not in CHARGE_TYPES:
+        raise bad_request(f"'chargeType' must be one of {', '.join(CHARGE_TYPES)}")
+    return value
 
 
 def _period(value: Any) -> tuple[datetime | None, datetime | None]:

@@ -37,6 +37,9 @@ class AdjustmentRequest:
     product_id: str | None
     adjust_type: str  # TMF AdjustType: oneTime or recurring (kept, not acted on)
     reason: str | None
+    # The spending category the money adjustment counts under (a simulator extension of
+    # TMF654: TMF678's appliedCustomerBillingRate ``type``); None: not said.
+    charge_type: str | None = None
 
 
 @dataclass

@@ -111,6 +111,7 @@ _ADJUST_CREATE = obj(
         "product": _REFS,
         "adjustType": STRING,
         "reason": STRING,
+        "chargeType": STRING,
     },
     ["logicalResource", "usageType", "amount"],
 )

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Iterator
 from datetime import datetime
 
 from backends.billing.accounts import Account, account_of
+from backends.billing.adjustment_charges import adjustment_charge, adjustment_charges
 from backends.billing.adjustments import AdjustmentBook
 from backends.billing.ledger import Ledger
 from backends.billing.payments import PaymentBook
@@ -68,7 +69,13 @@ class BillingState:
     def charges(self, msisdn: str, start: datetime | None, end: datetime | None) -> list[Charge]:
         """The number's charges in ``[start, end)``, oldest first; none for unknown numbers."""
         subscriber = self.world.subscriber(msisdn)
-        return [] if subscriber is None else self.history.between(subscriber, start, end)
+        if subscriber is None:
+            return []
+        derived = self.history.between(subscriber, start, end)
+        paid = list(adjustment_charges(self.adjustments, msisdn, start, end))
+        # The history ends at the start of today and adjustments are made now: appended,
+        # they stay oldest first.
+        return [*derived, *paid] if paid else derived
 
     def charge(self, charge_id: str) -> Charge | None:
-        return self.history.charge(charge_id)
+        return self.history.charge(charge_id) or adjustment_charge(self.adjustments, charge_id)

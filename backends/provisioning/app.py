@@ -177,3 +177,31 @@ async def verify_credentials(request: web.Request) -> web.Response:
         raise bad_request("'password' must be a string")
     verified = request.app[PROVISIONING].credentials.verify(login, password)
     return json_response({"verified": verified})
+
+
+@routes.patch(f"{DIGITAL_IDENTITY}/digitalIdentity/{{id}}")
+async def change_credentials(request: web.Request) -> web.Response:
+    """A number's new permanent password (TMF720 ``credential`` of a DigitalIdentity, whose
+    id is the number). The password is never echoed back."""
+    login = request.match_info["id"]
+    body = await read_json_object(request)
+    credentials = body.get("credential")
+    if not isinstance(credentials, list) or len(credentials) != 1:
+        raise bad_request("'credential' must list one PasswordCredential")
+    credential = credentials[0]
+    if not isinstance(credential, dict) or credential.get("@type") != "PasswordCredential":
+        raise bad_request("'credential' must list one PasswordCredential")
+    password = credential.get("password")
+    if not isinstance(password, str) or not password:
+        raise bad_request("'password' must be a non-empty string")
+    state = request.app[PROVISIONING]
+    if state.world.subscriber(login) is None:
+        raise not_found("digitalIdentity", login)
+    state.credentials.set_password(login, password)
+    return json_response(
+        {
+            "id": login,
+            "@type": "DigitalIdentity",
+            "credential": [{"@type": "PasswordCredential", "loginId": login, "state": "active"}],
+        }
+    )

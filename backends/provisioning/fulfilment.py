@@ -112,7 +112,9 @@ class Fulfilment:
     async def _bill(self, order: OrderRecord, now: datetime) -> None:
         total = order.one_time_total
         if total > 0:
-            await self._adjust(order, "charge", _money(order, -total, _charge_reason(order)))
+            await self._adjust(
+                order, "charge", _money(order, -total, _charge_reason(order), _charge_type(order))
+            )
         packages = [item for item in order.items if item.kind is ItemKind.PACKAGE]
         for item in packages:
             try:
@@ -125,7 +127,11 @@ class Fulfilment:
     async def _refund(self, order: OrderRecord, total: Decimal) -> None:
         # If even the refund fails there is nothing more to do: the order fails either way.
         with contextlib.suppress(_BillingRefusedError):
-            await self._adjust(order, "refund", _money(order, total, "Возврат: заказ не выполнен"))
+            await self._adjust(
+                order,
+                "refund",
+                _money(order, total, "Возврат: заказ не выполнен", _charge_type(order)),
+            )
 
     async def _adjust(self, order: OrderRecord, step: str, body: dict[str, Any]) -> None:
         key = f"provisioning-{self._run}-{order.id}-{step}"
@@ -201,13 +207,21 @@ def _charge_reason(order: OrderRecord) -> str:
     return f"{order.id}: {', '.join(names)}"
 
 
-def _money(order: OrderRecord, amount: Decimal, reason: str) -> dict[str, Any]:
+def _charge_type(order: OrderRecord) -> str:
+    """The spending category of the order's one-time total: traffic for packages alone."""
+    paid = [item for item in order.items if item.price > 0]
+    return "data" if paid and all(i.kind is ItemKind.PACKAGE for i in paid) else "services"
+
+
+def _money(order: OrderRecord, amount: Decimal, reason: str, charge_type: str) -> dict[str, Any]:
+    # chargeType: billing lists the charge (and its refund) under this spending category.
     return {
         "logicalResource": [{"id": order.msisdn}],
         "usageType": "monetary",
         "amount": {"amount": json_number(amount), "units": "RUB"},
         "adjustType": "oneTime",
         "reason": reason,
+        "chargeType": charge_type,
     }
 
 

@@ -18,6 +18,7 @@ from backends.kit.openapi import (
     obj,
     openapi_document,
     ref,
+    update_operation,
 )
 from backends.provisioning import openapi_orders
 from backends.provisioning.resources import (
@@ -62,6 +63,10 @@ _PERMISSION_CREATE = obj(
     ["user", "granter"],
 )
 _CREDENTIALS = obj({"loginId": STRING, "password": STRING}, ["loginId", "password"])
+_CREDENTIAL_CHANGE = obj(
+    {"credential": array(obj({"@type": STRING, "password": STRING}, ["@type", "password"]))},
+    ["credential"],
+)
 
 _SCHEMAS = {
     "ProductOffering": entity(
@@ -114,6 +119,10 @@ _SCHEMAS = {
         }
     ),
     "CredentialVerification": obj({"verified": BOOLEAN}, ["verified"]),
+    "DigitalIdentity": obj(
+        {"id": STRING, "@type": STRING, "credential": array(obj({"@type": STRING}))},
+        ["id", "credential"],
+    ),
 }
 
 OPENAPI = openapi_document(
@@ -156,6 +165,11 @@ OPENAPI = openapi_document(
         f"{DIGITAL_IDENTITY}/credentialVerification": {
             "post": create_operation(
                 "check a number's password", _CREDENTIALS, "CredentialVerification", status="200"
+            )
+        },
+        f"{DIGITAL_IDENTITY}/digitalIdentity/{{id}}": {
+            "patch": update_operation(
+                "set a number's password (id: the MSISDN)", _CREDENTIAL_CHANGE, "DigitalIdentity"
             )
         },
         **openapi_orders.PATHS,

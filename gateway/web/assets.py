@@ -6,6 +6,7 @@ The page learns whether it runs in the demo (and where the demo's SMS inbox is) 
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -22,23 +23,33 @@ def static_directory() -> Path:
     return _STATIC
 
 
-def web_config(*, demo: bool, sms_inbox: str | None) -> dict[str, Any]:
+def web_config(
+    *, demo: bool, sms_inbox: str | None, top_up: tuple[Decimal, Decimal] | None = None
+) -> dict[str, Any]:
     """What `/web-config.json` answers.
 
     `smsInbox` is a URL that ends where an url-encoded MSISDN is appended
     (`http://127.0.0.1:8103/admin/messages?msisdn=`); it is shown only in the demo,
-    since a real operator's SMS gateway has no inbox to read.
+    since a real operator's SMS gateway has no inbox to read. `topUp` is the range of a
+    top-up (`TGW_TOP_UP_MIN`..`TGW_TOP_UP_MAX`), which the page states and checks.
     """
     config: dict[str, Any] = {"demo": demo}
     if demo and sms_inbox:
         config["smsInbox"] = sms_inbox
+    if top_up is not None:
+        config["topUp"] = {"min": str(top_up[0]), "max": str(top_up[1])}
     return config
 
 
-def web_routes(*, demo: bool = False, sms_inbox: str | None = None) -> list[BaseRoute]:
+def web_routes(
+    *,
+    demo: bool = False,
+    sms_inbox: str | None = None,
+    top_up: tuple[Decimal, Decimal] | None = None,
+) -> list[BaseRoute]:
     """`/web-config.json` and the page at `/`. Append them after every other route:
     the mount at `/` answers whatever path nothing before it took."""
-    config = web_config(demo=demo, sms_inbox=sms_inbox)
+    config = web_config(demo=demo, sms_inbox=sms_inbox, top_up=top_up)
 
     async def config_endpoint(request: Request) -> JSONResponse:
         # Read once per page load; never cached, so a restarted demo's new inbox port shows.

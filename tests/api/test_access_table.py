@@ -86,6 +86,8 @@ NOT_DATA = {
     ("Mutation", "requestLoginCode"): "public: starts a login, answers alike for any number",
     ("Mutation", "logIn"): "public: the code proves the number",
     ("Mutation", "logInWithPassword"): "public: the password proves the number",
+    ("Mutation", "requestPasswordCode"): "public: like requestLoginCode, alike for any number",
+    ("Mutation", "resetPassword"): "public: the texted code proves the number",
     ("Mutation", "linkNumber"): "the caller's own account; the target confirms by code",
     ("Mutation", "confirmLinkedNumber"): "the caller's own account; the code proves the target",
     ("Mutation", "unlinkNumber"): "the caller's own account; only its own links",

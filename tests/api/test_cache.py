@@ -42,5 +42,5 @@ async def test_redis_keys_are_namespaced_and_versioned(
     client = redis.asyncio.Redis.from_url(redis_url)
     keys = [k.decode() async for k in client.scan_iter(match=f"{namespace}:*")]
     await client.aclose()
-    assert f"{namespace}:balance:v1:{DEMO}" in keys
+    assert f"{namespace}:balance:v2:{DEMO}" in keys
     assert all(k.startswith(f"{namespace}:") for k in keys)

@@ -193,6 +193,9 @@ class FakeProvisioning:
     async def verify_password(self, msisdn: str, password: str) -> bool:
         return False
 
+    async def set_password(self, msisdn: str, password: str) -> None:
+        raise NotImplementedError("the resolver tests set no passwords")
+
     async def create_link(self, owner: str, msisdn: str, alias: str | None) -> LinkRecord:
         link = LinkRecord(self._op.new_id("L"), owner, msisdn, alias, self._op.clock.now())
         self._op.links.setdefault(owner, []).append(link)

@@ -36,6 +36,7 @@ from starlette.routing import Mount
 
 from adapters.clock import Clock
 from backends.runner import BackendsThread
+from gateway.settings import Settings
 from gateway.web.assets import web_routes
 from tests.conftest import SettingsFactory
 from tests.harness import gateway as harness
@@ -108,7 +109,13 @@ class WebGateway:
 
 
 def _with_page(app: Starlette, sms_url: str) -> Starlette:
-    config_route, mount = web_routes(demo=True, sms_inbox=f"{sms_url}/admin/messages?msisdn=")
+    top_up = (
+        Settings.model_fields["top_up_min"].default,
+        Settings.model_fields["top_up_max"].default,
+    )
+    config_route, mount = web_routes(
+        demo=True, sms_inbox=f"{sms_url}/admin/messages?msisdn=", top_up=top_up
+    )
     # The test's own config answers first; the page is mounted unless the app has it.
     app.router.routes.insert(0, config_route)
     if not any(isinstance(r, Mount) and r.path == "" for r in app.router.routes):

@@ -46,6 +46,23 @@ async def expect_home_of(page: Page, web: WebGateway, msisdn: str, heading: str)
     await expect(page.locator("#balance [data-amount]")).to_have_attribute("data-amount", expected)
 
 
+SCREEN_NAMES = {
+    "home": "Главная",
+    "tariff": "Тариф и услуги",
+    "payments": "Платежи",
+    "offers": "Предложения",
+    "support": "Поддержка",
+}
+
+
+async def open_screen(page: Page, screen: str) -> None:
+    """Opens a section of the cabinet from its navigation, as a person taps it."""
+    nav = page.get_by_role("navigation", name="Разделы")
+    link = nav.get_by_role("link", name=SCREEN_NAMES[screen], exact=True)
+    await link.click()
+    await expect(link).to_have_attribute("aria-current", "page")
+
+
 def password_of(msisdn: str) -> str:
     """The data set's password of a number other than the demo's."""
     return f"pass-{msisdn[-4:]}"

@@ -90,6 +90,8 @@ def test_the_views_send_only_operations_of_operations_js() -> None:
 def test_every_action_takes_an_idempotency_key_and_answers_user_errors() -> None:
     no_key = {"RequestLoginCode", "LogIn", "LogInWithPassword", "RefreshSession", "LogOut"}
     no_key |= {"LinkNumber", "ConfirmLinkedNumber", "UnlinkNumber"}
+    # The password's, like logging in, are counted attempts, not actions to repeat safely.
+    no_key |= {"RequestPasswordCode", "SetPassword", "ResetPassword", "ChangePassword"}
     actions = {
         name: body
         for name, body in _page_operations().items()
@@ -125,6 +127,7 @@ async def test_the_gateway_serves_the_page_and_its_config(web: WebGateway) -> No
         assert await response.json() == {
             "demo": True,
             "smsInbox": f"{web.sms_url}/admin/messages?msisdn=",
+            "topUp": {"min": "10", "max": "15000"},
         }
     async with web.http.get(f"{web.url}/") as response:
         assert response.status == 200

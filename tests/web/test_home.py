@@ -9,7 +9,7 @@ from typing import Any
 from playwright.async_api import Page, expect
 
 from tests.web.conftest import DEMO, DEMO_PASSWORD, PHONE, SCREENSHOTS, WebGateway
-from tests.web.flows import expect_home_of, log_in_with_password
+from tests.web.flows import expect_home_of, log_in_with_password, open_screen
 
 HOME = """query($m: Msisdn!) { subscriber(msisdn: $m) {
   balance { quotas { kind remaining total unlimited } }
@@ -36,18 +36,22 @@ async def test_home_screen_shows_what_the_api_has(page: Page, web: WebGateway) -
     await expect(page.locator("#balance [data-next-charge]")).to_contain_text("Списание")
 
     await expect(page.locator("#expenses [data-category]")).to_have_count(len(data["expenses"]))
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    await page.screenshot(path=SCREENSHOTS / "home-desktop.png")
+
+    await open_screen(page, "tariff")
     connected = page.locator("#services [data-list=connected] [data-service]")
     await expect(connected).to_have_count(len(data["services"]))
+    await expect(page.locator("#tariff [data-tariff-name]")).to_contain_text("Конструктор")
+    await expect(page.locator("#tariff tr[aria-current=true]")).to_contain_text("Конструктор")
+    await open_screen(page, "offers")
     await expect(page.locator("#offers [data-offer]")).to_have_count(len(data["offers"]))
     activated = next(o for o in data["offers"] if o["activated"])
     await expect(page.locator(f"#offers [data-offer='{activated['id']}']")).to_contain_text(
         activated["promoCode"]
     )
-    await expect(page.locator("#tariff [data-tariff-name]")).to_contain_text("Конструктор")
-    await expect(page.locator("#tariff tr[aria-current=true]")).to_contain_text("Конструктор")
 
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    await page.screenshot(path=SCREENSHOTS / "home-desktop.png")
+    await open_screen(page, "home")
     await page.set_viewport_size(PHONE)
     # Nothing wider than the phone: no sideways scrolling.
     width = await page.evaluate("document.documentElement.scrollWidth")
@@ -57,6 +61,7 @@ async def test_home_screen_shows_what_the_api_has(page: Page, web: WebGateway) -
 
 async def test_tuning_the_tariff_previews_the_fee(page: Page, web: WebGateway) -> None:
     await log_in_with_password(page, web, DEMO, DEMO_PASSWORD)
+    await open_screen(page, "tariff")
     options = (await home_data(web, DEMO))["tariff"]["options"]
     minutes = options["minutes"][-2]
     gigabytes = options["gigabytes"][-2]
@@ -82,7 +87,8 @@ async def test_tuning_the_tariff_previews_the_fee(page: Page, web: WebGateway) -
 
 async def test_comparing_tariffs_previews_the_change(page: Page, web: WebGateway) -> None:
     await log_in_with_password(page, web, DEMO, DEMO_PASSWORD)
-    await page.get_by_role("button", name="Переход на тариф «Безлимит»").click()
+    await open_screen(page, "tariff")
+    await page.get_by_role("button", name="Перейти на тариф «Безлимит»").click()
     dialog = page.get_by_role("dialog", name="Переход на тариф «Безлимит»")
     await expect(dialog).to_be_visible()
     await expect(dialog.locator("[data-change-preview]")).to_contain_text("750,00")
@@ -107,3 +113,26 @@ async def test_switching_to_a_linked_number_shows_its_data(page: Page, web: WebG
         page.locator("[data-linked='+79000000006']").get_by_role("button", name="Показать").click()
     )
     await expect_home_of(page, web, "+79000000006", "Дочь")
+
+
+async def test_a_screenshot_of_every_section(page: Page, web: WebGateway) -> None:
+    """One picture per section for the README (TGW_SCREENSHOTS=docs/screenshots refreshes
+    them); each is taken once the section's own content is on screen."""
+    await log_in_with_password(page, web, DEMO, DEMO_PASSWORD)
+    await expect_home_of(page, web, DEMO, "Анна Смирнова")
+    shown = {
+        "tariff": "#tariff tr[aria-current=true]",
+        "payments": "#topup [data-payment-method]",
+        "offers": "#offers [data-offer]",
+        "support": "#support [data-chat-log]",
+    }
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    for screen, ready in shown.items():
+        await open_screen(page, screen)
+        await expect(page.locator(ready).first).to_be_visible()
+        await page.screenshot(path=SCREENSHOTS / f"{screen}-desktop.png")
+    await page.set_viewport_size(PHONE)
+    await open_screen(page, "tariff")
+    await page.locator("#tariff table").scroll_into_view_if_needed()
+    await expect(page.locator(shown["tariff"])).to_be_visible()
+    await page.screenshot(path=SCREENSHOTS / "tariff-phone.png")

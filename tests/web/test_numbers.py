@@ -39,11 +39,19 @@ async def test_link_a_number_with_its_code_then_unlink_it(page: Page, web: WebGa
         await linked.get_by_role("button", name="Показать").click()
         await expect_home_of(page, web, TARGET, "Брат")
 
-        await (
-            page.locator(f"[data-linked='{TARGET}']")
-            .get_by_role("button", name="Отвязать номер Брат")
-            .click()
+        unlink_button = page.locator(f"[data-linked='{TARGET}']").get_by_role(
+            "button", name="Отвязать номер Брат"
         )
+        # Unlinking asks first; cancelling changes nothing.
+        await unlink_button.click()
+        ask = page.get_by_role("dialog", name="Отвязать номер Брат?")
+        await expect(ask.get_by_role("button", name="Отмена")).to_be_focused()
+        await ask.get_by_role("button", name="Отмена").click()
+        await expect(ask).to_have_count(0)
+        await expect_home_of(page, web, TARGET, "Брат")
+        assert (await web.read(LINKS, OWNER))["me"]["linkedNumbers"]
+        await unlink_button.click()
+        await ask.get_by_role("button", name="Отвязать", exact=True).click()
         await expect_home_of(page, web, OWNER, name)
         await expect(page.locator(f"[data-linked='{TARGET}']")).to_have_count(0)
     finally:

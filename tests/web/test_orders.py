@@ -11,7 +11,7 @@ from typing import Any
 from playwright.async_api import Page, Request, Route, expect
 
 from tests.web.conftest import WebGateway
-from tests.web.flows import expect_money, log_in_as, money_of, subscriber
+from tests.web.flows import expect_money, log_in_as, money_of, open_screen, subscriber
 
 
 async def offered_service(web: WebGateway, msisdn: str) -> dict[str, Any]:
@@ -33,6 +33,7 @@ async def test_connect_a_service_and_see_it_connected(page: Page, web: WebGatewa
     number = "+79000000317"
     service = await offered_service(web, number)
     await log_in_as(page, web, number)
+    await open_screen(page, "tariff")
 
     services = page.locator("#services")
     await (
@@ -70,6 +71,7 @@ async def test_a_service_not_on_the_tariff_is_refused_beside_its_button(
     catalog = await web.client.runtime.ports.provisioning.catalog()
     service = next(s for s in catalog.services if s.available_for and tariff not in s.available_for)
     await log_in_as(page, web, number)
+    await open_screen(page, "tariff")
 
     item = page.locator(f"#services [data-service='{service.id}']")
     await item.get_by_role("button", name=f"Подключить услугу «{service.name}»").click()
@@ -107,6 +109,7 @@ async def test_an_order_in_progress_is_followed_until_done(page: Page, web: WebG
 
     page.on("request", seen)
     await log_in_as(page, web, number)
+    await open_screen(page, "tariff")
     await page.route("**/graphql", still_in_progress)
     await (
         page.locator(f"#services [data-service='{service['id']}']")
@@ -150,8 +153,9 @@ async def test_change_tariff_after_the_fee_preview(page: Page, web: WebGateway) 
     before = await money_of(web, number)
     assert before > fee
     await log_in_as(page, web, number)
+    await open_screen(page, "tariff")
 
-    await page.get_by_role("button", name=f"Переход на тариф «{target['name']}»").click()
+    await page.get_by_role("button", name=f"Перейти на тариф «{target['name']}»").click()
     dialog = page.get_by_role("dialog", name=f"Переход на тариф «{target['name']}»")
     shown = dialog.locator("[data-change-preview]")
     await expect(shown).to_have_attribute("data-change-fee", preview["changeFee"]["amount"])
@@ -170,6 +174,7 @@ async def test_change_tariff_after_the_fee_preview(page: Page, web: WebGateway) 
     assert (await subscriber(web, number, "tariff { id }"))["tariff"]["id"] == target["id"]
     after = await money_of(web, number)
     assert after == before - fee
+    await open_screen(page, "home")
     await expect_money(page, after)
 
 
@@ -180,6 +185,7 @@ async def test_buy_a_traffic_package(page: Page, web: WebGateway) -> None:
     before = await subscriber(web, number, "balance { money { amount } quotas { kind } }")
     data_quotas = sum(1 for q in before["balance"]["quotas"] if q["kind"] == "DATA")
     await log_in_as(page, web, number)
+    await open_screen(page, "tariff")
 
     await page.get_by_role(
         "button", name=f"Купить пакет «{cheapest['name']}» за", exact=False
@@ -188,6 +194,7 @@ async def test_buy_a_traffic_package(page: Page, web: WebGateway) -> None:
         f"Пакет «{cheapest['name']}» добавлен."
     )
     # The package is a quota of its own now.
+    await open_screen(page, "home")
     await expect(page.locator("#balance [data-quota=DATA]")).to_have_count(data_quotas + 1)
     after = await money_of(web, number)
     assert after == Decimal(before["balance"]["money"]["amount"]) - Decimal(

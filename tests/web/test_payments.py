@@ -9,7 +9,7 @@ from decimal import Decimal
 from playwright.async_api import Page, expect
 
 from tests.web.conftest import WebGateway
-from tests.web.flows import expect_money, log_in_as, money_of, subscriber
+from tests.web.flows import expect_money, log_in_as, money_of, open_screen, subscriber
 
 CARDS = "savedCards { id name preferred }"
 
@@ -20,6 +20,7 @@ async def test_top_up_with_a_saved_card_shows_the_new_balance(page: Page, web: W
     preferred = next(c for c in cards if c["preferred"])
     before = await money_of(web, number)
     await log_in_as(page, web, number)
+    await open_screen(page, "payments")
 
     topup = page.locator("#topup")
     # The preferred saved card is the one chosen to start with.
@@ -40,6 +41,7 @@ async def test_a_declined_card_is_explained_at_the_payment_method(
     assert (await subscriber(web, number, CARDS))["savedCards"]
     before = await money_of(web, number)
     await log_in_as(page, web, number)
+    await open_screen(page, "payments")
 
     topup = page.locator("#topup")
     token = topup.get_by_label("Токен карты")
@@ -68,6 +70,7 @@ async def test_top_up_with_google_pay(page: Page, web: WebGateway) -> None:
     assert (await subscriber(web, number, CARDS))["savedCards"] == []
     before = await money_of(web, number)
     await log_in_as(page, web, number)
+    await open_screen(page, "payments")
 
     topup = page.locator("#topup")
     # No saved card: the new card is the choice, its token field shown.
@@ -90,6 +93,7 @@ async def test_set_autopay_below_an_amount_then_cancel_it(page: Page, web: WebGa
     assert found["autopay"] is None
     assert found["savedCards"]  # paid with the preferred one, chosen to start with
     await log_in_as(page, web, number)
+    await open_screen(page, "payments")
 
     autopay = page.locator("#autopay")
     await expect(autopay.locator("[data-autopay=none]")).to_have_text("Автоплатёж не подключён.")

@@ -10,7 +10,7 @@ import pytest
 from playwright.async_api import Page, expect
 
 from tests.web.conftest import WebGateway
-from tests.web.flows import js_number, log_in_as, subscriber
+from tests.web.flows import js_number, log_in_as, open_screen, subscriber
 
 QUOTAS = "balance { quotas { kind remaining unlimited } }"
 
@@ -82,6 +82,7 @@ async def test_first_offer_activation_asks_for_the_email(page: Page, web: WebGat
     offers = (await subscriber(web, number, "offers { id title activated }"))["offers"]
     offer = next(o for o in offers if not o["activated"])
     await log_in_as(page, web, number)
+    await open_screen(page, "offers")
 
     item = page.locator(f"#offers [data-offer='{offer['id']}']")
     email = item.get_by_label("Электронная почта")
@@ -94,9 +95,16 @@ async def test_first_offer_activation_asks_for_the_email(page: Page, web: WebGat
     await expect(item.locator("[data-error-for=email]")).to_have_text(
         "Укажите электронную почту: она нужна при первой активации."
     )
-    await expect(item.get_by_label("Как к вам обращаться (необязательно)")).to_be_visible()
+    # The site asks the e-mail and the name, as the operator's terms say.
+    name = item.get_by_label("Имя", exact=True)
+    await expect(name).to_be_visible()
     await email.fill("web.offer@example.ru")
-    await item.get_by_label("Как к вам обращаться (необязательно)").fill("Тест")
+    await activate.click()
+    await expect(item.locator("[data-error-for=name]")).to_have_text(
+        "Укажите имя: оно нужно при первой активации."
+    )
+    await expect(name).to_be_focused()
+    await name.fill("Тест")
     await activate.click()
 
     flash = page.locator("#offers [data-flash]")
@@ -115,6 +123,7 @@ async def test_order_a_statement_by_email(page: Page, web: WebGateway) -> None:
     number = "+79000000323"
     address = "web.statement@example.ru"
     await log_in_as(page, web, number)
+    await open_screen(page, "payments")
 
     statement = page.locator("#statement")
     await statement.get_by_label("Электронная почта для отчёта").fill(address)
@@ -131,6 +140,7 @@ async def test_a_wrong_email_for_the_statement_is_explained_at_the_field(
     page: Page, web: WebGateway
 ) -> None:
     await log_in_as(page, web, "+79000000323")
+    await open_screen(page, "payments")
     statement = page.locator("#statement")
     email = statement.get_by_label("Электронная почта для отчёта")
     await email.fill("not-an-address")

@@ -15,7 +15,7 @@ from playwright.async_api import Locator, Page, WebSocket, expect
 
 from tests.harness.live import hubs_registered, until_following
 from tests.web.conftest import PHONE, WebGateway, WebGatewayFactory
-from tests.web.flows import log_in_as
+from tests.web.flows import log_in_as, open_screen
 
 CONVERSATION = """query($m: Msisdn!) { supportConversation(msisdn: $m) {
   id msisdn messages { id author text } } }"""
@@ -68,6 +68,7 @@ async def test_a_subscriber_chats_with_an_agent_live_and_escalates(
     page.on("websocket", opened)
     async with hubs_registered(web.client):
         await log_in_as(page, web, number)
+        await open_screen(page, "support")
         support = page.locator("#support")
         messages = chat_log(page).locator("li[data-message-id]")
         empty = support.locator("[data-chat-empty]")
@@ -114,6 +115,13 @@ async def test_a_subscriber_chats_with_an_agent_live_and_escalates(
         notes = [m["text"] for m in (await conversation_of(web, number))["messages"]]
         assert any(ticket_id in text for text in notes), notes
 
+        # A reload keeps the ticket (the conversation's ticketId): no second escalation.
+        sockets.clear()  # the old document's socket goes with it
+        await page.reload()
+        await expect(support.locator("[data-ticket]")).to_have_attribute("data-ticket", ticket_id)
+        await expect(support.get_by_role("button", name="Передать в заявку")).to_have_count(0)
+        await expect(messages).to_have_count(4)
+
         # In English, from what is here already; and it fits a phone.
         await page.get_by_role("button", name="English").click()
         await expect(support.get_by_role("heading", level=2)).to_have_text("Support chat")
@@ -153,6 +161,7 @@ async def test_the_chat_reconnects_with_the_refreshed_token(
     page.on("websocket", on_socket)
     async with start_web(access_token_ttl=4) as web, hubs_registered(web.client):
         await log_in_as(page, web, number)
+        await open_screen(page, "support")
         await write(page, "Не приходят SMS")
         support = page.locator("#support")
         await expect(support.locator("[data-live]")).to_have_attribute("data-live", "live")

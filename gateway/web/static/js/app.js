@@ -13,17 +13,20 @@ import { isFinal, orderText } from "./orders.js";
 import { homeCalls, renderHome } from "./views/home.js";
 import { renderLogin } from "./views/login.js";
 import { stopSupportChat } from "./views/support.js";
+import { DEFAULT_SCREEN, SCREEN_NAMES, addressOf, fromLocation, screenOf } from "./screens.js";
 
 const VIEWING_KEY = "tgw.viewing";
 const main = document.getElementById("main");
 const tools = document.getElementById("topbar-tools");
 const langButton = document.getElementById("lang-switch");
+const nav = document.getElementById("sections");
 
 let config = { demo: false };
 let screen = null; // "login" | "home"
 let loginMessage = null;
 let lastResults = null;
 let viewing = null;
+let section = DEFAULT_SCREEN; // the screen of the cabinet on show (screens.js)
 let watch = 0; // bumped to stop following an order (another number, log-out)
 
 // An order still running is asked about this often, this many times, then left to the
@@ -47,7 +50,10 @@ function showLogin(message = null) {
   lastResults = null;
   viewing = null;
   sessionStorage.removeItem(VIEWING_KEY);
+  sessionStorage.removeItem("tgw.cards"); // the saved cards kept by views/home.js
   replaceChildren(tools);
+  replaceChildren(nav);
+  nav.hidden = true;
   clearAlert();
   const view = renderLogin({ api, config, message, onLoggedIn });
   replaceChildren(main, view);
@@ -57,15 +63,70 @@ function showLogin(message = null) {
 function onLoggedIn(payload) {
   api.session.start(payload);
   announce(t("login.welcome"));
-  switchTo(payload.subscriber.msisdn);
+  // A link to a screen (or a reload after the session ended) opens that screen now.
+  const asked = fromLocation();
+  section = asked.screen;
+  const owner = payload.subscriber.msisdn;
+  showNumber(asked.msisdn || owner, { focusHeading: true });
+  history.replaceState({ screen: section, msisdn: viewing }, "", addressOf(section, viewing, owner));
 }
 
+/** Shows `msisdn` on the current screen, as a new entry of the browser's history. */
 function switchTo(msisdn) {
+  showNumber(msisdn, { focusHeading: true });
+  history.pushState({ screen: section, msisdn }, "", addressOf(section, msisdn, api.session.msisdn));
+}
+
+function showNumber(msisdn, options = {}) {
   watch += 1;
   stopSupportChat(); // the chat's live connection is the number's: a new one for the next
   viewing = msisdn;
   sessionStorage.setItem(VIEWING_KEY, msisdn);
-  showHome({ focusHeading: true });
+  return showHome(options);
+}
+
+/** Another screen for the same number: drawn from what is here, as a new history entry. */
+function openScreen(name, { push = true, focus = null } = {}) {
+  section = name;
+  if (push) history.pushState({ screen: name, msisdn: viewing }, "", addressOf(name, viewing, api.session.msisdn));
+  if (lastResults) draw(lastResults, { focusHeading: !focus });
+  else showHome({ focusHeading: !focus });
+  if (focus) document.querySelector(focus)?.focus();
+}
+
+/** Opens the screen that has `id` and puts the focus on `selector` inside it. */
+function openSection(id, selector) {
+  const target = `#${id} ${selector}`;
+  if (screenOf(id) === section && document.querySelector(target)) document.querySelector(target).focus();
+  else openScreen(screenOf(id), { focus: target });
+}
+
+function renderNav() {
+  nav.hidden = false;
+  const links = SCREEN_NAMES.map((name) =>
+    h(
+      "li",
+      {},
+      h(
+        "a",
+        {
+          href: addressOf(name, viewing, api.session.msisdn),
+          class: "sections__link",
+          "data-screen": name,
+          "aria-current": name === section ? "page" : undefined,
+          onClick: (event) => {
+            if (event.ctrlKey || event.metaKey || event.shiftKey || event.button !== 0) return;
+            event.preventDefault();
+            if (name !== section) openScreen(name);
+          },
+        },
+        h("span", { class: `sections__icon sections__icon--${name}`, "aria-hidden": "true" }),
+        t(`screen.${name}`),
+      ),
+    ),
+  );
+  replaceChildren(nav, h("ul", { class: "sections__list" }, links));
+  nav.setAttribute("aria-label", t("screen.nav"));
 }
 
 function renderTools(results) {
@@ -96,8 +157,10 @@ function flash(notice) {
 }
 
 function draw(results, { focusHeading = false, focusSection = null, notice = null } = {}) {
-  const ctx = { api, config, msisdn: viewing, owner: api.session.msisdn, reload, switchTo, afterOrder };
+  const ctx = { api, config, msisdn: viewing, owner: api.session.msisdn, screen: section, reload, switchTo, afterOrder, openSection };
   renderTools(results);
+  renderNav();
+  document.title = `${t(`screen.${section}`)} · ${t("brand")}`;
   replaceChildren(main, ...renderHome(ctx, results));
   flash(notice);
   if (focusSection) {
@@ -194,6 +257,8 @@ async function logOut() {
       // The session then just expires on the server.
     }
   }
+  history.pushState(null, "", addressOf(DEFAULT_SCREEN, null, null));
+  section = DEFAULT_SCREEN;
   showLogin(t("login.loggedOut"));
 }
 
@@ -214,11 +279,26 @@ onLangChange(() => {
   langButton.focus();
 });
 
+// Back and Forward: the screen and number of that history entry.
+window.addEventListener("popstate", () => {
+  if (!api.session.active) return;
+  const asked = fromLocation();
+  const msisdn = asked.msisdn || api.session.msisdn;
+  if (msisdn !== viewing) {
+    section = asked.screen;
+    showNumber(msisdn, { focusHeading: true });
+  } else if (asked.screen !== section) {
+    openScreen(asked.screen, { push: false });
+  }
+});
+
 async function start() {
   applyLanguage();
   config = await loadConfig();
   if (api.session.active) {
-    viewing = sessionStorage.getItem(VIEWING_KEY) || api.session.msisdn;
+    const asked = fromLocation();
+    section = asked.screen;
+    viewing = asked.msisdn || api.session.msisdn;
     await showHome();
   } else {
     showLogin();

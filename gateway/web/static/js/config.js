@@ -1,5 +1,6 @@
 // What the server tells the page about where it runs: `/web-config.json` answers
-// {"demo": true, "smsInbox": "http://127.0.0.1:8103/admin/messages?msisdn="} in the demo.
+// {"demo": true, "smsInbox": "http://127.0.0.1:8103/admin/messages?msisdn=", "topUp":
+// {"min": "10", "max": "15000"}} in the demo.
 // A `<meta name="tgw-config" content='{...}'>` in index.html may say the same where no
 // route serves the JSON; with neither, the page is in production mode (no inbox link).
 
@@ -20,7 +21,11 @@ function valid(config) {
   const demo = config.demo === true;
   // Only an http(s) URL is ever put in a link.
   const inbox = typeof config.smsInbox === "string" && /^https?:\/\//.test(config.smsInbox) ? config.smsInbox : undefined;
-  return { demo, smsInbox: demo ? inbox : undefined };
+  // The range of a top-up, as decimal strings; without it the server alone checks.
+  const range = config.topUp;
+  const topUp =
+    range && /^\d+(\.\d+)?$/.test(range.min) && /^\d+(\.\d+)?$/.test(range.max) ? { min: range.min, max: range.max } : undefined;
+  return { demo, smsInbox: demo ? inbox : undefined, topUp };
 }
 
 export async function loadConfig() {

@@ -16,6 +16,13 @@ export function errorsAt(errors, prefix) {
   );
 }
 
+/** A backend's name for people; a backend the page has no name for is never shown raw. */
+function systemName(backend) {
+  const key = `backend.${backend}`;
+  const name = t(key);
+  return name === key ? t("backend.other") : name;
+}
+
 /** One sentence for one GraphQL error (or TransportError). */
 export function describe(error) {
   const ext = error?.extensions || {};
@@ -28,7 +35,7 @@ export function describe(error) {
     case "BACKEND_UNAVAILABLE":
     case "BACKEND_TIMEOUT":
     case "BACKEND_ERROR":
-      return t("err.BACKEND", { system: t(`backend.${ext.backend}`) });
+      return t("err.BACKEND", { system: systemName(ext.backend) });
     case "GRAPHQL_VALIDATION_FAILED":
       return t("err.NOT_AVAILABLE");
     case "NETWORK_ERROR":

@@ -43,6 +43,13 @@ export function date(iso) {
     .format(new Date(iso));
 }
 
+/** "6 декабря 2026 г. в 12:19": a moment, in the page's time zone (no trailing stop). */
+export function dateTime(iso) {
+  if (!iso) return "—";
+  return new Intl.DateTimeFormat(locale(), { day: "numeric", month: "long", year: "numeric", hour: "2-digit", minute: "2-digit" })
+    .format(new Date(iso));
+}
+
 export function time(iso) {
   return new Intl.DateTimeFormat(locale(), { hour: "2-digit", minute: "2-digit" }).format(new Date(iso));
 }

@@ -69,8 +69,19 @@ export function clearErrors(formNode) {
   formNode.querySelector("[data-form-error]").textContent = "";
 }
 
+/**
+ * An error shown in a section ends the success notice above it (a top-up done a minute ago
+ * must not sit over the refusal of the next one).
+ */
+function dropSuccess(formNode) {
+  const section = formNode.closest("section") ?? formNode;
+  for (const note of section.querySelectorAll("[data-flash]")) note.remove();
+  for (const note of section.querySelectorAll("[data-done]")) note.hidden = true;
+}
+
 export function formError(formNode, text) {
   formNode.querySelector("[data-form-error]").textContent = text;
+  if (text) dropSuccess(formNode);
 }
 
 /** The control to mark and focus for `name`: a radio group gives its checked radio (or its first). */
@@ -103,6 +114,7 @@ export function showErrors(formNode, errors) {
     }
   }
   if (general.length) formError(formNode, general.join(" "));
+  else if (errors.length) dropSuccess(formNode);
   first?.focus();
 }
 
@@ -138,11 +150,12 @@ function userErrorText(error) {
  * @param {object} o.variables  without idempotencyKey
  * @param {boolean} [o.idempotent=true] false for mutations that take no key (login, linking)
  * @param {object} [o.errorFields] top-level error codes to show at a field: {INVALID_CODE: "code"}
+ * @param {(result: object) => void} [o.onResult] sees the whole answer first (a refusal's extensions)
  * @param {(errors: object[]) => void} [o.onUserErrors] runs before userErrors are shown
  *   (to reveal a field that only some answers ask for, like the offer's e-mail)
  * @returns {Promise<object|null>} the payload on success, else null (errors shown)
  */
-export async function runAction({ api, formNode, operation, field: name, variables, idempotent = true, errorFields = {}, onUserErrors }) {
+export async function runAction({ api, formNode, operation, field: name, variables, idempotent = true, errorFields = {}, onUserErrors, onResult }) {
   clearErrors(formNode);
   const fingerprint = `${operation.name}:${JSON.stringify(variables)}`;
   if (idempotent && formNode.pendingAction?.fingerprint !== fingerprint) {
@@ -152,6 +165,7 @@ export async function runAction({ api, formNode, operation, field: name, variabl
   setBusy(formNode, true);
   try {
     const result = await api.one(operation, sent);
+    onResult?.(result);
     const payload = result.data?.[name];
     const errors = result.errors || [];
     if (payload === undefined || payload === null) {

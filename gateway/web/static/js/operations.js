@@ -29,6 +29,28 @@ mutation LogInWithPassword($msisdn: Msisdn!, $password: String!) {
   logInWithPassword(msisdn: $msisdn, password: $password) { ${AUTH_FIELDS} }
 }`);
 
+// The permanent password: changed knowing the current one, or set with a texted code
+// (setPassword when logged in, resetPassword from the login screen, which logs in).
+export const RequestPasswordCode = op("RequestPasswordCode", `
+mutation RequestPasswordCode($msisdn: Msisdn!) {
+  requestPasswordCode(msisdn: $msisdn) { expiresAt resendAvailableAt }
+}`);
+
+export const ResetPassword = op("ResetPassword", `
+mutation ResetPassword($msisdn: Msisdn!, $code: String!, $newPassword: String!) {
+  resetPassword(msisdn: $msisdn, code: $code, newPassword: $newPassword) { ${AUTH_FIELDS} }
+}`);
+
+export const SetPassword = op("SetPassword", `
+mutation SetPassword($code: String!, $newPassword: String!) {
+  setPassword(code: $code, newPassword: $newPassword)
+}`);
+
+export const ChangePassword = op("ChangePassword", `
+mutation ChangePassword($currentPassword: String!, $newPassword: String!) {
+  changePassword(currentPassword: $currentPassword, newPassword: $newPassword)
+}`);
+
 export const RefreshSession = op("RefreshSession", `
 mutation RefreshSession($refreshToken: String!) {
   refreshSession(refreshToken: $refreshToken) { ${AUTH_FIELDS} }
@@ -56,7 +78,7 @@ query HomeScreen($msisdn: Msisdn!) {
     msisdn name region
     balance {
       money { amount currency }
-      quotas { kind remaining total unit unlimited validUntil }
+      quotas { kind remaining total unit unlimited validUntil name }
       nextChargeAt nextChargeAmount { amount currency } updatedAt stale
     }
     tariff {
@@ -218,7 +240,7 @@ const MESSAGE_FIELDS = "id conversationId author text sentAt";
 /** The number's open conversation, null when there is none: part of the home screen's batch. */
 export const SupportConversation = op("SupportConversation", `
 query SupportConversation($msisdn: Msisdn!) {
-  supportConversation(msisdn: $msisdn) { id msisdn reason status messages { ${MESSAGE_FIELDS} } }
+  supportConversation(msisdn: $msisdn) { id msisdn reason status ticketId messages { ${MESSAGE_FIELDS} } }
 }`);
 
 /** The first message: opens the conversation (or, if one is open after all, adds to it). */

@@ -1,13 +1,15 @@
 // Money left, the next charge, and minutes/GB/SMS left drawn as bars.
 import { h } from "../dom.js";
-import { date, money, number, unit } from "../format.js";
+import { date, dateTime, money, number, unit } from "../format.js";
 import { t } from "../i18n.js";
 import { card, notice } from "./card.js";
 
 const KIND_ORDER = { DATA: 0, VOICE: 1, SMS: 2 };
 
 function quotaBar(quota, showUntil) {
-  const label = t(`quota.${quota.kind}`);
+  // A package's bucket (it ends on a day of its own) is named after the package, so two
+  // «Интернет» bars do not stand side by side.
+  const label = showUntil && quota.name ? t("quota.package", { name: quota.name }) : t(`quota.${quota.kind}`);
   let text;
   let fill;
   if (quota.unlimited) {
@@ -24,7 +26,7 @@ function quotaBar(quota, showUntil) {
   }
   return h(
     "li",
-    { class: "bar", "data-quota": quota.kind, "data-remaining": quota.unlimited ? undefined : String(quota.remaining) },
+    { class: "bar", "data-quota": quota.kind, "data-package": showUntil && quota.name ? quota.name : undefined, "data-remaining": quota.unlimited ? undefined : String(quota.remaining) },
     h("div", { class: "bar__label" }, h("span", {}, label), h("span", { "data-quota-text": "" }, text)),
     fill ? h("div", { class: "bar__track", "aria-hidden": "true" }, fill) : null,
     showUntil && quota.validUntil ? h("span", { class: "muted" }, t("quota.until", { date: date(quota.validUntil) })) : null,
@@ -44,7 +46,7 @@ export function renderBalance(balance, problem, onTopUp) {
       { class: `balance__amount${amount.startsWith("-") ? " balance__amount--negative" : ""}`, "data-amount": amount },
       money(balance.money),
     ),
-    balance.stale ? notice(t("balance.stale", { date: date(balance.updatedAt) })) : null,
+    balance.stale ? h("p", { class: "notice", "data-notice": "", "data-stale": "" }, t("balance.stale", { date: dateTime(balance.updatedAt) })) : null,
     balance.nextChargeAt
       ? h("p", { class: "muted", "data-next-charge": "" }, t("balance.nextCharge", { amount: money(balance.nextChargeAmount), date: date(balance.nextChargeAt) }))
       : null,

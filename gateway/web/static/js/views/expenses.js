@@ -22,7 +22,7 @@ export function renderExpenses(expenses, problem) {
         const label = t(`category.${e.category}`);
         return h(
           "li",
-          { class: "bar", "data-category": e.category },
+          { class: "bar", "data-category": e.category, "data-amount": e.amount.amount },
           h("div", { class: "bar__label" }, h("span", {}, label.startsWith("category.") ? e.category : label), h("span", {}, money(e.amount))),
           h(
             "div",

@@ -13,12 +13,35 @@ import { renderNumbers } from "./numbers.js";
 import { renderOffers } from "./offers.js";
 import { renderOrders } from "./orders.js";
 import { renderPackages } from "./packages.js";
+import { renderPassword } from "./password.js";
 import { renderServices } from "./services.js";
 import { renderShare } from "./share.js";
 import { renderStatement } from "./statement.js";
 import { renderSupport } from "./support.js";
 import { renderTariff } from "./tariff.js";
 import { renderAutopay, renderTopUp } from "./topup.js";
+import { DEFAULT_SCREEN, SCREENS } from "../screens.js";
+
+// The saved cards last seen per number (this tab's sessionStorage, so a reload keeps them).
+// Cards come from billing's payment methods; while billing is down, or its breaker is still
+// open just after it came back, the answer has none, yet the cards have not gone anywhere:
+// the page keeps showing the last ones it saw (masked names and ids, nothing secret).
+const CARDS_KEY = "tgw.cards";
+
+function keptCards(msisdn, cards) {
+  let kept = {};
+  try {
+    kept = JSON.parse(sessionStorage.getItem(CARDS_KEY) || "{}");
+  } catch {
+    kept = {};
+  }
+  if (cards) {
+    kept[msisdn] = cards;
+    sessionStorage.setItem(CARDS_KEY, JSON.stringify(kept));
+    return cards;
+  }
+  return kept[msisdn] ?? null;
+}
 
 /** The screen's operations, in the order renderHome reads their results. */
 export function homeCalls(msisdn) {
@@ -50,7 +73,7 @@ function heading(ctx, subscriber, account) {
 }
 
 /**
- * @param ctx {api, config, msisdn (viewed), owner, reload, switchTo}
+ * @param ctx {api, config, msisdn (viewed), owner, screen, reload, switchTo, openSection}
  * @param results the answers of homeCalls(ctx.msisdn), in order
  * @returns the screen's nodes
  */
@@ -78,29 +101,29 @@ export function renderHome(ctx, results) {
   };
   const focusTopUp = (event) => {
     event.preventDefault();
-    document.querySelector("#topup input[name=amount]")?.focus();
+    ctx.openSection("topup", "input[name=amount]");
   };
-  const cards = subscriber.savedCards ?? null;
-  const cardsProblem = at("savedCards", "topup.cardsUnavailable");
-  balanceCard = renderBalance(subscriber.balance, at("balance", "balance.unavailable"), focusTopUp);
-  return [
-    head,
-    h(
-      "div",
-      { class: "grid" },
-      balanceCard,
-      renderExpenses(subscriber.expenses, at("expenses", "expenses.unavailable")),
-      renderTopUp(ctx, cards, cardsProblem, onNewBalance),
-      renderTariff(ctx, subscriber.tariff, at("tariff", "tariff.unavailable"), sale?.tariffs),
-      renderServices(ctx, subscriber.services, at("services", "services.unavailable"), sale?.serviceCatalog, subscriber.orders),
-      renderPackages(ctx, sale?.packages, saleProblem, subscriber.tariff),
-      renderOrders(subscriber.orders, at("orders", "orders.unavailable")),
-      renderOffers(ctx, subscriber.offers, at("offers", "offers.unavailable")),
-      renderAutopay(ctx, subscriber.autopay, at("autopay", "autopay.unavailable"), cards, cardsProblem),
-      renderShare(ctx, me),
-      numbers,
-      renderStatement(ctx),
-      renderSupport(ctx, support),
-    ),
-  ];
+  const cards = keptCards(ctx.msisdn, subscriber.savedCards ?? null);
+  const cardsProblem = cards === null ? at("savedCards", "topup.cardsUnavailable") : null;
+  const sections = {
+    balance: () => {
+      balanceCard = renderBalance(subscriber.balance, at("balance", "balance.unavailable"), focusTopUp);
+      return balanceCard;
+    },
+    expenses: () => renderExpenses(subscriber.expenses, at("expenses", "expenses.unavailable")),
+    topup: () => renderTopUp(ctx, cards, cardsProblem, onNewBalance),
+    tariff: () => renderTariff(ctx, subscriber.tariff, at("tariff", "tariff.unavailable"), sale?.tariffs),
+    services: () => renderServices(ctx, subscriber.services, at("services", "services.unavailable"), sale?.serviceCatalog, subscriber.orders),
+    packages: () => renderPackages(ctx, sale?.packages, saleProblem, subscriber.tariff),
+    orders: () => renderOrders(subscriber.orders, at("orders", "orders.unavailable")),
+    offers: () => renderOffers(ctx, subscriber.offers, at("offers", "offers.unavailable")),
+    autopay: () => renderAutopay(ctx, subscriber.autopay, at("autopay", "autopay.unavailable"), cards, cardsProblem),
+    share: () => renderShare(ctx, me),
+    numbers: () => numbers,
+    statement: () => renderStatement(ctx),
+    support: () => renderSupport(ctx, support),
+    password: () => renderPassword(ctx),
+  };
+  const shown = SCREENS[ctx.screen] ?? SCREENS[DEFAULT_SCREEN];
+  return [head, h("div", { class: "grid" }, shown.map((id) => sections[id]()))];
 }

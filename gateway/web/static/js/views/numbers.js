@@ -7,6 +7,7 @@ import { t } from "../i18n.js";
 import { announce } from "../notices.js";
 import { ConfirmLinkedNumber, LinkNumber, UnlinkNumber } from "../operations.js";
 import { card, notice } from "./card.js";
+import { confirmAction } from "../confirm.js";
 
 const LINK_ERRORS = {
   BAD_USER_INPUT: "msisdn",
@@ -82,6 +83,12 @@ function unlinkForm(ctx, link) {
     {
       class: "row",
       onSubmit: async (f) => {
+        const name = link.alias || showMsisdn(link.msisdn);
+        const sure = await confirmAction({ title: t("numbers.unlinkAsk", { name }), text: t("numbers.unlinkWhat"), confirm: t("numbers.unlink") });
+        if (!sure) {
+          f.querySelector("button[type=submit]")?.focus();
+          return;
+        }
         const done = await runAction({
           api: ctx.api,
           formNode: f,

@@ -1,23 +1,30 @@
 // Partner offers of the loyalty programme. The first activation of a number that is not in
-// the programme yet needs an e-mail (the name is optional): the server says so with a
-// userError EMAIL_REQUIRED on `email`, and only then do the two fields appear.
+// the programme yet needs an e-mail and a name: the server says so with a userError
+// EMAIL_REQUIRED on `email`, and only then do the two fields appear. The API takes the name
+// as optional (the mobile app asks the e-mail only); the site asks both, as the operator's
+// terms say, so the page requires the name itself.
 import { h } from "../dom.js";
 import { date } from "../format.js";
-import { field, form, runAction, submitButton } from "../forms.js";
+import { clearErrors, field, form, runAction, showErrors, submitButton } from "../forms.js";
 import { t } from "../i18n.js";
 import { ActivateOffer } from "../operations.js";
 import { card, notice } from "./card.js";
 
 function activateForm(ctx, offer) {
   const email = field({ label: t("offers.email"), name: "email", type: "email", autocomplete: "email", hint: t("offers.emailHint") });
-  const name = field({ label: t("offers.name"), name: "name", autocomplete: "name", maxlength: "100" });
+  const name = field({ label: t("offers.name"), name: "name", autocomplete: "name", maxlength: "100", required: true });
   email.hidden = true;
   name.hidden = true;
   return form(
     {
       onSubmit: async (f) => {
+        clearErrors(f);
         const given = email.hidden ? null : f.elements.email.value.trim() || null;
         const person = name.hidden ? null : f.elements.name.value.trim() || null;
+        if (!name.hidden && !person) {
+          showErrors(f, [{ field: "name", text: t("offers.nameMissing") }]);
+          return;
+        }
         const payload = await runAction({
           api: ctx.api,
           formNode: f,

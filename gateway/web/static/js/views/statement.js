@@ -12,7 +12,7 @@ export function renderStatement(ctx) {
   const today = new Date();
   const monthStart = new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), 1));
   const earliest = new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth() - 6, 1));
-  const done = h("p", { class: "notice notice--ok", "data-statement-done": "", hidden: true });
+  const done = h("p", { class: "notice notice--ok", "data-statement-done": "", "data-done": "", hidden: true });
   return card(
     { id: "statement", title: t("statement.title") },
     done,

@@ -84,7 +84,8 @@ function receive(messages) {
   if (!log) return;
   log.querySelector("[data-chat-empty]")?.remove();
   for (const m of fresh) log.append(messageItem(m));
-  log.scrollTop = log.scrollHeight;
+  const box = log.closest("[data-chat-scroll]");
+  box.scrollTop = box.scrollHeight;
 }
 
 function setLiveState(state) {
@@ -141,6 +142,8 @@ function adopt(conversation) {
   }
   if (conversation.id !== chat.conversation?.id) chat.messages = new Map();
   chat.conversation = { id: conversation.id, msisdn: conversation.msisdn, reason: conversation.reason, status: conversation.status };
+  // The server knows the ticket (after a reload this tab does not): never offer it twice.
+  if (conversation.ticketId && !chat.tickets.has(conversation.id)) chat.tickets.set(conversation.id, { id: conversation.ticketId });
   receive(conversation.messages || []);
 }
 
@@ -235,17 +238,23 @@ function escalation(ctx) {
 
 function build(ctx, problem) {
   const has = Boolean(chat.conversation);
+  // The log (role=log) scrolls and holds a list of messages: a list item needs its list
+  // as parent, so the role sits on a box around the list, not on the list itself.
   const log = h(
-    "ol",
+    "div",
     {
       class: "chat__log",
-      "data-chat-log": "",
+      "data-chat-scroll": "",
       role: "log",
       "aria-live": "polite",
       "aria-label": t("support.log"),
       tabindex: "0", // it scrolls: reachable by keyboard
     },
-    has && chat.messages.size ? sortedMessages().map(messageItem) : h("li", { class: "chat__empty muted", "data-chat-empty": "" }, t("support.empty")),
+    h(
+      "ol",
+      { class: "chat__list", "data-chat-log": "" },
+      has && chat.messages.size ? sortedMessages().map(messageItem) : h("li", { class: "chat__empty muted", "data-chat-empty": "" }, t("support.empty")),
+    ),
   );
   const node = card(
     { id: "support", title: t("support.title") },

@@ -177,17 +177,21 @@ function compareTable(ctx, current, tariffs) {
     { class: "table-wrap" },
     h(
       "table",
-      { class: "compare" },
+      // Explicit roles: the phone layout changes the cells' display, which must not cost
+      // the table its semantics.
+      { class: "compare", role: "table" },
       h("caption", { class: "visually-hidden" }, t("tariff.compare")),
       h(
         "thead",
         {},
         h(
           "tr",
-          {},
-          [t("tariff.name"), t("tariff.fee"), t("quota.DATA"), t("quota.VOICE"), t("quota.SMS"), ""].map((x) =>
-            h("th", { scope: "col" }, x),
+          { role: "row" },
+          [t("tariff.name"), t("tariff.fee"), t("quota.DATA"), t("quota.VOICE"), t("quota.SMS")].map((x) =>
+            h("th", { scope: "col", role: "columnheader" }, x),
           ),
+          // The buttons' column: named for screen readers, blank to the eye.
+          h("th", { scope: "col", role: "columnheader" }, h("span", { class: "visually-hidden" }, t("tariff.action"))),
         ),
       ),
       h(
@@ -195,22 +199,26 @@ function compareTable(ctx, current, tariffs) {
         {},
         tariffs.map((tariff) => {
           const isCurrent = current && tariff.id === current.id;
+          // The subscriber's own row says what the subscriber has (a tuned tariff's fee,
+          // minutes and GB), as the tariff card above does, not the catalogue's base offer.
+          const shown = isCurrent ? current : tariff;
           return h(
             "tr",
-            { "aria-current": isCurrent ? "true" : undefined, "data-tariff": tariff.id },
-            h("th", { scope: "row" }, tariff.name),
-            h("td", {}, money(tariff.monthlyFee)),
-            h("td", {}, allowanceText(tariff.allowances, "DATA")),
-            h("td", {}, allowanceText(tariff.allowances, "VOICE")),
-            h("td", {}, allowanceText(tariff.allowances, "SMS")),
+            { role: "row", "aria-current": isCurrent ? "true" : undefined, "data-tariff": tariff.id },
+            h("th", { scope: "row", role: "rowheader" }, tariff.name),
+            // data-label: on a phone each row is a card, every value under its header.
+            h("td", { role: "cell", "data-col": "fee", "data-label": t("tariff.fee") }, money(shown.monthlyFee)),
+            h("td", { role: "cell", "data-col": "DATA", "data-label": t("quota.DATA") }, allowanceText(shown.allowances, "DATA")),
+            h("td", { role: "cell", "data-col": "VOICE", "data-label": t("quota.VOICE") }, allowanceText(shown.allowances, "VOICE")),
+            h("td", { role: "cell", "data-col": "SMS", "data-label": t("quota.SMS") }, allowanceText(shown.allowances, "SMS")),
             h(
               "td",
-              {},
+              { role: "cell", class: "compare__action" },
               isCurrent || !current
                 ? h("span", { class: "tag tag--accent" }, isCurrent ? t("tariff.current") : "")
                 : h(
                     "button",
-                    { type: "button", class: "btn btn--ghost btn--small", "aria-label": t("tariff.changeTo", { name: tariff.name }), onClick: () => openChange(ctx, tariff) },
+                    { type: "button", class: "btn btn--ghost btn--small", "aria-label": t("tariff.chooseNamed", { name: tariff.name }), onClick: () => openChange(ctx, tariff) },
                     t("tariff.choose"),
                   ),
             ),

@@ -14,16 +14,29 @@ const QUICK_AMOUNTS = ["100", "300", "500", "1000"];
 /** "1 000,50" or "1000.5" as the Decimal string the API takes ("1000.50"), or null. */
 export function parseAmount(text) {
   const cleaned = String(text).replace(/[\s\u00a0\u202f]/g, "").replace(",", ".");
-  if (!/^\d{1,6}(\.\d{1,2})?$/.test(cleaned)) return null;
+  // Up to nine digits: a million is a well-formed amount, refused for its size, not its form.
+  if (!/^\d{1,9}(\.\d{1,2})?$/.test(cleaned)) return null;
   const [whole, fraction = ""] = cleaned.split(".");
   return `${Number(whole)}.${fraction.padEnd(2, "0")}`;
 }
 
+/** "От 10 до 15 000 ₽", or null when the page was not told the range. */
+function rangeText(ctx) {
+  const range = ctx.config.topUp;
+  if (!range) return null;
+  return t("topup.range", { min: money({ amount: range.min, currency: "RUB" }), max: money({ amount: range.max, currency: "RUB" }) });
+}
+
 /** The amount typed into `name`, or null with the error shown beside it. */
-function amountOf(formNode, name, errors) {
+function amountOf(ctx, formNode, name, errors) {
   const amount = parseAmount(formNode.elements[name].value);
   if (!amount || Number(amount) <= 0) {
     errors.push({ field: name, text: t("topup.badAmount") });
+    return null;
+  }
+  const range = ctx.config.topUp;
+  if (range && (Number(amount) < Number(range.min) || Number(amount) > Number(range.max))) {
+    errors.push({ field: name, text: rangeText(ctx) });
     return null;
   }
   return amount;
@@ -36,7 +49,7 @@ function topUpForm(ctx, cards, cardsProblem, onNewBalance) {
       onSubmit: async (f, submitter) => {
         clearErrors(f);
         const errors = [];
-        const amount = amountOf(f, "amount", errors);
+        const amount = amountOf(ctx, f, "amount", errors);
         const wallet = walletMethod(f, submitter);
         const chosen = wallet ? { method: wallet } : chosenMethod(f);
         if (chosen.error) errors.push(chosen.error);
@@ -61,7 +74,7 @@ function topUpForm(ctx, cards, cardsProblem, onNewBalance) {
         }
       },
     },
-    field({ label: t("topup.amount"), name: "amount", inputmode: "decimal", autocomplete: "transaction-amount", placeholder: "500" }),
+    field({ label: t("topup.amount"), name: "amount", inputmode: "decimal", autocomplete: "transaction-amount", placeholder: "500", hint: rangeText(ctx) }),
     h(
       "div",
       { class: "row", role: "group", "aria-label": t("topup.quick") },
@@ -129,7 +142,7 @@ function autopayForm(ctx, autopay, cards, cardsProblem) {
       onSubmit: async (f) => {
         clearErrors(f);
         const errors = [];
-        const amount = amountOf(f, "amount", errors);
+        const amount = amountOf(ctx, f, "amount", errors);
         const below = f.elements.schedule.value === "below";
         const belowAmount = below ? parseAmount(f.elements.belowAmount.value) : null;
         if (below && belowAmount === null) errors.push({ field: "belowAmount", text: t("topup.badAmount") });
@@ -154,7 +167,7 @@ function autopayForm(ctx, autopay, cards, cardsProblem) {
       threshold.hidden = node.elements.schedule.value !== "below";
     }),
     threshold,
-    field({ label: t("autopay.amount"), name: "amount", inputmode: "decimal", value: autopay?.amount?.amount ?? "300" }),
+    field({ label: t("autopay.amount"), name: "amount", inputmode: "decimal", value: autopay?.amount?.amount ?? "300", hint: rangeText(ctx) }),
     paymentMethodFieldset(ctx, cards, cardsProblem),
     submitButton(t("autopay.save")),
   );
