@@ -177,9 +177,11 @@ def test_the_commands_exit_non_zero_on_what_they_refuse(tmp_path: Path) -> None:
 
     changelog = _cli("schema-changelog", "--schema", str(new))
     assert changelog.returncode == 0
-    assert changelog.stdout.splitlines() == [
+    # Besides whatever the working tree has not released yet, the removal and only it.
+    pending = set(_cli("schema-changelog").stdout.splitlines())
+    assert set(changelog.stdout.splitlines()) - pending == {
         "- breaking: VALUE_REMOVED_FROM_ENUM: Enum value OfferKind.GIFT was removed."
-    ]
+    }
     check = _cli("schema-check", "--schema", str(new))
     assert check.returncode == 1
     assert "schema check FAILED" in check.stdout
