@@ -10,13 +10,12 @@ import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 import aiohttp
 import strawberry
 from graphql.validation import NoSchemaIntrospectionCustomRule
-from redis.asyncio import BlockingConnectionPool, Redis
-from redis.asyncio.cluster import ClusterNode, RedisCluster
+from redis.asyncio import Redis
 from strawberry.extensions import AddValidationRules, ParserCache, ValidationCache
 from strawberry.extensions.tracing import OpenTelemetryExtension
 
@@ -51,12 +50,14 @@ from adapters.persisted.port import PersistedQueries
 from adapters.persisted.redis_store import RedisPersistedQueries
 from adapters.provisioning.cached import CachedProvisioning
 from adapters.provisioning.http import HttpProvisioning
+from adapters.redis_guard import RedisGuard
 from adapters.security.memory_store import MemorySecurityStore
 from adapters.security.redis_store import RedisSecurityStore
 from adapters.sms.http import HttpSms
 from adapters.support.http import HttpSupport
 from gateway.auth import TokenAuthority
 from gateway.operations_file import read_operations_file
+from gateway.redis_clients import connect_redis, node_clients
 from gateway.settings import Settings
 from gateway.telemetry import Telemetry, start_telemetry
 from resolvers.context import ActionRules, LoginRules
@@ -206,8 +207,11 @@ async def start_runtime(
     telemetry = start_telemetry(settings.otlp_endpoint, settings.service_name)
     clients = _Clients(settings, clock, telemetry)
     redis = connect_redis(settings)
+    # One breaker for Redis, shared by the cache and the security stores; every Redis
+    # operation within TGW_REDIS_TIMEOUT (and the request's deadline).
+    redis_guard = RedisGuard(settings.redis_timeout, clients.breaker("redis"))
     cache: Cache = (
-        CoalescingCache(RedisCache(redis, clients.breaker("redis")))
+        CoalescingCache(RedisCache(redis, redis_guard.breaker, settings.redis_timeout))
         if redis is not None
         else MemoryCache(clock, settings.memory_cache_entries)
     )
@@ -258,7 +262,7 @@ async def start_runtime(
             clients.client("sms", settings.sms_url, settings.sms_timeout), settings.sms_sender
         ),
         security=(
-            RedisSecurityStore(redis, clock, namespace)
+            RedisSecurityStore(redis, clock, namespace, redis_guard)
             if redis is not None
             else MemorySecurityStore(clock)
         ),
@@ -270,7 +274,7 @@ async def start_runtime(
         events=await _event_bus(settings, redis),
         answers=answers,
         idempotency=(
-            RedisIdempotencyStore(redis, namespace)
+            RedisIdempotencyStore(redis, namespace, redis_guard)
             if redis is not None
             else MemoryIdempotencyStore(clock)
         ),
@@ -288,7 +292,9 @@ async def start_runtime(
         telemetry=telemetry,
         event_clients=clients.event_clients(),
         persisted=(
-            RedisPersistedQueries(redis, namespace, settings.apq_ttl)
+            RedisPersistedQueries(
+                redis, namespace, settings.apq_ttl, RedisGuard(settings.redis_timeout)
+            )
             if redis is not None
             else MemoryPersistedQueries()
         ),
@@ -350,48 +356,6 @@ _BREAKER_LEVEL = {BreakerState.CLOSED: 0, BreakerState.HALF_OPEN: 1, BreakerStat
 def _breaker_moved(name: str, state: BreakerState) -> None:
     metrics.BREAKER_STATE.labels(name).set(_BREAKER_LEVEL[state])
     log.warning("circuit breaker of %s is now %s", name, state.value)
-
-
-def _cluster_nodes(settings: Settings) -> list[tuple[str, int]]:
-    return [
-        (host, int(port)) for host, port in (n.rsplit(":", 1) for n in settings.redis_cluster_nodes)
-    ]
-
-
-def node_clients(settings: Settings) -> list[Redis]:
-    """One plain client per configured cluster node, for pub/sub (cluster-wide on any node)."""
-    timeout = settings.redis_timeout
-    return [
-        Redis(host=host, port=port, socket_timeout=timeout, socket_connect_timeout=timeout)
-        for host, port in _cluster_nodes(settings)
-    ]
-
-
-def connect_redis(settings: Settings) -> Redis | None:
-    """A Redis client (a cluster client when cluster nodes are given), or None."""
-    timeout = settings.redis_timeout
-    if settings.redis_cluster_nodes:
-        nodes = [ClusterNode(host, port) for host, port in _cluster_nodes(settings)]
-        # RedisCluster speaks the same commands; the cache, the security store and the
-        # persisted queries keep every multi-key step within one slot (or use MGET's
-        # non-atomic cluster form).
-        cluster = RedisCluster(
-            startup_nodes=nodes, socket_timeout=timeout, socket_connect_timeout=timeout
-        )
-        return cast("Redis", cluster)
-    if settings.redis_url:
-        # A blocking pool: past its size a command waits (up to the Redis timeout) for a
-        # connection instead of failing at once with "Too many connections" under load.
-        pool = BlockingConnectionPool.from_url(
-            settings.redis_url,
-            max_connections=settings.redis_connections,
-            timeout=timeout,
-            socket_timeout=timeout,
-            socket_connect_timeout=timeout,
-            health_check_interval=10,
-        )
-        return Redis(connection_pool=pool)
-    return None
 
 
 async def _warm(runtime: Runtime) -> None:

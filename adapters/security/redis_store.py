@@ -19,6 +19,7 @@ from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
 from adapters.clock import Clock
+from adapters.redis_guard import UNBOUNDED, RedisGuard
 from adapters.security.errors import SecurityStoreUnavailableError
 from adapters.security.records import (
     CodeAttempt,
@@ -108,8 +109,12 @@ def _family_of(token_hash: str) -> str:
 
 
 class RedisSecurityStore:
-    def __init__(self, redis: Redis, clock: Clock, namespace: str) -> None:
+    def __init__(
+        self, redis: Redis, clock: Clock, namespace: str, guard: RedisGuard = UNBOUNDED
+    ) -> None:
         self._redis = redis
+        # Bounded by TGW_REDIS_TIMEOUT, and closed at once while Redis's breaker is open.
+        self._guard = guard
         self._clock = clock
         self._ns = namespace
         self._issue = redis.register_script(_ISSUE)
@@ -133,7 +138,7 @@ class RedisSecurityStore:
 
     async def _run(self, call: Awaitable[Any]) -> Any:
         try:
-            return await call
+            return await self._guard.run(call)
         except (RedisError, OSError) as exc:
             raise SecurityStoreUnavailableError(f"security store unreachable: {exc}") from exc
 
