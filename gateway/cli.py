@@ -111,6 +111,7 @@ def _serve(args: argparse.Namespace) -> int:
         host=args.host or settings.host,
         port=args.port or settings.port,
         shutdown_grace=settings.shutdown_grace,
+        log_level=settings.log_level,
     )
     if args.workers <= 1:
         uvicorn.Server(uvicorn_config(options)).run()
