@@ -18,7 +18,7 @@ from gateway import heap
 from gateway.edge import build_edge
 from gateway.endpoint import graphql
 from gateway.health import healthz, metrics, readyz
-from gateway.listener import SeenEvents, listener
+from gateway.listener import event_claims, listener
 from gateway.live import LiveView, sse, websocket_endpoint
 from gateway.runtime import start_runtime
 from gateway.settings import Settings
@@ -33,7 +33,7 @@ def create_app(
         app.state.runtime = await start_runtime(settings, clock, secret)
         app.state.edge = build_edge(app.state.runtime)
         app.state.live = LiveView(app.state.runtime, app.state.edge)
-        app.state.seen_events = SeenEvents()
+        app.state.seen_events = event_claims(app.state.runtime)
         heap.settle()
         try:
             yield
