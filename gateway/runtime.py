@@ -327,6 +327,9 @@ async def _event_bus(settings: Settings, redis: Redis | None) -> EventBus:
         node_clients(settings) if settings.redis_cluster_nodes else redis,
         settings.cache_namespace,
         settings.subscription_queue,
+        check_every=settings.redis_pubsub_check,
+        # A pong is one round trip; generous, a busy process answers late too.
+        answer_within=max(1.0, 4 * settings.redis_timeout),
     )
     await bus.start()
     return bus

@@ -21,6 +21,7 @@ import orjson
 
 from adapters.billing.records import BalanceRecord
 from adapters.errors import BackendError
+from adapters.events.bus import RESYNC
 from adapters.provisioning.http import parse_order
 from adapters.provisioning.records import OrderRecord
 from adapters.support.http import parse_message
@@ -67,6 +68,8 @@ async def balance_changes(
     granted = await reach(ctx, msisdn)
     async with ctx.ports.events.follow(f"balance:{msisdn}") as follower:
         while True:
+            # An event or a RESYNC (events may have been missed): either way the balance
+            # is read again and sent.
             await follower.next()
             if not await still_valid(ctx):
                 return
@@ -90,6 +93,8 @@ async def order_updates(ctx: Context, msisdn: str) -> AsyncIterator[OrderRecord]
             payload = await follower.next()
             if not await still_valid(ctx):
                 return
+            if payload == RESYNC:
+                continue  # an order's moves are not replayed: see docs/deploying.md
             yield parse_order(orjson.loads(payload), msisdn)
 
 
@@ -100,4 +105,6 @@ async def support_messages(ctx: Context, conversation_id: str) -> AsyncIterator[
             payload = await follower.next()
             if not await still_valid(ctx):
                 return
+            if payload == RESYNC:
+                continue  # messages are not replayed: see docs/deploying.md
             yield parse_message(orjson.loads(payload), conversation_id)
