@@ -10,6 +10,8 @@ seconds per command during a failover). Each attempt is bounded by `TGW_REDIS_TI
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from typing import cast
 
 from redis.asyncio import BlockingConnectionPool, Redis
@@ -20,6 +22,7 @@ from redis.backoff import ExponentialWithJitterBackoff
 
 from gateway.settings import Settings
 
+log = logging.getLogger(__name__)
 # A refresh of the cluster's topology (CLUSTER SLOTS) after a connection error or MOVED
 # at most once a second per process, however many requests notice the failover at once.
 TOPOLOGY_REFRESH_SECONDS = 1.0
@@ -99,3 +102,16 @@ def connect_redis(settings: Settings) -> Redis | None:
         )
         return Redis(connection_pool=pool)
     return None
+
+
+async def prepare_redis(redis: Redis, settings: Settings) -> None:
+    """Learn a cluster's topology at start-up. Left to the first commands, it would run
+    under their TGW_REDIS_TIMEOUT bound, and on a busy machine be cut short again and
+    again while the first requests arrive. Best effort: a cluster down now is learned
+    by the first command that reaches it."""
+    if not isinstance(redis, RedisCluster):
+        return
+    try:
+        await asyncio.wait_for(redis.initialize(), max(5.0, settings.redis_timeout))
+    except Exception as exc:  # the gateway starts anyway: reads go to the backends
+        log.warning("Redis Cluster topology not learned at start-up: %s", exc)

@@ -21,6 +21,13 @@ async def _ping(cluster: RedisCluster, node: Any, within: float) -> str | None:
 
 async def probe_cluster(cluster: RedisCluster, within: float) -> dict[str, Any]:
     nodes = cluster.get_nodes()
+    if not nodes:
+        # The client learns the topology on its first command; none may have run yet.
+        try:
+            await asyncio.wait_for(cluster.initialize(), within)
+        except Exception as exc:  # any failure is the answer here
+            return {"reachable": False, "kind": "redis-cluster", "state": "down", "error": str(exc)}
+        nodes = cluster.get_nodes()
     errors = await asyncio.gather(*(_ping(cluster, node, within) for node in nodes))
     failing = {node.name: error for node, error in zip(nodes, errors, strict=True) if error}
     reachable = len(failing) < len(nodes)
@@ -28,7 +35,7 @@ async def probe_cluster(cluster: RedisCluster, within: float) -> dict[str, Any]:
         "reachable": reachable,
         "kind": "redis-cluster",
         "nodes": len(nodes),
-        "state": "ok" if not failing else "degraded" if reachable else "down",
+        "state": "ok" if not failing and nodes else "degraded" if reachable else "down",
     }
     if failing:
         found["failing"] = failing

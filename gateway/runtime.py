@@ -57,7 +57,7 @@ from adapters.sms.http import HttpSms
 from adapters.support.http import HttpSupport
 from gateway.auth import TokenAuthority
 from gateway.operations_file import read_operations_file
-from gateway.redis_clients import connect_redis, node_clients
+from gateway.redis_clients import connect_redis, node_clients, prepare_redis
 from gateway.settings import Settings
 from gateway.telemetry import Telemetry, start_telemetry
 from resolvers.context import ActionRules, LoginRules
@@ -160,13 +160,13 @@ class _Clients:
         self._retry = RetryPolicy(attempts=settings.retry_attempts)
         self._tracing = telemetry.tracing
 
-    def breaker(self, name: str) -> CircuitBreaker:
+    def breaker(self, name: str, open_seconds: float | None = None) -> CircuitBreaker:
         settings = self._settings
         self.breakers[name] = CircuitBreaker(
             name,
             self._clock,
             failure_threshold=settings.breaker_failures,
-            open_seconds=settings.breaker_open_seconds,
+            open_seconds=open_seconds or settings.breaker_open_seconds,
             on_change=_breaker_moved,
         )
         metrics.BREAKER_STATE.labels(name).set(0)
@@ -209,7 +209,13 @@ async def start_runtime(
     redis = connect_redis(settings)
     # One breaker for Redis, shared by the cache and the security stores; every Redis
     # operation within TGW_REDIS_TIMEOUT (and the request's deadline).
-    redis_guard = RedisGuard(settings.redis_timeout, clients.breaker("redis"))
+    redis_guard = RedisGuard(
+        settings.redis_timeout,
+        clients.breaker("redis", open_seconds=settings.redis_breaker_open_seconds),
+    )
+    bounded = RedisGuard(settings.redis_timeout)  # no breaker: fails closed, never skipped
+    if redis is not None:
+        await prepare_redis(redis, settings)
     cache: Cache = (
         CoalescingCache(RedisCache(redis, redis_guard.breaker, settings.redis_timeout))
         if redis is not None
@@ -262,7 +268,7 @@ async def start_runtime(
             clients.client("sms", settings.sms_url, settings.sms_timeout), settings.sms_sender
         ),
         security=(
-            RedisSecurityStore(redis, clock, namespace, redis_guard)
+            RedisSecurityStore(redis, clock, namespace, bounded, counters=redis_guard)
             if redis is not None
             else MemorySecurityStore(clock)
         ),
@@ -274,7 +280,7 @@ async def start_runtime(
         events=await _event_bus(settings, redis),
         answers=answers,
         idempotency=(
-            RedisIdempotencyStore(redis, namespace, redis_guard)
+            RedisIdempotencyStore(redis, namespace, bounded)
             if redis is not None
             else MemoryIdempotencyStore(clock)
         ),

@@ -74,6 +74,9 @@ class Settings(BaseSettings):
     redis_retries: int = Field(
         1, ge=0, description="redis-py's own retries of a command, all within TGW_REDIS_TIMEOUT"
     )
+    redis_breaker_open_seconds: float = Field(
+        1.0, gt=0, description="seconds the Redis breaker skips Redis before a probe"
+    )
     redis_sentinels: list[str] = Field(
         default_factory=list,
         description='Redis Sentinels, a JSON list of "host:port" (instead of REDIS_URL)',
