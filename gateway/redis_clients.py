@@ -30,6 +30,13 @@ TOPOLOGY_REFRESH_SECONDS = 1.0
 _BACKOFF = ExponentialWithJitterBackoff(base=0.01, cap=0.05)
 
 
+def _socket_timeout(settings: Settings) -> float:
+    """A little under the operation's bound: a stalled node must fail inside redis-py (a
+    TimeoutError, which makes a cluster client refresh its topology and find the promoted
+    replica) before the bound cancels the command from outside (which teaches it nothing)."""
+    return settings.redis_timeout * 0.8
+
+
 def redis_retry(settings: Settings) -> Retry:
     return Retry(_BACKOFF, settings.redis_retries)
 
@@ -56,7 +63,7 @@ def node_clients(settings: Settings) -> list[Redis]:
 def connect_redis(settings: Settings) -> Redis | None:
     """A Redis client (a cluster client when cluster nodes are given, a Sentinel-managed
     one when Sentinels are), or None."""
-    timeout = settings.redis_timeout
+    timeout = _socket_timeout(settings)
     if settings.redis_cluster_nodes:
         nodes = [ClusterNode(host, port) for host, port in _addresses(settings.redis_cluster_nodes)]
         # RedisCluster speaks the same commands; the cache, the security store and the
