@@ -159,17 +159,19 @@ def _windows(timeline: list[list[Any]]) -> list[str]:
     return lines
 
 
-# Answers that are the gateway working: done, or the same key still running elsewhere.
-_SETTLED = frozenset({"ok", "IDEMPOTENCY_IN_PROGRESS"})
+# What a lost Redis node makes a top-up answer (a backend's own timeout is not counted).
+_REDIS_FAILED = frozenset({"TEMPORARILY_UNAVAILABLE", "INTERNAL_SERVER_ERROR"})
 
 
 def _recovery(timeline: list[list[Any]], start: float, until: float) -> float:
-    """Seconds from `start` until the last top-up of [start, until) that did not succeed
-    (0: none failed)."""
+    """Seconds from `start` until the last top-up of [start, until) that failed for want
+    of Redis or got no answer (0: none did)."""
     failed = [
         at
         for at, kind, outcome, _ in timeline
-        if kind == "topup" and start <= at < until and outcome not in _SETTLED
+        if kind == "topup"
+        and start <= at < until
+        and (outcome in _REDIS_FAILED or outcome.startswith(("HTTP", "CLIENT")))
     ]
     return max(failed) - start if failed else 0.0
 
@@ -238,6 +240,7 @@ def run(args: argparse.Namespace) -> int:
                     [*argv, "--out", str(out)], cwd=REPO, stdout=load_log, stderr=load_log
                 )
             started = time.monotonic()
+            started_at = time.time()
 
             def at(moment: float, what: str) -> None:
                 time.sleep(max(0.0, started + moment - time.monotonic()))
@@ -262,6 +265,10 @@ def run(args: argparse.Namespace) -> int:
             live_events = sum(live.events.values())
             live_errors = dict(live.errors)
         result = json.loads(out.read_text())
+        # The driver's clock starts when its process is up, a moment after ours: its
+        # timeline is moved onto ours, so that the fault windows line up.
+        shift = float(result["started_at"]) - started_at
+        result["timeline"] = [[at + shift, *rest] for at, *rest in result["timeline"]]
         ledger = _ledger(backends.urls["billing"])
         check = check_ledger(result["topups"], ledger)
         return _finish(
@@ -340,7 +347,7 @@ def _finish(
         f"{len(ledger)} applied at billing; doubled {len(check.doubled)}, lost "
         f"{len(check.lost)}, unacknowledged {len(check.unacknowledged)}; still unknown "
         f"at the end {check.unsettled}",
-        f"after the kill, the last top-up that did not succeed was at +{kill_recovery:.1f} s "
+        f"after the kill, the last top-up refused for want of Redis was at +{kill_recovery:.1f} s "
         f"(cluster-node-timeout 3 s); after the stall began, at +{stall_recovery:.1f} s",
         f"home screens within {FAST_MS:.0f} ms: {kill_fast} of {kill_reads} in the 10 s after "
         f"the kill, {stall_fast} of {stall_reads} during the stall",

@@ -85,6 +85,7 @@ class Driver:
         self.nonce = f"{int(time.time())}{self.rng.randrange(10**6)}"
         self.counter = 0
         self.started = time.monotonic()
+        self.started_at = time.time()
 
     def note(self, kind: str, started: float, status: int, parsed: Any) -> None:
         codes = self._codes(parsed)
@@ -242,6 +243,8 @@ async def run(config: dict[str, Any]) -> dict[str, Any]:
         "read_p99_ms": reads[int(len(reads) * 0.99)] if reads else 0.0,
         "topups": [asdict(t) for t in driver.topups],
         "timeline": tally.timeline,
+        # Wall clock of the timeline's zero, to line it up with another process's events.
+        "started_at": driver.started_at,
     }
 
 
