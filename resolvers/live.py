@@ -75,6 +75,8 @@ async def balance_changes(
                 return
             try:
                 # Access may have gone since (a link removed): FORBIDDEN ends it here.
+                # The connection's loaders would answer from what they read first.
+                ctx.loaders.links_by_owner.clear_all()
                 granted = await reach(ctx, msisdn)
                 # The listener invalidated the cache: this read is billing's current figure.
                 found = await ctx.ports.billing.balances([msisdn])

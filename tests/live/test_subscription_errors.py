@@ -3,6 +3,7 @@ with a stable code, then the next events as usual."""
 
 from __future__ import annotations
 
+from tests.api.auth_queries import UNLINK
 from tests.conftest import GatewayFactory
 from tests.harness.backends import BackendAdmin
 from tests.harness.live import live, post_event, until_following
@@ -47,3 +48,27 @@ async def test_a_failed_event_is_an_error_and_the_subscription_goes_on(
     assert "HTTP 500" not in errors[0]["message"]
     assert (fine["type"], fine["id"]) == ("next", sub)
     assert fine["payload"]["data"]["balanceChanged"]["money"]["amount"]
+
+
+async def test_a_subscription_ends_with_forbidden_once_access_is_gone(
+    start_gateway: GatewayFactory, admins: dict[str, BackendAdmin]
+) -> None:
+    owner, linked = "+79000000001", "+79000000005"  # a confirmed link of the data set
+    async with start_gateway() as gateway:
+        token = gateway.subscriber_token(owner)
+        async with live(gateway, token) as client:
+            assert (await client.receive())["type"] == "connection_ack"
+            sub = await client.subscribe(BALANCE_CHANGED, {"m": linked})
+            await until_following(gateway, f"balance:{linked}")
+            await _balance_event(gateway, linked)
+            allowed = await client.receive(within=5)
+            unlinked = await gateway.query(UNLINK, {"m": linked}, token=token)
+            assert unlinked.errors == []
+            await _balance_event(gateway, linked)
+            refused = await client.receive(within=5)
+            ended = await client.receive(within=5)
+    assert (allowed["type"], allowed["id"]) == ("next", sub)
+    assert allowed["payload"]["data"]["balanceChanged"]["money"]["amount"]
+    assert (refused["type"], refused["id"]) == ("next", sub)
+    assert [e["extensions"]["code"] for e in refused["payload"]["errors"]] == ["FORBIDDEN"]
+    assert (ended["type"], ended["id"]) == ("complete", sub)
