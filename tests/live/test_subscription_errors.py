@@ -3,9 +3,13 @@ with a stable code, then the next events as usual."""
 
 from __future__ import annotations
 
-from tests.api.auth_queries import UNLINK
+import aiohttp
+
+from backends.runner import BackendsThread
+from tests.api.auth_queries import CONFIRM_LINK, LINK, UNLINK
 from tests.conftest import GatewayFactory
 from tests.harness.backends import BackendAdmin
+from tests.harness.inbox import last_code
 from tests.harness.live import live, post_event, until_following
 
 BALANCE_CHANGED = """subscription($m: Msisdn!) { balanceChanged(msisdn: $m) {
@@ -51,11 +55,19 @@ async def test_a_failed_event_is_an_error_and_the_subscription_goes_on(
 
 
 async def test_a_subscription_ends_with_forbidden_once_access_is_gone(
-    start_gateway: GatewayFactory, admins: dict[str, BackendAdmin]
+    start_gateway: GatewayFactory,
+    admins: dict[str, BackendAdmin],
+    http: aiohttp.ClientSession,
+    backends: BackendsThread,
 ) -> None:
-    owner, linked = "+79000000001", "+79000000005"  # a confirmed link of the data set
+    # A link of the test's own (the data set's links stay as other tests expect them).
+    owner, linked = "+79000000234", "+79000000235"
     async with start_gateway() as gateway:
         token = gateway.subscriber_token(owner)
+        assert (await gateway.query(LINK, {"m": linked, "a": "test"}, token=token)).errors == []
+        code = await last_code(http, backends.sms_url, linked)
+        confirmed = await gateway.query(CONFIRM_LINK, {"m": linked, "c": code}, token=token)
+        assert confirmed.errors == []
         async with live(gateway, token) as client:
             assert (await client.receive())["type"] == "connection_ack"
             sub = await client.subscribe(BALANCE_CHANGED, {"m": linked})
