@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 # Days the suite must also pass on: a month's end, a leap day, a year's last day.
 TEST_DATES ?= 2027-01-31 2028-02-29 2026-12-31
 
-.PHONY: demo test test-dates lint typecheck contracts schema-check pytest schema bench soak clean
+.PHONY: demo test test-dates lint typecheck contracts schema-check pytest schema bench soak failover clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -52,6 +52,9 @@ bench: $(STAMP)
 
 soak: $(STAMP)
 	$(BIN)/python -m bench --soak 3
+
+failover: $(STAMP)
+	$(BIN)/python -m bench.failover
 
 schema: $(STAMP)
 	$(BIN)/telecom-gateway export-schema > schema.graphql

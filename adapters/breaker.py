@@ -72,6 +72,12 @@ class CircuitBreaker:
                 raise CircuitOpenError(self.name, "circuit half-open: probing")
             self._probes_out += 1
 
+    def record_nothing(self) -> None:
+        """The call said nothing about the backend (the request's deadline ran out): a
+        half-open probe it took is handed back for the next call."""
+        if self._state is BreakerState.HALF_OPEN and self._probes_out > 0:
+            self._probes_out -= 1
+
     def record_success(self) -> None:
         self._failures = 0
         if self._state is not BreakerState.CLOSED:

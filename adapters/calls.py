@@ -2,7 +2,9 @@
 (the TMF v4 `BackendClient`, the SigScale OCS client):
 
 - a call to a backend whose breaker is open fails at once; outcomes feed the breaker;
-- each call's timeout is capped by what is left of the request's deadline;
+- each call's timeout is capped by what is left of the request's deadline; a call the
+  deadline cut short (or that never started for want of time) is the caller's failure,
+  not the backend's: the breaker does not count it (DeadlineSpentError);
 - the request's tallies (backend calls) and the metrics (calls by outcome, latency);
 - the trace headers (`traceparent`, request id) the backend receives;
 - reads are retried with jittered backoff (stamina) on failures that may pass
@@ -27,8 +29,9 @@ from adapters.errors import (
     BackendTimeoutError,
     BackendUnavailableError,
     CircuitOpenError,
+    DeadlineSpentError,
 )
-from adapters.scope import current_scope
+from adapters.scope import RequestScope, current_scope
 from adapters.tracing import PlainTracing, Tracing
 
 T = TypeVar("T")
@@ -67,7 +70,7 @@ class CallGuard:
             return configured
         left = scope.remaining()
         if left <= 0:
-            raise BackendTimeoutError(self.name, f"{where}: request deadline passed")
+            raise DeadlineSpentError(self.name, f"{where}: request deadline passed")
         return min(configured, left)
 
     async def read(self, method: str, path: str, exchange: Exchange[T]) -> T:
@@ -103,13 +106,18 @@ class CallGuard:
 
     async def call(self, method: str, path: str, exchange: Exchange[T]) -> T:
         """One attempt, never retried."""
+        scope = current_scope()
+        if scope is not None and scope.remaining() <= 0:
+            # Checked before the breaker: a probe of a half-open breaker must not be
+            # spent on a call that cannot be made.
+            metrics.BACKEND_CALLS.labels(self.name, "deadline").inc()
+            raise DeadlineSpentError(self.name, f"{method} {path}: request deadline passed")
         if self.breaker is not None:
             try:
                 self.breaker.before_call()
             except BackendError as error:
                 metrics.BACKEND_CALLS.labels(self.name, error.code).inc()
                 raise
-        scope = current_scope()
         if scope is not None:
             scope.backend_calls += 1
         started = time.perf_counter()
@@ -119,7 +127,10 @@ class CallGuard:
         except BackendError as error:
             metrics.BACKEND_CALLS.labels(self.name, error.code).inc()
             if self.breaker is not None:
-                self.breaker.record_failure(error)
+                if _cut_by_deadline(error, scope):
+                    self.breaker.record_nothing()
+                else:
+                    self.breaker.record_failure(error)
             raise
         finally:
             metrics.BACKEND_SECONDS.labels(self.name).observe(time.perf_counter() - started)
@@ -140,6 +151,15 @@ class CallGuard:
             return False
         metrics.BACKEND_RETRIES.labels(self.name).inc()
         return retry_after if retry_after is not None else True
+
+
+def _cut_by_deadline(error: BackendError, scope: RequestScope | None) -> bool:
+    """Whether the request's deadline, not the backend, ended the call: the call never
+    started, or it timed out when the request had no time left (its timeout was the rest
+    of the deadline, shorter than the backend's own)."""
+    if isinstance(error, DeadlineSpentError):
+        return True
+    return isinstance(error, BackendTimeoutError) and scope is not None and scope.remaining() <= 0
 
 
 def _may_pass(error: BackendError) -> bool:

@@ -7,6 +7,7 @@ layers above branch on what happened, never on which HTTP library noticed it.
     ├── BackendUnavailableError   the backend could not be reached (refused, reset, dropped)
     │   └── CircuitOpenError      ... or is known to be failing: not even tried
     ├── BackendTimeoutError       it did not answer within its timeout
+    │   └── DeadlineSpentError    ... or the request's deadline ran out first: not its fault
     └── BackendResponseError      it answered, but not usefully (5xx, unexpected 4xx, bad JSON)
         ├── BackendNotFoundError  it answered 404 for the entity asked for
         └── BackendRefusalError   it refused a change (400/409/422) with a TMF error `code`
@@ -36,6 +37,11 @@ class CircuitOpenError(BackendUnavailableError):
 
 class BackendTimeoutError(BackendError):
     code = "BACKEND_TIMEOUT"
+
+
+class DeadlineSpentError(BackendTimeoutError):
+    """The request's deadline was spent before (or while) the backend was asked: what the
+    caller ran out of, not what the backend did, so no breaker counts it."""
 
 
 class BackendResponseError(BackendError):

@@ -185,6 +185,8 @@ class StackOptions:
     secret: str
     seed: int = 42
     jitter_ms: float = 0.0
+    # Set: the backends sign hub events with it (the failover run's live subscriptions).
+    hub_secret: str | None = None
 
 
 @dataclass
@@ -230,6 +232,8 @@ def start_backends(options: StackOptions, workdir: Path, timeout: float = 120.0)
                 argv += ["--sms-url", urls["sms"]]
             if name == "provisioning":
                 argv += ["--billing-url", urls["billing"]]
+            if options.hub_secret and name in ("billing", "provisioning", "loyalty", "support"):
+                argv += ["--hub-secret", options.hub_secret]
             process = ManagedProcess(name, argv, workdir / f"{name}.log", cwd=REPO)
             process.start()
             backends.processes[name] = process

@@ -65,6 +65,9 @@ class Tally:
     stale_balances: int = 0
     requests: int = 0
     read_ms: list[float] = field(default_factory=list)
+    # Every request: (seconds since the start, kind, outcome, ms); outcome is "ok", an
+    # error code, "HTTP <status>" or the client's failure (the failover run's windows).
+    timeline: list[tuple[float, str, str, float]] = field(default_factory=list)
 
 
 class Driver:
@@ -81,6 +84,21 @@ class Driver:
         self.rng = random.Random(int(config.get("seed", 1)))
         self.nonce = f"{int(time.time())}{self.rng.randrange(10**6)}"
         self.counter = 0
+        self.started = time.monotonic()
+        self.started_at = time.time()
+
+    def note(self, kind: str, started: float, status: int, parsed: Any) -> None:
+        codes = self._codes(parsed)
+        if status == 0:
+            outcome = str(parsed)
+        elif status != 200:
+            outcome = f"HTTP {status}"
+        else:
+            outcome = codes[0] if codes else "ok"
+        now = time.monotonic()
+        self.tally.timeline.append(
+            (round(started - self.started, 3), kind, outcome, round((now - started) * 1000, 1))
+        )
 
     async def post(self, body: str, token: str) -> tuple[int, Any]:
         """One request; (status, parsed body), or (0, reason) when there is no answer."""
@@ -116,6 +134,7 @@ class Driver:
         self.tally.kinds["read"] += 1
         started = time.perf_counter()
         status, parsed = await self.post(queries.home_body(), token)
+        self.note("read", started, status, parsed)
         if status == 200:
             self.tally.read_ms.append((time.perf_counter() - started) * 1000)
         for code in self._codes(parsed):
@@ -138,7 +157,9 @@ class Driver:
         topup.next_try = float("inf")
         self.tally.kinds[kind] += 1
         body = queries.top_up_body(topup.msisdn, topup.key, str(topup.amount))
+        started = time.monotonic()
         status, parsed = await self.post(body, self.tokens[topup.msisdn])
+        self.note("topup", started, status, parsed)
         codes = self._codes(parsed)
         for code in codes:
             self.tally.codes[f"topUp:{code}"] += 1
@@ -221,6 +242,9 @@ async def run(config: dict[str, Any]) -> dict[str, Any]:
         "read_p50_ms": reads[len(reads) // 2] if reads else 0.0,
         "read_p99_ms": reads[int(len(reads) * 0.99)] if reads else 0.0,
         "topups": [asdict(t) for t in driver.topups],
+        "timeline": tally.timeline,
+        # Wall clock of the timeline's zero, to line it up with another process's events.
+        "started_at": driver.started_at,
     }
 
 

@@ -19,7 +19,7 @@ from gateway.edge import build_edge
 from gateway.endpoint import graphql
 from gateway.health import healthz, metrics, readyz
 from gateway.lifespan import Running
-from gateway.listener import SeenEvents, listener
+from gateway.listener import event_claims, listener
 from gateway.live import LiveView, sse, websocket_endpoint
 from gateway.runtime import start_runtime
 from gateway.scrape import ON_API_PORT
@@ -34,7 +34,7 @@ def create_app(
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         runtime = await start_runtime(settings, clock, secret)
         edge = build_edge(runtime)
-        app.state.running = Running(runtime, edge, LiveView(runtime, edge), SeenEvents())
+        app.state.running = Running(runtime, edge, LiveView(runtime, edge), event_claims(runtime))
         heap.settle()
         try:
             yield

@@ -39,13 +39,13 @@ class BackendClients:
         self._retry = RetryPolicy(attempts=settings.retry_attempts)
         self._tracing = telemetry.tracing
 
-    def breaker(self, name: str) -> CircuitBreaker:
+    def breaker(self, name: str, open_seconds: float | None = None) -> CircuitBreaker:
         settings = self._settings
         self.breakers[name] = CircuitBreaker(
             name,
             self._clock,
             failure_threshold=settings.breaker_failures,
-            open_seconds=settings.breaker_open_seconds,
+            open_seconds=open_seconds or settings.breaker_open_seconds,
             on_change=_breaker_moved,
         )
         metrics.BREAKER_STATE.labels(name).set(0)

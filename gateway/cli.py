@@ -124,6 +124,7 @@ def _serve(args: argparse.Namespace) -> int:
         port=args.port or settings.port,
         shutdown_grace=settings.shutdown_grace,
         limits=ConnectionLimits.from_settings(settings),
+        log_level=settings.log_level,
     )
     if args.workers <= 1:
         uvicorn.Server(uvicorn_config(options)).run()

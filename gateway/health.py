@@ -1,5 +1,6 @@
 """`/healthz` (the process is alive), `/readyz` (Redis and every backend reachable, the
-breakers' states) and `/metrics` (Prometheus)."""
+breakers' states; "degraded" while a Redis node is lost or Redis is skipped) and
+`/metrics` (Prometheus)."""
 
 from __future__ import annotations
 
@@ -8,10 +9,13 @@ from typing import Any
 
 import aiohttp
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from redis.asyncio.cluster import RedisCluster
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from adapters.breaker import BreakerState
 from gateway.lifespan import running
+from gateway.redis_health import degraded, probe_cluster
 from gateway.runtime import Runtime
 from gateway.scrape import registry
 
@@ -43,11 +47,21 @@ async def _probe_backend(runtime: Runtime, name: str, base_url: str) -> dict[str
 async def _probe_redis(runtime: Runtime) -> dict[str, Any]:
     if runtime.redis is None:
         return {"reachable": True, "kind": "in-process"}
-    try:
-        await asyncio.wait_for(runtime.redis.ping(), PROBE_TIMEOUT)
-    except Exception as exc:
-        return {"reachable": False, "error": type(exc).__name__}
-    return {"reachable": True, "kind": "redis"}
+    if isinstance(runtime.redis, RedisCluster):
+        found = await probe_cluster(runtime.redis, PROBE_TIMEOUT)
+    else:
+        try:
+            await asyncio.wait_for(runtime.redis.ping(), PROBE_TIMEOUT)
+        except Exception as exc:
+            return {"reachable": False, "state": "down", "error": type(exc).__name__}
+        found = {"reachable": True, "kind": "redis", "state": "ok"}
+    breaker = runtime.breakers.get("redis")
+    if breaker is not None:
+        found["breaker"] = breaker.state.value
+        if found["state"] == "ok" and breaker.state is not BreakerState.CLOSED:
+            # Reachable now, but requests still skip it: serving from the backends.
+            found["state"] = "degraded"
+    return found
 
 
 async def readyz(request: Request) -> Response:
@@ -65,8 +79,12 @@ async def readyz(request: Request) -> Response:
     )
     checks = {"redis": probes[0], **dict(zip(urls, probes[1:], strict=True))}
     ready = all(check["reachable"] for check in checks.values())
+    # A degraded Redis (a lost primary, an open breaker) is served around: reads go to the
+    # backends. Still ready (every instance shares the same Redis: taking them all out
+    # would turn a failover into an outage), but said.
+    status = "not ready" if not ready else "degraded" if degraded(checks["redis"]) else "ready"
     return JSONResponse(
-        {"status": "ready" if ready else "not ready", "checks": checks},
+        {"status": status, "checks": checks},
         status_code=200 if ready else 503,
     )
 

@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     # Only for the annotations: the routes that read the state are these modules' users.
+    from adapters.events.claims import EventClaims
     from gateway.edge import Edge
-    from gateway.listener import SeenEvents
     from gateway.live import LiveView
     from gateway.runtime import Runtime
 
@@ -19,7 +19,7 @@ class Running:
     runtime: Runtime
     edge: Edge
     live: LiveView
-    seen_events: SeenEvents
+    seen_events: EventClaims
 
 
 def running(app: Any) -> Running:

@@ -8,7 +8,6 @@ the live subscribers' topics."""
 from __future__ import annotations
 
 import logging
-from collections import OrderedDict
 from typing import Any
 
 import orjson
@@ -16,8 +15,10 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from adapters.cache.number_reads import NumberRead
+from adapters.events.claims import EventClaims, RedisEventClaims, SeenHere
 from adapters.events.hubs import HUBS
 from adapters.events.signature import is_signed_by
+from adapters.redis_guard import RedisGuard
 from gateway.body_policy import BodyPolicy
 from gateway.lifespan import running
 from gateway.refusal import RefusedError
@@ -25,22 +26,6 @@ from gateway.runtime import Runtime
 
 log = logging.getLogger(__name__)
 MAX_EVENT_BYTES = 1_048_576
-_SEEN_MAX = 10_000
-
-
-class SeenEvents:
-    """Backends may deliver an event twice: remember the last ids."""
-
-    def __init__(self) -> None:
-        self._ids: OrderedDict[str, None] = OrderedDict()
-
-    def first_time(self, event_id: str) -> bool:
-        if event_id in self._ids:
-            return False
-        self._ids[event_id] = None
-        if len(self._ids) > _SEEN_MAX:
-            self._ids.popitem(last=False)
-        return True
 
 
 def _refuse(
@@ -71,9 +56,11 @@ async def listener(request: Request) -> Response:
     except (orjson.JSONDecodeError, KeyError, TypeError):
         return _refuse(400, "BAD_REQUEST", "not a TMF event")
     seen = running(request.app).seen_events
-    if event_id and not seen.first_time(event_id):
+    # Each registration of every gateway process gets its copy: one process of the
+    # deployment handles it (adapters/events/claims.py).
+    if event_id and not await seen.first_time(event_id):
         return Response(status_code=204)
-    await handle_event(runtime, kind, content)
+    await handle_event(runtime, kind, content, event_id)
     return Response(status_code=204)
 
 
@@ -82,14 +69,17 @@ def _ids(refs: Any) -> list[str]:
     return [str(r["id"]) for r in items if isinstance(r, dict) and r.get("id")]
 
 
-async def handle_event(runtime: Runtime, kind: str, content: dict[str, Any]) -> None:
+async def handle_event(
+    runtime: Runtime, kind: str, content: dict[str, Any], event_id: str = ""
+) -> None:
     events = runtime.ports.events
     reads = runtime.ports.reads
     if kind == "BalanceChangeEvent":
         numbers = _ids(content.get("balanceChange", {}).get("logicalResource"))
         await reads.forget(numbers, [NumberRead.BALANCE])
         for msisdn in numbers:
-            await events.publish(f"balance:{msisdn}", b"{}")
+            # The id lets a subscriber (and the tests) tell events apart.
+            await events.publish(f"balance:{msisdn}", orjson.dumps({"eventId": event_id}))
     elif kind in ("ProductOrderCreateEvent", "ProductOrderStateChangeEvent"):
         order = content.get("productOrder") or {}
         for msisdn in _ids(order.get("relatedParty"))[:1]:
@@ -105,3 +95,11 @@ async def handle_event(runtime: Runtime, kind: str, content: dict[str, Any]) -> 
         if kind == "PartyInteractionAttributeValueChangeEvent" and conversation:
             for note in interaction.get("note") or ():
                 await events.publish(f"conversation:{conversation}", orjson.dumps(note))
+
+
+def event_claims(runtime: Runtime) -> EventClaims:
+    """Claims shared by every process through Redis; in process without it."""
+    if runtime.redis is None:
+        return SeenHere()
+    guard = RedisGuard(runtime.settings.redis_timeout)
+    return RedisEventClaims(runtime.redis, runtime.settings.cache_namespace, guard)

@@ -2,7 +2,7 @@
 and closes them again. The app's lifespan owns one Runtime.
 
 Each part is built by the module named after it: the Redis client
-(gateway/redis_connection.py), the backend clients and their breakers
+(gateway/redis_clients.py), the backend clients and their breakers
 (gateway/backend_clients.py), the stores in Redis or in process (gateway/stores.py), the
 ports the resolvers see (gateway/ports.py), the rules (gateway/rules.py), the executable
 schema (gateway/graphql_schema.py), the warm-up (gateway/warmup.py) and the hub
@@ -31,7 +31,7 @@ from gateway.graphql_schema import executable_schema
 from gateway.hub_registration import register_hubs
 from gateway.operations_file import read_operations_file
 from gateway.ports import build_ports
-from gateway.redis_connection import connect_redis
+from gateway.redis_clients import connect_redis
 from gateway.rules import action_rules, build_tokens, jwt_secret, login_rules
 from gateway.settings import Settings
 from gateway.stores import Stores, open_stores
@@ -97,7 +97,14 @@ async def start_runtime(
     clients = BackendClients(settings, clock, telemetry)
     redis = connect_redis(settings)
     stores = await open_stores(
-        settings, clock, redis, clients.breaker("redis") if redis is not None else None
+        settings,
+        clock,
+        redis,
+        (
+            clients.breaker("redis", open_seconds=settings.redis_breaker_open_seconds)
+            if redis is not None
+            else None
+        ),
     )
     secret = secret or jwt_secret(settings)
     tokens = build_tokens(settings, clock, secret)

@@ -77,6 +77,20 @@ class Settings(BaseSettings):
     )
     redis_connections: int = Field(256, ge=1, description="pooled Redis connections per process")
     redis_timeout: float = Field(0.25, gt=0, description="seconds; a slow Redis counts as down")
+    redis_retries: int = Field(
+        1, ge=0, description="redis-py's own retries of a command, all within TGW_REDIS_TIMEOUT"
+    )
+    redis_breaker_open_seconds: float = Field(
+        1.0, gt=0, description="seconds the Redis breaker skips Redis before a probe"
+    )
+    redis_sentinels: list[str] = Field(
+        default_factory=list,
+        description='Redis Sentinels, a JSON list of "host:port" (instead of REDIS_URL)',
+    )
+    redis_sentinel_service: str = Field("mymaster", description="the Sentinels' service name")
+    redis_pubsub_check: float = Field(
+        2.0, gt=0, description="seconds between pings of the event bus's pub/sub connection"
+    )
     cache_namespace: str = "tgw"
     memory_cache_entries: int = Field(100_000, ge=100)
 

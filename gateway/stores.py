@@ -22,10 +22,11 @@ from adapters.idempotency.redis_store import RedisIdempotencyStore
 from adapters.persisted.memory_store import MemoryPersistedQueries
 from adapters.persisted.port import PersistedQueries
 from adapters.persisted.redis_store import RedisPersistedQueries
+from adapters.redis_guard import RedisGuard
 from adapters.security.memory_store import MemorySecurityStore
 from adapters.security.port import SecurityStore
 from adapters.security.redis_store import RedisSecurityStore
-from gateway.redis_connection import node_clients
+from gateway.redis_clients import node_clients, prepare_redis
 from gateway.settings import Settings
 
 
@@ -46,7 +47,10 @@ class Stores:
 async def open_stores(
     settings: Settings, clock: Clock, redis: Redis | None, breaker: CircuitBreaker | None
 ) -> Stores:
-    """`breaker` guards the Redis cache (a Redis failing is a cache miss, counted)."""
+    """`breaker` is Redis's: a cache read or a counter is skipped while it is open (a miss,
+    counted); codes, tries, sessions and idempotency keys are never skipped by it but fail
+    closed. Every Redis operation is bounded by TGW_REDIS_TIMEOUT and the request's
+    deadline (adapters/redis_guard.py)."""
     namespace = settings.cache_namespace
     if redis is None:
         return Stores(
@@ -58,17 +62,23 @@ async def open_stores(
             # Without Redis (the demo) events stay in this process.
             events=MemoryBus(settings.subscription_queue),
         )
+    await prepare_redis(redis, settings)
+    guarded = RedisGuard(settings.redis_timeout, breaker)
+    bounded = RedisGuard(settings.redis_timeout)  # no breaker: fails closed, never skipped
     bus = RedisBus(
         node_clients(settings) if settings.redis_cluster_nodes else redis,
         namespace,
         settings.subscription_queue,
+        check_every=settings.redis_pubsub_check,
+        # A pong is one round trip; generous, a busy process answers late too.
+        answer_within=max(1.0, 4 * settings.redis_timeout),
     )
     await bus.start()
     return Stores(
         redis=redis,
-        cache=CoalescingCache(RedisCache(redis, breaker)),
-        security=RedisSecurityStore(redis, clock, namespace),
-        idempotency=RedisIdempotencyStore(redis, namespace),
-        persisted=RedisPersistedQueries(redis, namespace, settings.apq_ttl),
+        cache=CoalescingCache(RedisCache(redis, breaker, settings.redis_timeout)),
+        security=RedisSecurityStore(redis, clock, namespace, bounded, counters=guarded),
+        idempotency=RedisIdempotencyStore(redis, namespace, bounded),
+        persisted=RedisPersistedQueries(redis, namespace, settings.apq_ttl, bounded),
         events=bus,
     )

@@ -32,6 +32,7 @@ from typing import cast
 import uvicorn
 
 from gateway.http_server import ConnectionLimits, ServerConfig
+from gateway.logs import configure_logging
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +44,9 @@ class ServeOptions:
     shutdown_grace: float
     backlog: int = 2048
     limits: ConnectionLimits = field(default_factory=ConnectionLimits)
+    # Each worker is a spawned process: nothing of the supervisor's logging set-up
+    # reaches it, so it configures its own the same way.
+    log_level: str = "INFO"
 
 
 def reuse_port_supported() -> bool:
@@ -93,6 +97,7 @@ class _ReportingServer(uvicorn.Server):
 
 def run_worker(options: ServeOptions, ready: EventType) -> None:
     """One worker process: its own socket, one uvicorn server (which handles SIGTERM)."""
+    configure_logging(options.log_level, as_json=True)
     sock = listening_socket(options.host, options.port, options.backlog)
     _ReportingServer(uvicorn_config(options), ready).run(sockets=[sock])
 

@@ -3,14 +3,24 @@
 Events are published by the gateway's listener routes (from the backends' hubs) on the
 topics `balance:<msisdn>`, `order:<msisdn>` and `conversation:<id>`. Each subscription is
 authorized once, like a query, and checks the connection's token before every delivery:
-an expired token ends the connection."""
+an expired token ends the connection.
+
+A subscription outlives one failed event: when reading what changed fails (a backend
+down, an answer it could not use), the client gets that event as an error -- the same
+masked error with a stable code (BACKEND_UNAVAILABLE, BACKEND_TIMEOUT, BACKEND_ERROR) as
+over HTTP -- and the subscription keeps listening. It ends only when the principal lost
+access to the number (FORBIDDEN, checked again on each event) or its token expired (4403).
+"""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 
 import orjson
 
+from adapters.errors import BackendError
+from adapters.events.bus import RESYNC
 from adapters.provisioning.http import parse_order
 from adapters.support.http import parse_message
 from domain.billing import BalanceRecord
@@ -19,9 +29,26 @@ from domain.reach import Reach
 from domain.support import MessageRecord
 from resolvers.access import reach
 from resolvers.context import Context
+from resolvers.errors import GatewayError
 from resolvers.support import reach_conversation
 
 TOKEN_EXPIRED = 4403
+log = logging.getLogger(__name__)
+
+
+class EventFailedError(GatewayError):
+    """One event could not be read. Masked as over HTTP: the backend's name and the code
+    of what happened (BACKEND_UNAVAILABLE, BACKEND_TIMEOUT, BACKEND_ERROR), never its
+    route or answer; the cause goes to the log under the request id."""
+
+    def __init__(self, error: BackendError, request_id: str) -> None:
+        super().__init__(
+            f"the {error.backend} system did not answer usefully",
+            backend=error.backend,
+            requestId=request_id,
+        )
+        self.code = error.code
+        self.extensions["code"] = error.code
 
 
 async def still_valid(ctx: Context) -> bool:
@@ -34,15 +61,30 @@ async def still_valid(ctx: Context) -> bool:
     return False
 
 
-async def balance_changes(ctx: Context, msisdn: str) -> AsyncIterator[tuple[BalanceRecord, Reach]]:
+async def balance_changes(
+    ctx: Context, msisdn: str
+) -> AsyncIterator[tuple[BalanceRecord, Reach] | EventFailedError]:
+    """Each change's balance, or the error that reading it met (for the schema to hand to
+    the client as this event's error)."""
     granted = await reach(ctx, msisdn)
     async with ctx.ports.events.follow(f"balance:{msisdn}") as follower:
         while True:
+            # An event or a RESYNC (events may have been missed): either way the balance
+            # is read again and sent.
             await follower.next()
             if not await still_valid(ctx):
                 return
-            # The listener invalidated the cache: this read is billing's current figure.
-            found = await ctx.ports.billing.balances([msisdn])
+            try:
+                # Access may have gone since (a link removed): FORBIDDEN ends it here.
+                # The connection's loaders would answer from what they read first.
+                ctx.loaders.links_by_owner.clear_all()
+                granted = await reach(ctx, msisdn)
+                # The listener invalidated the cache: this read is billing's current figure.
+                found = await ctx.ports.billing.balances([msisdn])
+            except BackendError as error:
+                log.warning("request %s: event of %s not read: %s", ctx.request_id, msisdn, error)
+                yield EventFailedError(error, ctx.request_id)
+                continue
             if msisdn in found:
                 yield found[msisdn], granted
 
@@ -54,6 +96,8 @@ async def order_updates(ctx: Context, msisdn: str) -> AsyncIterator[OrderRecord]
             payload = await follower.next()
             if not await still_valid(ctx):
                 return
+            if payload == RESYNC:
+                continue  # an order's moves are not replayed: see docs/deploying.md
             yield parse_order(orjson.loads(payload), msisdn)
 
 
@@ -64,4 +108,6 @@ async def support_messages(ctx: Context, conversation_id: str) -> AsyncIterator[
             payload = await follower.next()
             if not await still_valid(ctx):
                 return
+            if payload == RESYNC:
+                continue  # messages are not replayed: see docs/deploying.md
             yield parse_message(orjson.loads(payload), conversation_id)

@@ -4,6 +4,7 @@ and server-sent events."""
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator
+from typing import cast
 
 import strawberry
 
@@ -19,7 +20,13 @@ from schema.support import SupportMessage
 class Subscription:
     @strawberry.subscription(description="The balance and quotas, each time they change.")
     async def balance_changed(self, info: Info, msisdn: Msisdn) -> AsyncGenerator[Balance, None]:
-        async for record, granted in live.balance_changes(info.context, msisdn):
+        async for change in live.balance_changes(info.context, msisdn):
+            if isinstance(change, Exception):
+                # graphql-core completes a yielded exception as this event's error
+                # (masked like any other) and the stream goes on.
+                yield cast(Balance, change)
+                continue
+            record, granted = change
             yield Balance(record=record, reach=granted)
 
     @strawberry.subscription(description="Product orders of the number as they move.")

@@ -14,33 +14,32 @@ from redis.asyncio.cluster import RedisCluster
 from redis.exceptions import RedisError
 
 from adapters.breaker import CircuitBreaker
-from adapters.errors import BackendError, BackendUnavailableError
+from adapters.redis_guard import RedisGuard
 
 log = logging.getLogger(__name__)
 
 
 class RedisCache:
-    def __init__(self, redis: Redis, breaker: CircuitBreaker | None = None) -> None:
+    def __init__(
+        self,
+        redis: Redis,
+        breaker: CircuitBreaker | None = None,
+        timeout: float | None = None,
+    ) -> None:
         self._redis = redis
-        # While Redis is failing, skip it instead of paying its timeout on every read.
-        self._breaker = breaker
+        # While Redis is failing, skip it instead of paying its timeout on every read;
+        # each operation within TGW_REDIS_TIMEOUT: a failover's retries inside redis-py
+        # must not hold a read that the backends can answer.
+        self._guard = RedisGuard(timeout, breaker)
 
     def _usable(self) -> bool:
-        if self._breaker is None:
-            return True
-        try:
-            self._breaker.before_call()
-        except BackendError:
-            return False
-        return True
+        return self._guard.usable()
 
     def _failed(self, exc: Exception) -> None:
-        if self._breaker is not None:
-            self._breaker.record_failure(BackendUnavailableError("redis", str(exc)))
+        self._guard.failed(exc)
 
     def _worked(self) -> None:
-        if self._breaker is not None:
-            self._breaker.record_success()
+        self._guard.worked()
 
     async def get_many(self, keys: Sequence[str]) -> list[bytes | None]:
         if not keys:
@@ -50,9 +49,9 @@ class RedisCache:
         try:
             if isinstance(self._redis, RedisCluster):
                 # Keys of many numbers live in many slots: one MGET per node.
-                values = await self._redis.mget_nonatomic(list(keys))
+                values = await self._guard.bounded(self._redis.mget_nonatomic(list(keys)))
             else:
-                values = await self._redis.mget(keys)
+                values = await self._guard.bounded(self._redis.mget(keys))
         except (RedisError, OSError) as exc:
             self._failed(exc)
             log.warning("cache read failed, reading through: %s", exc)
@@ -66,19 +65,22 @@ class RedisCache:
             return
         milliseconds = max(1, int(ttl * 1000))
         try:
-            async with self._redis.pipeline(transaction=False) as pipe:
-                for key, value in items.items():
-                    pipe.set(key, value, px=milliseconds)
-                await pipe.execute()
+            await self._guard.bounded(self._set_many(items, milliseconds))
         except (RedisError, OSError) as exc:
             self._failed(exc)
             log.warning("cache write failed, dropped: %s", exc)
+
+    async def _set_many(self, items: Mapping[str, bytes], milliseconds: int) -> None:
+        async with self._redis.pipeline(transaction=False) as pipe:
+            for key, value in items.items():
+                pipe.set(key, value, px=milliseconds)
+            await pipe.execute()
 
     async def delete_many(self, keys: Sequence[str]) -> None:
         if not keys:
             return
         try:
-            await self._redis.delete(*keys)
+            await self._guard.bounded(self._redis.delete(*keys))
         except (RedisError, OSError) as exc:
             # The change this follows has happened; failing the request now would tell
             # the client otherwise. While Redis is down reads skip it anyway, and the

@@ -11,6 +11,10 @@ from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Protocol
 
+# Delivered to every follower when the bus may have missed events (its connection was
+# lost and is back, on another node maybe): read the current state again.
+RESYNC = b'{"resync":true}'
+
 
 class SlowConsumerError(Exception):
     code = "SLOW_CONSUMER"
@@ -59,6 +63,12 @@ class LocalFanOut:
     def deliver(self, topic: str, payload: bytes) -> None:
         for follower in list(self._followers.get(topic, ())):
             follower.offer(payload)
+
+    def resync(self) -> None:
+        """Tell every follower of every topic that events may have been missed."""
+        for followers in list(self._followers.values()):
+            for follower in list(followers):
+                follower.offer(RESYNC)
 
     @asynccontextmanager
     async def follow(self, topic: str) -> AsyncIterator[Follower]:

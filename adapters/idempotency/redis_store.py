@@ -10,6 +10,7 @@ from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
 from adapters.idempotency.port import Claim, ClaimState
+from adapters.redis_guard import UNBOUNDED, RedisGuard
 from adapters.security.errors import SecurityStoreUnavailableError
 
 _CLAIM = """
@@ -38,7 +39,9 @@ return 1
 
 
 class RedisIdempotencyStore:
-    def __init__(self, redis: Redis, namespace: str) -> None:
+    def __init__(self, redis: Redis, namespace: str, guard: RedisGuard = UNBOUNDED) -> None:
+        # Bounded by TGW_REDIS_TIMEOUT, and closed at once while Redis's breaker is open.
+        self._guard = guard
         self._prefix = f"{namespace}:idem:"
         self._claim = redis.register_script(_CLAIM)
         self._finish = redis.register_script(_FINISH)
@@ -46,7 +49,7 @@ class RedisIdempotencyStore:
 
     async def _run(self, call: Awaitable[Any]) -> Any:
         try:
-            return await call
+            return await self._guard.run(call)
         except (RedisError, OSError) as exc:
             raise SecurityStoreUnavailableError(f"idempotency store unreachable: {exc}") from exc
 

@@ -14,12 +14,17 @@ from collections.abc import Mapping
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
+from adapters.redis_guard import UNBOUNDED, RedisGuard
+
 log = logging.getLogger(__name__)
 
 
 class RedisPersistedQueries:
-    def __init__(self, redis: Redis, namespace: str, learned_ttl: float) -> None:
+    def __init__(
+        self, redis: Redis, namespace: str, learned_ttl: float, guard: RedisGuard = UNBOUNDED
+    ) -> None:
         self._redis = redis
+        self._guard = guard
         self._learned = f"{namespace}:apq:"
         self._allowlist = f"{namespace}:operations"
         self._ttl_ms = int(learned_ttl * 1000)
@@ -29,7 +34,7 @@ class RedisPersistedQueries:
 
     async def _read(self, key: str) -> str | None:
         try:
-            value = await self._redis.get(key)
+            value = await self._guard.bounded(self._redis.get(key))
         except (RedisError, OSError) as exc:
             log.warning("persisted query read failed: %s", exc)
             return None
@@ -37,13 +42,15 @@ class RedisPersistedQueries:
 
     async def remember(self, sha256: str, query: str) -> None:
         try:
-            await self._redis.set(self._learned + sha256, query, px=self._ttl_ms)
+            await self._guard.bounded(
+                self._redis.set(self._learned + sha256, query, px=self._ttl_ms)
+            )
         except (RedisError, OSError) as exc:
             log.warning("persisted query write failed: %s", exc)
 
     async def registered(self, sha256: str) -> str | None:
         try:
-            value = await self._redis.hget(self._allowlist, sha256)
+            value = await self._guard.bounded(self._redis.hget(self._allowlist, sha256))
         except (RedisError, OSError) as exc:
             log.warning("allow-list read failed: %s", exc)
             return None

@@ -19,6 +19,7 @@ from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
 from adapters.clock import Clock
+from adapters.redis_guard import UNBOUNDED, RedisGuard
 from adapters.security.errors import SecurityStoreUnavailableError
 from domain.security import (
     CodeAttempt,
@@ -123,8 +124,23 @@ def _family_of(token_hash: str) -> str:
 
 
 class RedisSecurityStore:
-    def __init__(self, redis: Redis, clock: Clock, namespace: str) -> None:
+    def __init__(
+        self,
+        redis: Redis,
+        clock: Clock,
+        namespace: str,
+        guard: RedisGuard = UNBOUNDED,
+        counters: RedisGuard | None = None,
+    ) -> None:
         self._redis = redis
+        # Codes, tries and sessions: each step within TGW_REDIS_TIMEOUT, failing closed.
+        # Not skipped while the Redis breaker is open: with one cluster node lost the
+        # others keep working, and a try waits no longer than the bound.
+        self._guard = guard
+        # Counters (`hit`: rate limits, hourly caps) are asked on every request: these
+        # are skipped at once while Redis's breaker is open (rate limits then fail open,
+        # login caps closed).
+        self._counters = counters or guard
         self._clock = clock
         self._ns = namespace
         self._issue = redis.register_script(_ISSUE)
@@ -148,9 +164,9 @@ class RedisSecurityStore:
     def _family_key(self, family: str) -> str:
         return f"{self._ns}:rt:{{{family}}}:members"
 
-    async def _run(self, call: Awaitable[Any]) -> Any:
+    async def _run(self, call: Awaitable[Any], guard: RedisGuard | None = None) -> Any:
         try:
-            return await call
+            return await (guard or self._guard).run(call)
         except (RedisError, OSError) as exc:
             raise SecurityStoreUnavailableError(f"security store unreachable: {exc}") from exc
 
@@ -201,7 +217,8 @@ class RedisSecurityStore:
     async def hit(self, key: str, window: float) -> int:
         slot = int(self._now() // window)
         count = await self._run(
-            self._hit(keys=[self._hit_key(key, slot)], args=[int(window * 1000) + 60_000])
+            self._hit(keys=[self._hit_key(key, slot)], args=[int(window * 1000) + 60_000]),
+            self._counters,
         )
         return int(count)
 

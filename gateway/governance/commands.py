@@ -152,7 +152,7 @@ async def _usage(args: argparse.Namespace) -> int:
 @asynccontextmanager
 async def _store() -> AsyncIterator[UsageStore | None]:
     """The usage store of the configured Redis, or None without one."""
-    from gateway.redis_connection import connect_redis
+    from gateway.redis_clients import connect_redis
 
     settings = Settings()
     redis = connect_redis(settings)

@@ -31,9 +31,14 @@ def _ok(info: object) -> bool:
 
 
 class RedisCluster:
-    def __init__(self) -> None:
+    """Three primaries; with `replicas=1` a replica each, which takes over its primary's
+    slots `node_timeout_ms` after the primary is lost."""
+
+    def __init__(self, replicas: int = 0, node_timeout_ms: int = 2000) -> None:
+        self.replicas = replicas
+        self.node_timeout_ms = node_timeout_ms
         self.nodes: list[RedisServer] = []
-        for _ in range(3):
+        for _ in range(3 * (1 + replicas)):
             port = _cluster_port()
             while any(node.port == port for node in self.nodes):
                 port = _cluster_port()
@@ -51,7 +56,10 @@ class RedisCluster:
                 "--cluster-config-file",
                 str(node.dir / "nodes.conf"),
                 "--cluster-node-timeout",
-                "2000",
+                str(self.node_timeout_ms),
+                # Replicas sync at once: one that never synced cannot take over.
+                "--repl-diskless-sync-delay",
+                "0",
             )
         cli = shutil.which("redis-cli")
         if cli is None:
@@ -63,7 +71,7 @@ class RedisCluster:
                 "create",
                 *self.addresses,
                 "--cluster-replicas",
-                "0",
+                str(self.replicas),
                 "--cluster-yes",
             ],
             check=True,
@@ -78,6 +86,51 @@ class RedisCluster:
             # The nodes gossip their way to "ok"; there is nothing to wait on but asking.
             time.sleep(0.05)
         client.close()
+        if self.replicas:
+            self.until_replicated()
+
+    def until_ok(self, seconds: float = 30) -> None:
+        """Until every live node says the cluster is ok (after a failover, say)."""
+        deadline = time.monotonic() + seconds
+        for node in self.nodes:
+            if not node.running:
+                continue
+            client = redis.Redis(port=node.port, socket_timeout=1)
+            try:
+                while not _ok(client.execute_command("CLUSTER INFO")):  # type: ignore[no-untyped-call]
+                    if time.monotonic() > deadline:
+                        raise RuntimeError("the cluster did not recover")
+                    time.sleep(0.05)
+            finally:
+                client.close()
+
+    def until_replicated(self, seconds: float = 30) -> None:
+        """Until every replica has synced with its primary (one that has not cannot take
+        over)."""
+        deadline = time.monotonic() + seconds
+        for node in self.nodes:
+            client = redis.Redis(port=node.port, socket_timeout=1)
+            try:
+                while True:
+                    info = client.info("replication")
+                    if info.get("role") == "master" or info.get("master_link_status") == "up":
+                        break
+                    if time.monotonic() > deadline:
+                        raise RuntimeError("the replicas did not sync")
+                    time.sleep(0.05)
+            finally:
+                client.close()
+
+    def primary_of(self, key: str) -> RedisServer:
+        """The node serving the key's slot now."""
+        client = redis.RedisCluster(
+            host="127.0.0.1", port=next(n.port for n in self.nodes if n.running)
+        )
+        try:
+            port = client.get_node_from_key(key).port  # type: ignore[no-untyped-call]
+        finally:
+            client.close()
+        return next(node for node in self.nodes if node.port == int(port))
 
     def cleanup(self) -> None:
         for node in self.nodes:

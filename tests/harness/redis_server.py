@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
 import time
@@ -24,6 +25,10 @@ class RedisServer:
         self.port = port or free_port()
         self.dir = Path(tempfile.mkdtemp(prefix="tgw-redis-"))
         self._process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def running(self) -> bool:
+        return self._process is not None
 
     @property
     def url(self) -> str:
@@ -61,8 +66,25 @@ class RedisServer:
                 time.sleep(0.02)
         client.close()
 
+    def kill(self) -> None:
+        """SIGKILL: the node is lost as a machine would be, no goodbye to its peers."""
+        if self._process is not None:
+            self._process.kill()
+            self._process.wait(timeout=10)
+            self._process = None
+
+    def pause(self) -> None:
+        """SIGSTOP: a stall; connections stay open and nothing answers."""
+        if self._process is not None:
+            self._process.send_signal(signal.SIGSTOP)
+
+    def resume(self) -> None:
+        if self._process is not None:
+            self._process.send_signal(signal.SIGCONT)
+
     def stop(self) -> None:
         if self._process is not None:
+            self.resume()  # a stopped process would not handle SIGTERM
             self._process.terminate()
             self._process.wait(timeout=10)
             self._process = None
