@@ -12,6 +12,7 @@ import asyncio
 import re
 import time
 import uuid
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,24 +21,26 @@ from graphql import GraphQLSyntaxError, OperationType
 from opentelemetry.propagate import extract
 from opentelemetry.trace import SpanKind
 from starlette.requests import HTTPConnection, Request
-from starlette.responses import Response
+from starlette.responses import Response, StreamingResponse
 
 from adapters import metrics
 from adapters.cache.answers import AnswerCache
 from adapters.metrics import operation_label
 from adapters.scope import current_scope, request_scope, trace_id_from
+from gateway import incremental
 from gateway.answers import answer_key, may_keep
 from gateway.auth import InvalidTokenError, bearer_token
 from gateway.edge import Edge
 from gateway.errors import PARSE_FAILED, VALIDATION_FAILED, format_error
 from gateway.limits import check_shape
 from gateway.logs import log_request
+from gateway.media import Media, negotiate, status_for
 from gateway.persisted import resolve_query
 from gateway.rate_limits import count_operation
 from gateway.refusal import RefusedError
 from gateway.runtime import Runtime
 from gateway.shape import OperationNotFoundError, Shape
-from gateway.transport import JSON, OperationRequest, read_operations
+from gateway.transport import OperationRequest, read_operations
 from resolvers.context import Context, Limits
 from resolvers.loaders import Loaders
 from resolvers.principals import SubscriberPrincipal
@@ -52,6 +55,9 @@ class Outcome:
     headers: dict[str, str] | None = None
     ok: bool = True
     operation: str = "anonymous"
+    executed: bool = True  # False when refused, or stopped by parse/validation/variables
+    # An answer in parts (gateway/incremental.py): `body` is its first frame.
+    rest: AsyncIterator[dict[str, Any]] | None = None
 
     def codes(self) -> list[str]:
         return [e["extensions"]["code"] for e in self.body.get("errors", [])]
@@ -100,7 +106,7 @@ def refused(error: RefusedError, request_id: str, operation: str = "anonymous") 
     metrics.REFUSALS.labels(error.code).inc()
     metrics.REQUESTS.labels(operation, "refused").inc()
     body = {"errors": [error.as_error(request_id)]}
-    return Outcome(body, error.status, error.headers, False, operation)
+    return Outcome(body, error.status, error.headers, False, operation, executed=False)
 
 
 async def run_operation(
@@ -130,6 +136,14 @@ async def run_operation(
         await guard(runtime, edge, context, shape)
     except RefusedError as error:
         return refused(error, request_id, label)
+    if incremental.asks_for_parts(query):
+        # Never kept nor served from the kept answers: parts are not a whole answer.
+        first, rest = await incremental.start(
+            runtime.schema, query, operation.variables, context, operation.operation_name
+        )
+        ok = not first.get("errors")
+        metrics.REQUESTS.labels(label, "ok" if ok else "error").inc()
+        return Outcome(first, ok=ok, operation=label, executed="data" in first, rest=rest)
     kept = _keeping(runtime, context, operation, query, shape)
     epoch = b""
     if kept is not None:
@@ -160,7 +174,7 @@ async def run_operation(
     if kept is not None and not result.errors and not (scope and scope.served_stale):
         answers, msisdn, key = kept
         await answers.store(msisdn, key, epoch, orjson.dumps(body))
-    return Outcome(body, ok=not result.errors, operation=label)
+    return Outcome(body, ok=not result.errors, operation=label, executed=executed)
 
 
 def _keeping(
@@ -242,13 +256,15 @@ async def _serve(
 ) -> tuple[Response, dict[str, Any]]:
     edge: Edge = request.app.state.edge
     fields: dict[str, Any] = {"method": request.method, "trace_id": trace_id}
+    media = negotiate(request.headers.get("accept"))
     try:
         operations, is_batch = await read_operations(request, edge.max_body_bytes, edge.max_batch)
     except RefusedError as error:
         metrics.REFUSALS.labels(error.code).inc()
         fields["error_codes"] = [error.code]
         body = refused(error, request_id).body
-        return _respond(body, error.status, request_id, error.headers), fields
+        status = status_for(media, error.status, executed=False)
+        return _respond(body, status, request_id, error.headers, media), fields
     # One Context for the whole batch: its loaders (and the cache) are shared, so the same
     # read in ten operations of a screen is one backend call.
     context = build_context(runtime, request, request_id)
@@ -281,17 +297,30 @@ async def _serve(
         error_codes=sorted({c for o in outcomes for c in o.codes()}),
     )
     headers = cache_headers(request, edge, outcomes)
-    if is_batch:
-        return _respond([o.body for o in outcomes], 200, request_id, headers), fields
     outcome = outcomes[0]
+    parts = media.parts
+    if not is_batch and outcome.rest is not None and parts and incremental.in_parts(outcome.body):
+        written = incremental.written(outcome.body, outcome.rest, parts)
+        sent = {"x-request-id": request_id, **headers}
+        content_type = incremental.content_type(parts)
+        return StreamingResponse(written, media_type=content_type, headers=sent), fields
+    for each in outcomes:
+        if each.rest is not None:
+            # A client that takes no parts gets the whole answer, its parts merged.
+            each.body = await incremental.whole(each.body, each.rest)
+    if is_batch:
+        return _respond([o.body for o in outcomes], 200, request_id, headers, media), fields
     extra = {**headers, **(outcome.headers or {})}
-    return _respond(outcome.body, outcome.status, request_id, extra), fields
+    status = status_for(media, outcome.status, outcome.executed)
+    return _respond(outcome.body, status, request_id, extra, media), fields
 
 
-def _respond(body: Any, status: int, request_id: str, headers: dict[str, str]) -> Response:
+def _respond(
+    body: Any, status: int, request_id: str, headers: dict[str, str], media: Media
+) -> Response:
     return Response(
         orjson.dumps(body),
         status_code=status,
-        media_type=JSON,
+        media_type=media.content_type,
         headers={"x-request-id": request_id, **headers},
     )

@@ -70,7 +70,8 @@ def build_schema(extensions: Sequence[Extension] = ()) -> strawberry.Schema:
         mutation=Mutation,
         subscription=Subscription,
         extensions=list(extensions),
-        config=StrawberryConfig(scalar_map=SCALARS),
+        # @defer and @stream: the gateway writes the parts itself (gateway/incremental.py).
+        config=StrawberryConfig(scalar_map=SCALARS, enable_experimental_incremental_execution=True),
     )
 
 
