@@ -26,6 +26,7 @@ from typing import Any
 
 import orjson
 from graphql import GraphQLError
+from graphql.execution import SubsequentIncrementalExecutionResult
 from strawberry.types.execution import PreExecutionError
 from strawberry.types.graphql import OperationType
 
@@ -49,34 +50,38 @@ def _errors(errors: Any, request_id: str, executed: bool) -> list[dict[str, Any]
     return [format_error(e, request_id, executed) for e in found]
 
 
-def _frame(result: Any, request_id: str, first: bool) -> Frame:
-    """One graphql-core/strawberry result as a JSON-ready frame, its errors formatted."""
+def frame(result: Any, request_id: str) -> Frame:
+    """One strawberry/graphql-core result (a whole one, a subscription's event, the first
+    or a later frame of an answer in parts) as a JSON-ready frame, its errors formatted."""
     if isinstance(result, PreExecutionError):
         return {"errors": _errors(result.errors, request_id, False)}
-    frame: Frame = {}
-    if first:
-        errors = _errors(getattr(result, "errors", None), request_id, True)
+    out: Frame = {}
+    if not isinstance(result, SubsequentIncrementalExecutionResult):
+        # No data means execution never started (variables that could not be coerced).
+        executed = result.data is not None
+        errors = _errors(result.errors, request_id, executed)
         if errors:
-            frame["errors"] = errors
-        frame["data"] = result.data
+            out["errors"] = errors
+        if executed or not errors:
+            out["data"] = result.data
     pending = getattr(result, "pending", None)
     if pending:
-        frame["pending"] = [
+        out["pending"] = [
             {"id": p.id, "path": list(p.path), **({"label": p.label} if p.label else {})}
             for p in pending
         ]
     incremental = getattr(result, "incremental", None)
     if incremental:
-        frame["incremental"] = [_incremental(item, request_id) for item in incremental]
+        out["incremental"] = [_incremental(item, request_id) for item in incremental]
     completed = getattr(result, "completed", None)
     if completed:
-        frame["completed"] = [
+        out["completed"] = [
             {"id": c.id, **({"errors": _errors(c.errors, request_id, True)} if c.errors else {})}
             for c in completed
         ]
     if hasattr(result, "has_next"):
-        frame["hasNext"] = bool(result.has_next)
-    return frame
+        out["hasNext"] = bool(result.has_next)
+    return out
 
 
 def _incremental(item: Any, request_id: str) -> Frame:
@@ -94,10 +99,8 @@ def _incremental(item: Any, request_id: str) -> Frame:
 
 async def parts(results: AsyncIterator[Any], request_id: str) -> AsyncIterator[Frame]:
     """The frames of an operation run by `Schema.stream`, in graphql-js 17's format."""
-    first = True
     async for result in results:
-        yield _frame(result, request_id, first)
-        first = False
+        yield frame(result, request_id)
 
 
 class ApolloParts:

@@ -32,13 +32,12 @@ from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_WS_PROTOCOL
-from strawberry.types import ExecutionResult
 
 from adapters import metrics
 from gateway.auth import InvalidTokenError, bearer_token
 from gateway.edge import Edge
 from gateway.endpoint import build_context, guard, request_id_of
-from gateway.errors import format_error
+from gateway.live_results import LegacyWSHandler, TransportWSHandler, sse_event
 from gateway.persisted import resolve_query
 from gateway.refusal import RefusedError
 from gateway.runtime import Runtime
@@ -82,6 +81,9 @@ def admitter(
 
 
 class LiveView(GraphQL[Context, None]):
+    graphql_transport_ws_handler_class = TransportWSHandler
+    graphql_ws_handler_class = LegacyWSHandler
+
     def __init__(self, runtime: Runtime, edge: Edge) -> None:
         settings = runtime.settings
         super().__init__(
@@ -180,6 +182,9 @@ async def sse(request: Request) -> Response:
     runtime: Runtime = request.app.state.runtime
     request_id = request_id_of(request)
     try:
+        if request.headers.get("content-type", "").split(";")[0].strip() != "application/json":
+            # Any operation runs here: a cross-site form post must not reach a mutation.
+            raise TypeError
         data = orjson.loads(await request.body())
         query, variables = data["query"], data.get("variables")
         if not isinstance(query, str) or (
@@ -205,7 +210,9 @@ async def sse(request: Request) -> Response:
         token = bearer_token(request.headers.get("authorization"))
         assert token is not None
         _, context.token_expires_at = runtime.tokens.verify_with_expiry(token)
-    result = await runtime.schema.subscribe(
+    # Any operation, as the graphql-sse client sends them: a query or a mutation is one
+    # `next`, an answer in parts one `next` per part (gateway/live_results.py).
+    result = await runtime.schema.stream(
         query,
         variable_values=variables,
         context_value=context,
@@ -213,16 +220,8 @@ async def sse(request: Request) -> Response:
     )
 
     async def stream() -> AsyncIterator[bytes]:
-        if isinstance(result, ExecutionResult):
-            errors = [format_error(e, request_id, False) for e in (result.errors or [])]
-            yield b"event: next\ndata: " + orjson.dumps({"errors": errors}) + b"\n\n"
-            yield b"event: complete\ndata: \n\n"
-            return
         async for item in result:
-            body: dict[str, Any] = {"data": item.data}
-            if item.errors:
-                body["errors"] = [format_error(e, request_id, True) for e in item.errors]
-            yield b"event: next\ndata: " + orjson.dumps(body) + b"\n\n"
+            yield sse_event(item, request_id)
             if stop.is_set():
                 break
         yield b"event: complete\ndata: \n\n"

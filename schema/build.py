@@ -56,6 +56,26 @@ class GatewaySchema(strawberry.Schema):
             allowed_operation_types,
         )
 
+    async def subscribe(
+        self,
+        query: str | None,
+        variable_values: dict[str, Any] | None = None,
+        context_value: Any | None = None,
+        root_value: Any | None = None,
+        operation_name: str | None = None,
+        operation_extensions: dict[str, Any] | None = None,
+    ) -> Any:
+        """Any operation, not only subscriptions: what the legacy graphql-ws protocol
+        calls, and its clients (Apollo's old WebSocket link) send queries and mutations."""
+        return await self.stream(
+            query,
+            variable_values,
+            context_value,
+            root_value,
+            operation_name,
+            operation_extensions,
+        )
+
 
 async def _refused(error: GraphQLError) -> AsyncGenerator[PreExecutionError, None]:
     yield PreExecutionError(data=None, errors=[error])
