@@ -180,3 +180,20 @@ async def test_a_deferred_answer_is_never_kept(
             assert (await gateway.query(HOME_SCREEN, token=token)).errors == []
     kept = [r.__dict__["answers_kept"] for r in caplog.records if r.name.endswith("access")]
     assert kept == [0, 0, 0, 0, 0, 1]
+
+
+async def test_the_allow_list_and_the_rate_limit_hold_for_deferred_operations(
+    start_gateway: GatewayFactory,
+) -> None:
+    async with start_gateway(persisted_queries="allowlist") as gateway:
+        token = gateway.subscriber_token(NUMBER)
+        async with posted(gateway, HOME_DEFERRED, APOLLO, token) as response:
+            body = await response.json()
+    assert [e["extensions"]["code"] for e in body["errors"]] == ["PERSISTED_QUERY_NOT_ALLOWED"]
+    async with start_gateway(rate_per_subscriber=1) as gateway:
+        token = gateway.subscriber_token(NUMBER)
+        # One operation is one count, however many parts it is sent in.
+        assert len(await all_parts(gateway, HOME_DEFERRED, APOLLO, token)) == 2
+        async with posted(gateway, HOME_DEFERRED, APOLLO, token) as response:
+            body = await response.json()
+    assert [e["extensions"]["code"] for e in body["errors"]] == ["RATE_LIMITED"]
