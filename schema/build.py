@@ -56,6 +56,16 @@ class GatewaySchema(strawberry.Schema):
             allowed_operation_types,
         )
 
+    def _get_custom_context_kwargs(
+        self, operation_extensions: dict[str, Any] | None = None, *, sync: bool = False
+    ) -> dict[str, Any]:
+        kwargs = super()._get_custom_context_kwargs(operation_extensions, sync=sync)
+        if not sync:
+            # A deferred fragment starts at once, beside the rest (its backend calls batched
+            # with theirs), not once the first part is done: graphql-core's default waits.
+            kwargs["enable_early_execution"] = True
+        return kwargs
+
     async def subscribe(
         self,
         query: str | None,
