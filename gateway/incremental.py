@@ -20,6 +20,7 @@ then as each is ready `{incremental: [{id, data | items, subPath, errors}], comp
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import AsyncIterator
 from typing import Any
@@ -105,14 +106,14 @@ async def parts(results: AsyncIterator[Any], request_id: str) -> AsyncIterator[F
 
 class ApolloParts:
     """graphql-js 17 frames -> Apollo Router's deferSpec=20220824 frames (stateful: it
-    remembers each pending id's path, and how many items each stream has sent)."""
+    remembers each pending id's path and label, and the data so far: a stream's items are
+    numbered from the items already sent, which may have come in a deferred part)."""
 
     def __init__(self) -> None:
         self._paths: dict[str, list[Any]] = {}
         self._labels: dict[str, str] = {}
-        self._sent: dict[str, int] = {}
         self._streams: set[str] = set()
-        self._first_data: Any = None
+        self._data: Any = None
 
     def convert(self, frame: Frame) -> Frame:
         for pending in frame.get("pending", ()):
@@ -120,6 +121,9 @@ class ApolloParts:
             if "label" in pending:
                 self._labels[pending["id"]] = pending["label"]
         out: Frame = {k: v for k, v in frame.items() if k in ("data", "errors")}
+        if "data" in frame:
+            # A copy: the frames handed out are never changed after the fact.
+            self._data = copy.deepcopy(frame["data"])
         incremental = [self._item(item) for item in frame.get("incremental", ())]
         for done in frame.get("completed", ()):
             if "errors" in done:
@@ -139,21 +143,20 @@ class ApolloParts:
         base = self._paths.get(item["id"], [])
         if "items" in item:
             self._streams.add(item["id"])
-            index = self._sent.get(item["id"], self._initial_count(base))
-            self._sent[item["id"]] = index + len(item["items"])
+            target = _at(self._data, base)
+            # The items follow those already sent at the stream's path.
+            index = len(target) if isinstance(target, list) else 0
             entry: Frame = {"items": item["items"], "path": [*base, index]}
+            if isinstance(target, list):
+                target.extend(copy.deepcopy(item["items"]))
         else:
             entry = {"data": item["data"], "path": [*base, *item.get("subPath", [])]}
+            target = _at(self._data, entry["path"])
+            if isinstance(target, dict) and isinstance(item["data"], dict):
+                _deep_merge(target, copy.deepcopy(item["data"]))
         if "errors" in item:
             entry["errors"] = item["errors"]
         return self._labelled(item["id"], entry)
-
-    def _initial_count(self, path: list[Any]) -> int:
-        # A stream's first incremental item follows the items the first part carried.
-        return len(_at(self._first_data, path) or []) if self._first_data is not None else 0
-
-    def remember_first(self, data: Any) -> None:
-        self._first_data = data
 
     def _labelled(self, pending_id: str, entry: Frame) -> Frame:
         if pending_id in self._labels:
@@ -221,8 +224,6 @@ async def in_format(frames: AsyncIterator[Frame], kind: Parts) -> AsyncIterator[
         return
     apollo = ApolloParts()
     async for frame in frames:
-        if "data" in frame:
-            apollo.remember_first(frame["data"])
         yield apollo.convert(frame)
 
 

@@ -107,3 +107,13 @@ def test_which_operations_ask_for_parts() -> None:
     assert incremental.asks_for_parts("{ a ... @defer { b } }")
     assert incremental.asks_for_parts("{ a @ stream(initialCount: 0) }")
     assert not incremental.asks_for_parts("{ deferred streamed }")
+
+
+async def test_a_stream_inside_a_deferred_part_is_numbered_from_its_first_items() -> None:
+    frames = await _frames("{ fast ... @defer { screen { items @stream(initialCount: 2) } } }")
+    apollo = [f async for f in incremental.in_format(_iterate(frames), Parts.APOLLO)]
+    entries = [i for f in apollo[1:] for i in f.get("incremental", [])]
+    assert {"data": {"screen": {"items": [1, 2]}}, "path": []} in entries
+    assert {"items": [3], "path": ["screen", "items", 2]} in entries
+    # The frames handed out are not changed by what came after them.
+    assert apollo[0] == {"data": {"fast": "fast"}, "hasNext": True}
