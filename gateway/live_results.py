@@ -21,6 +21,7 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
 from strawberry.subscriptions.protocols.graphql_ws.handlers import BaseGraphQLWSHandler
 from strawberry.types.execution import PreExecutionError
 
+from gateway.errors import PARSE_FAILED, VALIDATION_FAILED
 from gateway.incremental import Frame, frame
 from resolvers.context import Context
 
@@ -60,6 +61,20 @@ class TransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
 
 class LegacyWSHandler(BaseGraphQLWSHandler[Context, None]):
     """graphql-ws (subscriptions-transport-ws): errors formatted by the gateway."""
+
+    async def send_message(self, message: Any) -> None:
+        if message.get("type") == "error" and isinstance(message.get("payload"), dict):
+            # strawberry sends a document that does not parse or validate as the error's
+            # own `formatted`, without a code; a refusal of the edge has its code already.
+            payload = dict(message["payload"])
+            extensions = dict(payload.get("extensions") or {})
+            if "code" not in extensions:
+                syntax = str(payload.get("message", "")).startswith("Syntax Error")
+                extensions["code"] = PARSE_FAILED if syntax else VALIDATION_FAILED
+            extensions.setdefault("requestId", _request_id(self.context))
+            payload["extensions"] = extensions
+            message = {**message, "payload": payload}
+        await super().send_message(message)
 
     async def send_data_message(self, execution_result: Any, operation_id: str) -> None:
         payload = _payload(execution_result, self.context)

@@ -166,3 +166,18 @@ async def _send(client: Any, protocol: str, query: str, variables: Any = None) -
         payload["variables"] = variables
     await client.ws.send_json({"id": sent, "type": "start", "payload": payload})
     return sent
+
+
+@pytest.mark.parametrize("protocol", ["graphql-transport-ws", "graphql-ws"])
+async def test_an_invalid_operation_over_a_socket_has_a_stable_code(
+    gateway: GatewayClient, protocol: str
+) -> None:
+    async with live(gateway, gateway.subscriber_token(NUMBER), protocol) as client:
+        assert (await _receive(client))["type"] == "connection_ack"
+        sent = await _send(client, protocol, "{ me { nope } }")
+        answer = await _receive(client)
+    assert answer["id"] == sent
+    assert answer["type"] == "error"
+    errors = answer["payload"] if isinstance(answer["payload"], list) else [answer["payload"]]
+    assert [e["extensions"]["code"] for e in errors] == ["GRAPHQL_VALIDATION_FAILED"]
+    assert errors[0]["extensions"]["requestId"]
