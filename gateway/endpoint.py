@@ -12,7 +12,7 @@ import asyncio
 import re
 import time
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from dataclasses import dataclass
 from typing import Any
 
@@ -57,7 +57,7 @@ class Outcome:
     operation: str = "anonymous"
     executed: bool = True  # False when refused, or stopped by parse/validation/variables
     # An answer in parts (gateway/incremental.py): `body` is its first frame.
-    rest: AsyncIterator[dict[str, Any]] | None = None
+    rest: AsyncGenerator[dict[str, Any], None] | None = None
 
     def codes(self) -> list[str]:
         return [e["extensions"]["code"] for e in self.body.get("errors", [])]

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import copy
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator
 from typing import Any
 
 import orjson
@@ -98,10 +98,16 @@ def _incremental(item: Any, request_id: str) -> Frame:
     return out
 
 
-async def parts(results: AsyncIterator[Any], request_id: str) -> AsyncIterator[Frame]:
-    """The frames of an operation run by `Schema.stream`, in graphql-js 17's format."""
-    async for result in results:
-        yield frame(result, request_id)
+async def parts(results: AsyncIterator[Any], request_id: str) -> AsyncGenerator[Frame, None]:
+    """The frames of an operation run by `Schema.stream`, in graphql-js 17's format.
+    Closed early (the client went away), it closes the execution, and so its tasks."""
+    try:
+        async for result in results:
+            yield frame(result, request_id)
+    finally:
+        closing = getattr(results, "aclose", None)
+        if closing is not None:
+            await closing()
 
 
 class ApolloParts:
@@ -181,7 +187,7 @@ async def start(
     variables: dict[str, Any] | None,
     context: Any,
     operation_name: str | None,
-) -> tuple[Frame, AsyncIterator[Frame]]:
+) -> tuple[Frame, AsyncGenerator[Frame, None]]:
     """Run an operation incrementally: its first frame (awaited: everything not deferred,
     or the errors that stopped it), and the frames still to come. The deferred fragments
     are already running when this returns."""
@@ -209,12 +215,20 @@ def in_parts(first: Frame) -> bool:
     return bool(first.get("hasNext"))
 
 
-async def whole(first: Frame, rest: AsyncIterator[Frame]) -> Frame:
+async def whole(first: Frame, rest: AsyncGenerator[Frame, None]) -> Frame:
     return await merge(_chain(first, rest))
 
 
-def written(first: Frame, rest: AsyncIterator[Frame], kind: Parts) -> AsyncIterator[bytes]:
-    return multipart(in_format(_chain(first, rest), kind))
+async def written(
+    first: Frame, rest: AsyncGenerator[Frame, None], kind: Parts
+) -> AsyncIterator[bytes]:
+    """The multipart body of an answer in parts; the execution is closed however the
+    response ends (the client may hang up between two parts)."""
+    try:
+        async for chunk in multipart(in_format(_chain(first, rest), kind)):
+            yield chunk
+    finally:
+        await rest.aclose()
 
 
 async def in_format(frames: AsyncIterator[Frame], kind: Parts) -> AsyncIterator[Frame]:
