@@ -17,15 +17,16 @@ import orjson
 from opentelemetry.propagate import extract
 from opentelemetry.trace import SpanKind
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import Response, StreamingResponse
 
 from adapters import metrics
 from adapters.scope import request_scope, trace_id_from
-from gateway.body_policy import JSON
+from gateway import incremental
 from gateway.caller import build_context, request_id_of
 from gateway.edge import Edge
 from gateway.lifespan import running
 from gateway.logs import log_request
+from gateway.media import Media, negotiate, status_for
 from gateway.pipeline.batch import run_together
 from gateway.pipeline.outcome import Outcome, refused
 from gateway.pipeline.run import run_operation
@@ -79,13 +80,15 @@ async def _serve(
 ) -> tuple[Response, dict[str, Any]]:
     edge = running(request.app).edge
     fields: dict[str, Any] = {"method": request.method, "trace_id": trace_id}
+    media = negotiate(request.headers.get("accept"))
     try:
         operations, is_batch = await read_operations(request, edge.body, edge.max_batch)
     except RefusedError as error:
         fields["error_codes"] = [error.code]
         # refused() counts it: once, like every other refusal.
         body = refused(error, request_id).body
-        return _respond(body, error.status, request_id, error.headers), fields
+        status = status_for(media, error.status, executed=False)
+        return _respond(body, status, request_id, error.headers, media), fields
     # One Context for the whole batch: its loaders (and the cache) are shared, so the same
     # read in ten operations of a screen is one backend call.
     context = build_context(runtime, request, request_id)
@@ -119,17 +122,30 @@ async def _serve(
         error_codes=sorted({c for o in outcomes for c in o.codes()}),
     )
     headers = cache_headers(request, edge, outcomes)
-    if is_batch:
-        return _respond([o.body for o in outcomes], 200, request_id, headers), fields
     outcome = outcomes[0]
+    parts = media.parts
+    if not is_batch and outcome.rest is not None and parts and incremental.in_parts(outcome.body):
+        written = incremental.written(outcome.body, outcome.rest, parts)
+        sent = {"x-request-id": request_id, **headers}
+        content_type = incremental.content_type(parts)
+        return StreamingResponse(written, media_type=content_type, headers=sent), fields
+    for each in outcomes:
+        if each.rest is not None:
+            # A client that takes no parts gets the whole answer, its parts merged.
+            each.body = await incremental.whole(each.body, each.rest)
+    if is_batch:
+        return _respond([o.body for o in outcomes], 200, request_id, headers, media), fields
     extra = {**headers, **(outcome.headers or {})}
-    return _respond(outcome.body, outcome.status, request_id, extra), fields
+    status = status_for(media, outcome.status, outcome.executed)
+    return _respond(outcome.body, status, request_id, extra, media), fields
 
 
-def _respond(body: Any, status: int, request_id: str, headers: dict[str, str]) -> Response:
+def _respond(
+    body: Any, status: int, request_id: str, headers: dict[str, str], media: Media
+) -> Response:
     return Response(
         orjson.dumps(body),
         status_code=status,
-        media_type=JSON,
+        media_type=media.content_type,
         headers={"x-request-id": request_id, **headers},
     )

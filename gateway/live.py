@@ -31,13 +31,12 @@ from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_WS_PROTOCOL
-from strawberry.types import ExecutionResult
 
 from adapters import metrics
 from gateway.auth import InvalidTokenError, bearer_token
 from gateway.caller import build_context, request_id_of
 from gateway.edge import Edge
-from gateway.errors import PARSE_FAILED, VALIDATION_FAILED, format_error
+from gateway.errors import PARSE_FAILED, VALIDATION_FAILED
 from gateway.lifespan import running
 from gateway.live_connections import (
     HeldStream,
@@ -46,6 +45,7 @@ from gateway.live_connections import (
     init_deadline,
     principal_key,
 )
+from gateway.live_results import LegacyWSHandler, TransportWSHandler, sse_event
 from gateway.persisted import learn
 from gateway.pipeline.admission import guard, read_operation
 from gateway.refusal import RefusedError, refusal_response
@@ -91,6 +91,9 @@ def admitter(
 
 
 class LiveView(GraphQL[Context, None]):
+    graphql_transport_ws_handler_class = TransportWSHandler
+    graphql_ws_handler_class = LegacyWSHandler
+
     def __init__(self, runtime: Runtime, edge: Edge) -> None:
         settings = runtime.settings
         super().__init__(
@@ -221,8 +224,10 @@ async def sse(request: Request) -> Response:
         message = f"at most {streams.limit} live streams at once"
         too_many = RefusedError("TOO_MANY_CONNECTIONS", message, status=429)
         return refusal_response(too_many, request_id)
+    # Any operation, as the graphql-sse client sends them: a query or a mutation is one
+    # `next`, an answer in parts one `next` per part (gateway/live_results.py).
     try:
-        result = await runtime.schema.subscribe(
+        result = await runtime.schema.stream(
             query,
             variable_values=variables,
             context_value=context,
@@ -233,16 +238,8 @@ async def sse(request: Request) -> Response:
         raise
 
     async def stream() -> AsyncIterator[bytes]:
-        if isinstance(result, ExecutionResult):
-            errors = [format_error(e, request_id, False) for e in (result.errors or [])]
-            yield b"event: next\ndata: " + orjson.dumps({"errors": errors}) + b"\n\n"
-            yield b"event: complete\ndata: \n\n"
-            return
         async for item in result:
-            body: dict[str, Any] = {"data": item.data}
-            if item.errors:
-                body["errors"] = [format_error(e, request_id, True) for e in item.errors]
-            yield b"event: next\ndata: " + orjson.dumps(body) + b"\n\n"
+            yield sse_event(item, request_id)
             if stop.is_set():
                 break
         yield b"event: complete\ndata: \n\n"

@@ -57,6 +57,36 @@ class GatewaySchema(strawberry.Schema):
             allowed_operation_types,
         )
 
+    def _get_custom_context_kwargs(
+        self, operation_extensions: dict[str, Any] | None = None, *, sync: bool = False
+    ) -> dict[str, Any]:
+        kwargs = super()._get_custom_context_kwargs(operation_extensions, sync=sync)
+        if not sync:
+            # A deferred fragment starts at once, beside the rest (its backend calls batched
+            # with theirs), not once the first part is done: graphql-core's default waits.
+            kwargs["enable_early_execution"] = True
+        return kwargs
+
+    async def subscribe(
+        self,
+        query: str | None,
+        variable_values: dict[str, Any] | None = None,
+        context_value: Any | None = None,
+        root_value: Any | None = None,
+        operation_name: str | None = None,
+        operation_extensions: dict[str, Any] | None = None,
+    ) -> Any:
+        """Any operation, not only subscriptions: what the legacy graphql-ws protocol
+        calls, and its clients (Apollo's old WebSocket link) send queries and mutations."""
+        return await self.stream(
+            query,
+            variable_values,
+            context_value,
+            root_value,
+            operation_name,
+            operation_extensions,
+        )
+
 
 async def _refused(error: GraphQLError) -> AsyncGenerator[PreExecutionError, None]:
     yield PreExecutionError(data=None, errors=[error])
@@ -73,7 +103,8 @@ def build_schema(
         mutation=Mutation,
         subscription=Subscription,
         extensions=list(extensions),
-        config=StrawberryConfig(scalar_map=SCALARS),
+        # @defer and @stream: the gateway writes the parts itself (gateway/incremental.py).
+        config=StrawberryConfig(scalar_map=SCALARS, enable_experimental_incremental_execution=True),
         execution_context_class=executor,
     )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncGenerator
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,6 +19,9 @@ class Outcome:
     ok: bool = True
     operation: str = "anonymous"
     shape: Shape | None = None  # of an operation that ran (or was answered whole)
+    executed: bool = True  # False when refused, or stopped by parse/validation/variables
+    # An answer in parts (gateway/incremental.py): `body` is its first frame.
+    rest: AsyncGenerator[dict[str, Any], None] | None = None
 
     def codes(self) -> list[str]:
         return [e["extensions"]["code"] for e in self.body.get("errors", [])]
@@ -28,4 +32,4 @@ def refused(error: RefusedError, request_id: str, operation: str = "anonymous") 
     metrics.REFUSALS.labels(error.code).inc()
     metrics.REQUESTS.labels(operation, "refused").inc()
     body = {"errors": [error.as_error(request_id)]}
-    return Outcome(body, error.status, error.headers, False, operation)
+    return Outcome(body, error.status, error.headers, False, operation, executed=False)

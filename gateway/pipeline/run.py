@@ -10,6 +10,7 @@ from graphql import OperationType
 from adapters import metrics
 from adapters.metrics import operation_label
 from adapters.scope import current_scope
+from gateway import incremental
 from gateway.edge import Edge
 from gateway.errors import format_error
 from gateway.persisted import learn
@@ -49,8 +50,24 @@ async def run_operation(
         # ever kept (gateway/documents.py) and execution finds it ready.
         metrics.REQUESTS.labels(label, "error").inc()
         errors = [format_error(e, request_id, executed=False) for e in invalid]
-        return Outcome({"errors": errors}, ok=False, operation=label)
+        return Outcome({"errors": errors}, ok=False, operation=label, executed=False)
     await learn(operation, edge.persisted, edge.allowlist_only)
+    if incremental.asks_for_parts(query):
+        # Never kept nor served from the kept answers: parts are not a whole answer.
+        first, rest = await incremental.start(
+            runtime.schema, query, operation.variables, context, operation.operation_name
+        )
+        ok = not first.get("errors")
+        metrics.REQUESTS.labels(label, "ok" if ok else "error").inc()
+        executed = "data" in first
+        return Outcome(
+            first,
+            ok=ok,
+            operation=label,
+            shape=shape if executed else None,
+            executed=executed,
+            rest=rest,
+        )
     kept = keeping(runtime, context, operation, query, shape)
     epoch = b""
     if kept is not None:
@@ -75,4 +92,4 @@ async def run_operation(
     if kept is not None and not result.errors and not (scope and scope.served_stale):
         await kept.answers.store(kept.msisdn, kept.key, epoch, orjson.dumps(body))
     ran = shape if executed else None
-    return Outcome(body, ok=not result.errors, operation=label, shape=ran)
+    return Outcome(body, ok=not result.errors, operation=label, shape=ran, executed=executed)

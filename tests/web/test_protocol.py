@@ -1,6 +1,7 @@
-"""How the page talks to the gateway: one batched request per screen, each operation an
-automatic persisted query (the hash first, the text only when the server asks for it);
-and the session refreshed before the access token expires."""
+"""How the page talks to the gateway: one batched request per screen, and beside it the
+number's own data asked in parts (`@defer`); each operation an automatic persisted query
+(the hash first, the text only when the server asks for it); and the session refreshed
+before the access token expires."""
 
 from __future__ import annotations
 
@@ -18,10 +19,17 @@ class Recorder:
 
     def __init__(self) -> None:
         self.bodies: list[Any] = []
+        self.accepts: dict[str, str] = {}
 
     def __call__(self, request: Request) -> None:
         if request.url.endswith("/graphql") and request.method == "POST":
-            self.bodies.append(json.loads(request.post_data or "null"))
+            body = json.loads(request.post_data or "null")
+            self.bodies.append(body)
+            if isinstance(body, dict):
+                self.accepts[body["operationName"]] = request.headers.get("accept", "")
+
+    def singles_of(self, operation: str) -> list[dict[str, Any]]:
+        return [b for b in self.bodies if isinstance(b, dict) and b["operationName"] == operation]
 
     def batches_of(self, operation: str) -> list[list[dict[str, Any]]]:
         return [
@@ -40,10 +48,16 @@ async def test_a_screen_is_one_batch_of_persisted_queries(
         await log_in_with_password(page, web, DEMO, DEMO_PASSWORD)
         await expect_home_of(page, web, DEMO, "Анна Смирнова")
 
-        first, *again = recorder.batches_of("HomeScreen")
+        first, *again = recorder.batches_of("Account")
         names = [op["operationName"] for op in first]
-        # Everything the screen shows comes in these four, the schema's own operations.
-        assert sorted(names) == ["Account", "Catalog", "HomeScreen", "SupportConversation"]
+        # Everything the screen shows comes in these three and HomeScreen, which is sent
+        # on its own, asking for its answer in parts.
+        assert sorted(names) == ["Account", "Catalog", "SupportConversation"]
+        home_first, home_again = recorder.singles_of("HomeScreen")
+        assert "query" not in home_first
+        assert len(home_first["extensions"]["persistedQuery"]["sha256Hash"]) == 64
+        assert "@defer" in home_again["query"]
+        assert recorder.accepts["HomeScreen"].startswith("multipart/mixed;deferSpec=20220824")
         # The hash only, at first; the server did not know these yet and asked for the text,
         # which the page sent for those operations only, as one more batch.
         for op in first:
@@ -57,9 +71,11 @@ async def test_a_screen_is_one_batch_of_persisted_queries(
         recorder.bodies.clear()
         await page.reload()
         await expect_home_of(page, web, DEMO, "Анна Смирнова")
-        batches = recorder.batches_of("HomeScreen")
+        batches = recorder.batches_of("Account")
         assert len(batches) == 1
         assert all("query" not in op for op in batches[0])
+        [home] = recorder.singles_of("HomeScreen")
+        assert "query" not in home
 
 
 async def test_the_session_is_refreshed_before_the_token_expires(

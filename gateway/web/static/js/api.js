@@ -32,5 +32,24 @@ export function createApi({ onSessionExpired }) {
     return result;
   }
 
-  return { run, one, session };
+  /**
+   * One operation answered in parts (`@defer`): `onPart({data, errors})` at each part.
+   * An expired token is refreshed once and the operation sent again, like `run`.
+   */
+  async function inParts(operation, variables, onPart) {
+    let seen = 0;
+    let expired = false;
+    const each = (answer) => {
+      // An expired token shows in the first part already; the rest then waits for the retry.
+      if (seen++ === 0) expired = session.active && hasCode(answer, "UNAUTHENTICATED");
+      if (!expired) onPart(answer);
+    };
+    const answer = await client.inParts(operation, variables, each);
+    if (!expired) return answer;
+    if (await session.refresh()) return client.inParts(operation, variables, onPart);
+    onPart(answer);
+    return answer;
+  }
+
+  return { run, one, inParts, session };
 }

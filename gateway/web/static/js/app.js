@@ -10,7 +10,7 @@ import { lang, onLangChange, setLang, t, translateStatic } from "./i18n.js";
 import { alertPage, announce, clearAlert } from "./notices.js";
 import { LogOut, Orders } from "./operations.js";
 import { isFinal, orderText } from "./orders.js";
-import { homeCalls, renderHome } from "./views/home.js";
+import { DEFERRED_SECTIONS, homeCalls, homeInParts, renderDeferred, renderHome } from "./views/home.js";
 import { renderLogin } from "./views/login.js";
 import { stopSupportChat } from "./views/support.js";
 import { DEFAULT_SCREEN, SCREEN_NAMES, addressOf, fromLocation, screenOf } from "./screens.js";
@@ -28,6 +28,7 @@ let lastResults = null;
 let viewing = null;
 let section = DEFAULT_SCREEN; // the screen of the cabinet on show (screens.js)
 let watch = 0; // bumped to stop following an order (another number, log-out)
+let loads = 0; // bumped by each screen load: late parts of an older one are dropped
 
 // An order still running is asked about this often, this many times, then left to the
 // orders list (the next screen load shows where it got to).
@@ -178,10 +179,27 @@ async function showHome(options = {}) {
   screen = "home";
   clearAlert();
   setBusy(true);
+  const mine = ++loads;
+  const msisdn = viewing;
+  let home = null;
+  let drawn = false;
+  let firstCame;
+  const first = new Promise((resolve) => {
+    firstCame = resolve;
+  });
+  const onPart = (answer) => {
+    home = answer;
+    if (!drawn) firstCame();
+    else if (mine === loads) drawParts(answer);
+  };
+  const { operation, variables } = homeInParts(msisdn);
+  const inParts = api.inParts(operation, variables, onPart);
   let results;
   try {
-    results = await api.run(homeCalls(viewing));
+    const [calls] = await Promise.all([api.run(homeCalls(msisdn)), Promise.race([first, inParts])]);
+    results = [calls[0], home, calls[1], calls[2]];
   } catch (error) {
+    inParts.catch(() => {}); // said once, here
     setBusy(false);
     alertPage(describe(error));
     if (!lastResults) replaceChildren(main, h("p", { class: "notice" }, describe(error)), h("button", { type: "button", class: "btn", onClick: () => showHome() }, t("common.retry")));
@@ -196,6 +214,27 @@ async function showHome(options = {}) {
   }
   lastResults = results;
   draw(results, options);
+  drawn = true;
+  // A part may have come while the rest of the screen was being waited for.
+  drawParts(home);
+  inParts.catch((error) => {
+    // The connection broke between parts: what did not come is said to be unavailable.
+    if (mine !== loads || !home?.data?.subscriber) return;
+    for (const id of DEFERRED_SECTIONS) home.data.subscriber[id] ??= null;
+    drawParts(home);
+    alertPage(describe(error));
+  });
+}
+
+/** The deferred sections whose part has come, drawn in place of their skeletons. */
+function drawParts(home) {
+  const ctx = { api, config, msisdn: viewing, owner: api.session.msisdn, reload, switchTo, afterOrder };
+  for (const id of DEFERRED_SECTIONS) {
+    const shown = document.getElementById(id);
+    if (!shown?.hasAttribute("data-skeleton")) continue;
+    const fresh = renderDeferred(ctx, home, id);
+    if (!fresh.hasAttribute("data-skeleton")) shown.replaceWith(fresh);
+  }
 }
 
 /**

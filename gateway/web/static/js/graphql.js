@@ -1,7 +1,10 @@
 // Talking to /graphql the way Apollo Client's batch and persisted-query links do:
 // every screen is one POST of a JSON array of operations, and each operation is sent
 // by the SHA-256 of its text first; only the ones the server does not know yet
-// (PERSISTED_QUERY_NOT_FOUND) are sent again with their text.
+// (PERSISTED_QUERY_NOT_FOUND) are sent again with their text. An operation with
+// `@defer` goes on its own instead (`inParts`): a batch is always answered whole.
+
+import { ACCEPT_PARTS, isMultipart, merged, partsOf } from "./parts.js";
 
 export const NOT_FOUND = "PERSISTED_QUERY_NOT_FOUND";
 
@@ -81,22 +84,79 @@ export class GraphQLClient {
     return results;
   }
 
-  async post(operations) {
-    const headers = { "content-type": "application/json", accept: "application/json", ...CLIENT };
+  /**
+   * One operation whose answer may come in parts (`@defer`, gateway/incremental.py):
+   * `onPart(answer)` is called with the {data, errors} so far as each part arrives (an
+   * answer that comes whole is one part). Sent by hash first, like `batch`. Answers the
+   * whole {data, errors} once the last part came.
+   */
+  async inParts(operation, variables, onPart) {
+    const hash = await sha256(operation.text);
+    const body = { operationName: operation.name, variables: variables || {} };
+    if (hash) body.extensions = { persistedQuery: { version: 1, sha256Hash: hash } };
+    else body.query = operation.text;
+    let response = await this.send(body, ACCEPT_PARTS);
+    if (!isMultipart(response)) {
+      let whole = await this.whole(response);
+      if (hasCode(whole, NOT_FOUND)) {
+        // Refused before anything ran: sent again with its text, which registers it.
+        response = await this.send({ ...body, query: operation.text }, ACCEPT_PARTS);
+        whole = isMultipart(response) ? null : await this.whole(response);
+      }
+      if (whole) {
+        onPart(whole);
+        return whole;
+      }
+    }
+    const answer = {};
+    try {
+      for await (const part of partsOf(response)) onPart(merged(answer, part));
+    } catch (error) {
+      throw new TransportError(String(error?.message || error));
+    }
+    return answer;
+  }
+
+  /** A whole (one-part) answer's {data, errors}, or a TransportError when there is none. */
+  async whole(response) {
+    let body = null;
+    try {
+      body = await response.json();
+    } catch {
+      // A proxy's HTML error page: no GraphQL answer.
+    }
+    if (body && !Array.isArray(body) && ("data" in body || body.errors)) {
+      if (!("data" in body) && response.status >= 400 && !hasCode(body, NOT_FOUND)) {
+        const error = body.errors?.[0];
+        throw new TransportError(error?.message || `HTTP ${response.status}`, {
+          status: response.status,
+          code: error?.extensions?.code || "HTTP_ERROR",
+        });
+      }
+      return body;
+    }
+    throw new TransportError(`HTTP ${response.status}`, { status: response.status, code: "HTTP_ERROR" });
+  }
+
+  async send(payload, accept) {
+    const headers = { "content-type": "application/json", accept, ...CLIENT };
     const token = this.token();
     if (token) headers.authorization = `Bearer ${token}`;
-    let response;
     try {
-      response = await fetch(this.endpoint, {
+      return await fetch(this.endpoint, {
         method: "POST",
         headers,
-        body: JSON.stringify(operations),
+        body: JSON.stringify(payload),
         credentials: "omit", // tokens travel in a header, never in cookies
         cache: "no-store",
       });
     } catch (error) {
       throw new TransportError(String(error?.message || error));
     }
+  }
+
+  async post(operations) {
+    const response = await this.send(operations, "application/json");
     let body = null;
     try {
       body = await response.json();

@@ -71,7 +71,11 @@ query Account {
 
 const ORDER_FIELDS = "id state orderedAt completedAt failureReason items { action offeringId name }";
 
-/** Everything the home screen shows about the number being viewed. */
+/**
+ * Everything the home screen shows about the number being viewed. Spending and the
+ * partner offers are deferred: the screen is drawn without waiting for them (billing's
+ * charges and loyalty are the slow reads), and their sections fill in as they arrive.
+ */
 export const HomeScreen = op("HomeScreen", `
 query HomeScreen($msisdn: Msisdn!) {
   subscriber(msisdn: $msisdn) {
@@ -92,8 +96,8 @@ query HomeScreen($msisdn: Msisdn!) {
       }
     }
     services { id name description category status fee { amount currency } }
-    expenses { category amount { amount currency } }
-    offers { id partner title description kind validUntil activated promoCode }
+    ... @defer(label: "expenses") { expenses { category amount { amount currency } } }
+    ... @defer(label: "offers") { offers { id partner title description kind validUntil activated promoCode } }
     autopay { id monthly amount { amount currency } belowAmount { amount currency } paymentMethod }
     savedCards { id name lastFourDigits preferred }
     orders { ${ORDER_FIELDS} }

@@ -11,6 +11,17 @@ export function card({ id, title, wide = false, full = false }, ...children) {
   return h("section", { class: cls, id, "aria-labelledby": headingId }, h("h2", { id: headingId }, title), ...children);
 }
 
+/**
+ * A section whose data is still on its way (a deferred part): its heading, and grey
+ * lines where the content will be. Announced as busy; replaced whole when the part comes.
+ */
+export function skeleton({ id, title, wide = false }, lines = 3) {
+  const section = card({ id, title, wide }, h("p", { class: "visually-hidden" }, t("loading")), ...Array.from({ length: lines }, () => h("div", { class: "skeleton", "aria-hidden": "true" })));
+  section.setAttribute("aria-busy", "true");
+  section.dataset.skeleton = "";
+  return section;
+}
+
 export function notice(text, kind = "") {
   return h("p", { class: `notice ${kind}`.trim(), "data-notice": "" }, text);
 }

@@ -1,5 +1,6 @@
-// The home screen: one batched request of every operation the screen needs, then each
-// section drawn from what came back. A failed part hides only its own section, with a
+// The home screen: one batched request of the operations the screen needs, and beside it
+// the number's own data in parts (spending and offers deferred), then each section drawn
+// from what came back, the deferred ones filled in as they arrive. A failed part hides only its own section, with a
 // sentence saying why; the rest of the screen renders as usual.
 import { h } from "../dom.js";
 import { describe, isBackendProblem } from "../errors.js";
@@ -7,7 +8,7 @@ import { money, msisdn as showMsisdn } from "../format.js";
 import { t } from "../i18n.js";
 import { Account, Catalog, HomeScreen, SupportConversation } from "../operations.js";
 import { renderBalance } from "./balance.js";
-import { notice, problemAt } from "./card.js";
+import { notice, problemAt, skeleton } from "./card.js";
 import { renderExpenses } from "./expenses.js";
 import { renderNumbers } from "./numbers.js";
 import { renderOffers } from "./offers.js";
@@ -43,14 +44,30 @@ function keptCards(msisdn, cards) {
   return kept[msisdn] ?? null;
 }
 
-/** The screen's operations, in the order renderHome reads their results. */
+/**
+ * The screen's batched operations. HomeScreen goes on its own, in parts (homeInParts):
+ * renderHome reads [Account, HomeScreen, Catalog, SupportConversation].
+ */
 export function homeCalls(msisdn) {
-  return [
-    { operation: Account },
-    { operation: HomeScreen, variables: { msisdn } },
-    { operation: Catalog },
-    { operation: SupportConversation, variables: { msisdn } },
-  ];
+  return [{ operation: Account }, { operation: Catalog }, { operation: SupportConversation, variables: { msisdn } }];
+}
+
+export const homeInParts = (msisdn) => ({ operation: HomeScreen, variables: { msisdn } });
+
+/** The sections whose data HomeScreen defers, by id (the field's name). */
+export const DEFERRED_SECTIONS = ["expenses", "offers"];
+
+/**
+ * A deferred section drawn from the answer so far: a skeleton while its part has not
+ * come (the field is absent, not null), the section itself once it has.
+ */
+export function renderDeferred(ctx, home, id) {
+  const subscriber = home?.data?.subscriber;
+  if (subscriber?.[id] === undefined) {
+    return id === "offers" ? skeleton({ id, title: t("offers.title"), wide: true }) : skeleton({ id, title: t("expenses.title") });
+  }
+  if (id === "offers") return renderOffers(ctx, subscriber.offers, problemAt(home, ["subscriber", "offers"], "offers.unavailable"));
+  return renderExpenses(subscriber.expenses, problemAt(home, ["subscriber", "expenses"], "expenses.unavailable"));
 }
 
 /** Why an operation of the batch brought nothing, or null when it did. */
@@ -110,13 +127,13 @@ export function renderHome(ctx, results) {
       balanceCard = renderBalance(subscriber.balance, at("balance", "balance.unavailable"), focusTopUp);
       return balanceCard;
     },
-    expenses: () => renderExpenses(subscriber.expenses, at("expenses", "expenses.unavailable")),
+    expenses: () => renderDeferred(ctx, home, "expenses"),
     topup: () => renderTopUp(ctx, cards, cardsProblem, onNewBalance),
     tariff: () => renderTariff(ctx, subscriber.tariff, at("tariff", "tariff.unavailable"), sale?.tariffs),
     services: () => renderServices(ctx, subscriber.services, at("services", "services.unavailable"), sale?.serviceCatalog, subscriber.orders),
     packages: () => renderPackages(ctx, sale?.packages, saleProblem, subscriber.tariff),
     orders: () => renderOrders(subscriber.orders, at("orders", "orders.unavailable")),
-    offers: () => renderOffers(ctx, subscriber.offers, at("offers", "offers.unavailable")),
+    offers: () => renderDeferred(ctx, home, "offers"),
     autopay: () => renderAutopay(ctx, subscriber.autopay, at("autopay", "autopay.unavailable"), cards, cardsProblem),
     share: () => renderShare(ctx, me),
     numbers: () => numbers,
