@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from datetime import timedelta
 from typing import Any
 
@@ -57,9 +57,10 @@ FORBIDDEN = 4403
 
 
 def admitter(
-    runtime: Runtime, edge: Edge, context: Context
+    runtime: Runtime, edge: Edge, context: Context, headers: Mapping[str, str]
 ) -> Callable[[str | None, str | None, dict[str, Any] | None], Awaitable[GraphQLError | None]]:
-    """The edge's checks for an operation of a live transport (`Context.admit_stream`)."""
+    """The edge's checks for an operation of a live transport (`Context.admit_stream`);
+    `headers` are the connection's, naming the client for the schema's usage counts."""
 
     async def admit(
         query: str | None, operation_name: str | None, variables: dict[str, Any] | None
@@ -78,6 +79,7 @@ def admitter(
             await guard(runtime, edge, context, shape)
             if not edge.shapes.validate(text):
                 await learn(operation, edge.persisted, edge.allowlist_only)
+                runtime.usage.record(headers, [shape])
         except RefusedError as error:
             metrics.REFUSALS.labels(error.code).inc()
             return GraphQLError(
@@ -123,7 +125,7 @@ class LiveView(GraphQL[Context, None]):
                 await websocket.close(code, reason)
 
         context.close_connection = close
-        context.admit_stream = admitter(self.runtime, self.edge, context)
+        context.admit_stream = admitter(self.runtime, self.edge, context, websocket.headers)
         if await self.pick_websocket_subprotocol(websocket) == GRAPHQL_WS_PROTOCOL:
             # strawberry bounds graphql-transport-ws's wait itself; the legacy one, not.
             websocket.state.init_deadline = init_deadline(
@@ -211,7 +213,7 @@ async def sse(request: Request) -> Response:
         stop.set()
 
     context.close_connection = close
-    context.admit_stream = admitter(runtime, edge, context)
+    context.admit_stream = admitter(runtime, edge, context, request.headers)
     if context.principal is not None:
         token = bearer_token(request.headers.get("authorization"))
         assert token is not None

@@ -126,6 +126,26 @@ async def test_two_named_clients_and_an_anonymous_one_across_two_gateways(
     assert "not a schema coordinate" in refused.stderr
 
 
+async def test_operations_over_the_live_transports_are_counted_too(
+    start_gateway: GatewayFactory,
+    usage_redis: redis.asyncio.Redis,
+    namespace: str,
+) -> None:
+    async with start_gateway(usage_flush_seconds=3600) as gateway:
+        async with gateway.session.post(
+            f"{gateway.url}/graphql/stream",
+            json={"query": CATALOG},
+            headers={**WEB, "accept": "text/event-stream"},
+        ) as response:
+            assert response.status == 200
+            assert b"event: next" in await response.read()
+        await gateway.runtime.usage.flush()
+    store = RedisUsageStore(usage_redis, namespace, retention_days=30)
+    window = days_back(SystemClock().now().date(), 2)
+    counted = await store.read("Query.serviceCatalog", window)
+    assert [(u.client.label, u.count) for u in counted] == [("web 1.4.0", 1)]
+
+
 async def test_the_window_is_flushed_periodically(
     start_gateway: GatewayFactory, usage_redis: redis.asyncio.Redis, namespace: str
 ) -> None:
