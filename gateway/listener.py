@@ -17,8 +17,12 @@ from starlette.responses import JSONResponse, Response
 from adapters.cache.number_reads import NumberRead
 from adapters.events.claims import EventClaims, RedisEventClaims, SeenHere
 from adapters.events.hubs import HUBS
+from adapters.events.records import encode_event
 from adapters.events.signature import is_signed_by
+from adapters.provisioning.http import parse_order
 from adapters.redis_guard import RedisGuard
+from adapters.support.http import parse_message
+from domain.events import BalanceChanged, MessagePosted, OrderUpdated
 from gateway.body_policy import BodyPolicy
 from gateway.lifespan import running
 from gateway.refusal import RefusedError
@@ -60,7 +64,13 @@ async def listener(request: Request) -> Response:
     # deployment handles it (adapters/events/claims.py).
     if event_id and not await seen.first_time(event_id):
         return Response(status_code=204)
-    await handle_event(runtime, kind, content, event_id)
+    try:
+        await handle_event(runtime, kind, content, event_id)
+    except (KeyError, TypeError, ValueError) as exc:
+        # A signed event whose order or note cannot be read as one: the caches it names
+        # were dropped already; subscribers get nothing rather than a broken record.
+        log.warning("event %s (%s) not read: %r", event_id, kind, exc)
+        return _refuse(422, "BAD_EVENT", "the event's content could not be read")
     return Response(status_code=204)
 
 
@@ -79,13 +89,16 @@ async def handle_event(
         await reads.forget(numbers, [NumberRead.BALANCE])
         for msisdn in numbers:
             # The id lets a subscriber (and the tests) tell events apart.
-            await events.publish(f"balance:{msisdn}", orjson.dumps({"eventId": event_id}))
+            await events.publish(
+                f"balance:{msisdn}", encode_event(BalanceChanged(msisdn, event_id))
+            )
     elif kind in ("ProductOrderCreateEvent", "ProductOrderStateChangeEvent"):
         order = content.get("productOrder") or {}
         for msisdn in _ids(order.get("relatedParty"))[:1]:
             if order.get("state") in ("completed", "failed"):
                 await reads.forget([msisdn], [NumberRead.BALANCE, NumberRead.PRODUCTS])
-            await events.publish(f"order:{msisdn}", orjson.dumps(order))
+            update = OrderUpdated(parse_order(order, msisdn))
+            await events.publish(f"order:{msisdn}", encode_event(update))
     elif kind == "LoyaltyProgramProductCreateEvent":
         activation = content.get("loyaltyProgramProduct") or {}
         await reads.forget(_ids(activation.get("relatedParty")), [NumberRead.ACTIVATIONS])
@@ -94,7 +107,8 @@ async def handle_event(
         conversation = str(interaction.get("id") or "")
         if kind == "PartyInteractionAttributeValueChangeEvent" and conversation:
             for note in interaction.get("note") or ():
-                await events.publish(f"conversation:{conversation}", orjson.dumps(note))
+                posted = MessagePosted(parse_message(note, conversation))
+                await events.publish(f"conversation:{conversation}", encode_event(posted))
 
 
 def event_claims(runtime: Runtime) -> EventClaims:

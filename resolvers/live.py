@@ -17,13 +17,11 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 
-import orjson
-
 from adapters.errors import BackendError
 from adapters.events.bus import RESYNC
-from adapters.provisioning.http import parse_order
-from adapters.support.http import parse_message
+from adapters.events.records import decode_event
 from domain.billing import BalanceRecord
+from domain.events import MessagePosted, OrderUpdated
 from domain.provisioning import OrderRecord
 from domain.reach import Reach
 from domain.support import MessageRecord
@@ -98,7 +96,9 @@ async def order_updates(ctx: Context, msisdn: str) -> AsyncIterator[OrderRecord]
                 return
             if payload == RESYNC:
                 continue  # an order's moves are not replayed: see docs/deploying.md
-            yield parse_order(orjson.loads(payload), msisdn)
+            event = decode_event(payload)
+            if isinstance(event, OrderUpdated):
+                yield event.order
 
 
 async def support_messages(ctx: Context, conversation_id: str) -> AsyncIterator[MessageRecord]:
@@ -110,4 +110,6 @@ async def support_messages(ctx: Context, conversation_id: str) -> AsyncIterator[
                 return
             if payload == RESYNC:
                 continue  # messages are not replayed: see docs/deploying.md
-            yield parse_message(orjson.loads(payload), conversation_id)
+            event = decode_event(payload)
+            if isinstance(event, MessagePosted):
+                yield event.message

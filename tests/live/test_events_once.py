@@ -8,9 +8,10 @@ import time
 from typing import Any
 
 import aiohttp
-import orjson
 
+from adapters.events.records import decode_event
 from backends.runner import BackendsThread
+from domain.events import BalanceChanged
 from tests.actions.helpers import key
 from tests.conftest import GatewayFactory
 from tests.harness.live import hubs_registered, post_event
@@ -69,7 +70,9 @@ async def test_three_registrations_one_event_each(
             )
             seen: list[str] = []
             while True:
-                event_id = orjson.loads(await follower.next())["eventId"]
+                event = decode_event(await follower.next())
+                assert isinstance(event, BalanceChanged)
+                event_id = event.event_id
                 if event_id not in ids:
                     break
                 seen.append(event_id)
