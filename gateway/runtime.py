@@ -56,6 +56,7 @@ from adapters.security.redis_store import RedisSecurityStore
 from adapters.sms.http import HttpSms
 from adapters.support.http import HttpSupport
 from gateway.auth import TokenAuthority
+from gateway.money import SagaRecovery, build_top_ups
 from gateway.operations_file import read_operations_file
 from gateway.settings import Settings
 from gateway.telemetry import Telemetry, start_telemetry
@@ -85,6 +86,7 @@ class Runtime:
     action_rules: ActionRules
     schema: strawberry.Schema
     tokens: TokenAuthority
+    recovery: SagaRecovery | None = None
 
     async def forget(self, msisdns: Sequence[str]) -> None:
         """Drop every cached read of the numbers (balances, charges, products, customer,
@@ -98,6 +100,8 @@ class Runtime:
         return "redis" if self.redis is not None else "in-process"
 
     async def close(self) -> None:
+        if self.recovery is not None:
+            await self.recovery.stop()
         await self.ports.events.close()
         self.telemetry.shutdown()
         await self.session.close()
@@ -245,13 +249,18 @@ async def start_runtime(
     )
     secret = secret or jwt_secret(settings)
     tokens = build_tokens(settings, clock, secret)
+    payments = HttpPayments(
+        clients.client(
+            "payments", settings.payments_url or settings.billing_url, settings.billing_timeout
+        )
+    )
+    top_ups = build_top_ups(
+        settings, payments, billing_reads, redis, clock, lambda msisdn: billing.invalidate([msisdn])
+    )
     ports = Ports(
         billing=billing,
-        payments=HttpPayments(
-            clients.client(
-                "payments", settings.payments_url or settings.billing_url, settings.billing_timeout
-            )
-        ),
+        payments=payments,
+        top_ups=top_ups,
         provisioning=provisioning,
         loyalty=loyalty,
         sms=HttpSms(
@@ -302,10 +311,13 @@ async def start_runtime(
         ),
         schema=_schema(settings, telemetry),
         tokens=tokens,
+        recovery=SagaRecovery(top_ups, settings.saga_recovery_interval),
     )
     if settings.operations_file:
         await runtime.persisted.register(read_operations_file(Path(settings.operations_file)))
     await _warm(runtime)
+    if runtime.recovery is not None:
+        runtime.recovery.start()
     if settings.callback_url and settings.hub_secret is not None:
         for name, client_ in runtime.event_clients.items():
             await register_hub(client_, settings.callback_url)

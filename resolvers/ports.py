@@ -16,6 +16,7 @@ from adapters.provisioning.port import ProvisioningPort
 from adapters.security.port import SecurityStore
 from adapters.sms.port import SmsPort
 from adapters.support.port import SupportPort
+from resolvers.money.top_up_saga import TopUpSagas
 from resolvers.principals import Principal
 
 
@@ -43,3 +44,5 @@ class Ports:
     events: EventBus
     # Whole answers of subscribers' screens; None when switched off (TGW_ANSWER_TTL=0).
     answers: AnswerCache | None = None
+    # Top-ups as sagas across payments and billing (set by the composition root).
+    top_ups: TopUpSagas | None = None

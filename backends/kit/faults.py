@@ -29,6 +29,9 @@ class Faults:
     error_rate: float = 0.0
     hang: bool = False
     down: bool = False
+    # A change (any method but GET) is made, then its answer is lost: the connection drops
+    # as the answer would leave, so the caller cannot know the outcome.
+    lose_answer: bool = False
 
     def __post_init__(self) -> None:
         if self.latency_ms < 0 or self.jitter_ms < 0:
@@ -120,8 +123,12 @@ def is_admin(request: web.Request) -> bool:
 async def fault_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
     if is_admin(request):
         return await handler(request)
-    if not await request.app[FAULTS].apply(request):
+    injector = request.app[FAULTS]
+    if not await injector.apply(request):
         # The transport is closed: aiohttp's attempt to write this fails quietly and the
         # client sees the connection drop without an answer.
         return web.Response(status=503)
-    return await handler(request)
+    response = await handler(request)
+    if injector.faults.lose_answer and request.method != "GET" and request.transport is not None:
+        request.transport.close()
+    return response

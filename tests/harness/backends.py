@@ -33,4 +33,6 @@ class BackendAdmin:
             response.raise_for_status()
 
     async def clear_faults(self) -> None:
-        await self.faults(latency_ms=0, jitter_ms=0, error_rate=0.0, hang=False, down=False)
+        await self.faults(
+            latency_ms=0, jitter_ms=0, error_rate=0.0, hang=False, down=False, lose_answer=False
+        )
