@@ -26,6 +26,7 @@ from gateway.settings import Settings
 from resolvers.money.top_up_saga import TopUpSagas
 
 log = logging.getLogger(__name__)
+STOP_WAIT = 5.0  # seconds a stopping runtime waits for a recovery pass to end
 
 
 def credits_of(billing: BillingPort) -> CreditsPort:
@@ -66,13 +67,14 @@ class SagaRecovery:
         self._sagas = sagas
         self._interval = interval
         self._task: asyncio.Task[None] | None = None
+        self._stopping = asyncio.Event()
         self.passes = 0
 
     def start(self) -> None:
         self._task = asyncio.create_task(self._run(), name="saga-recovery")
 
     async def _run(self) -> None:
-        while True:
+        while not self._stopping.is_set():
             try:
                 finished = await self._sagas.recover_open()
                 if finished:
@@ -81,10 +83,15 @@ class SagaRecovery:
                 # Redis away, a bug: the next pass tries again; the sagas stay logged.
                 log.exception("saga recovery pass failed")
             self.passes += 1
-            await asyncio.sleep(self._interval)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stopping.wait(), self._interval)
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+        """Stop between passes, or cut a pass short; a cancellation swallowed on the way
+        (client libraries have done so) cannot keep this waiting: the flag ends the loop."""
+        self._stopping.set()
+        task, self._task = self._task, None
+        if task is None or task.done():
+            return
+        task.cancel()
+        await asyncio.wait({task}, timeout=STOP_WAIT)

@@ -84,6 +84,9 @@ class TopUpSagas:
     # written ("authorized", "credited", "captured"), where a crash hurts most.
     checkpoint: Checkpoint = _no_checkpoint
     owner: str = field(default_factory=lambda: uuid.uuid4().hex)
+    # Sagas this process is driving now: the lease is per process, so the request and
+    # the recovery worker of one process must not both drive the same saga.
+    _driving: set[str] = field(default_factory=set)
 
     async def top_up(
         self,
@@ -140,13 +143,18 @@ class TopUpSagas:
         return finished
 
     async def _owned(self, saga: TopUpSaga, method: PaymentMethodSpec | None) -> TopUpSaga:
-        if not await self.log.lease(saga.id, self.owner, self.lease_seconds):
+        if saga.id in self._driving or not await self.log.lease(
+            saga.id, self.owner, self.lease_seconds
+        ):
             raise SagaBusyError("this top-up is being completed; retry shortly")
+        self._driving.add(saga.id)
         try:
             result = await self._drive(saga, method)
         except Exception:
             await self.log.release(saga.id, self.owner)
             raise
+        finally:
+            self._driving.discard(saga.id)
         # A crash (or a cancelled task) releases nothing: the lease runs out instead.
         await self.log.release(saga.id, self.owner)
         return result

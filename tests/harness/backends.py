@@ -34,5 +34,11 @@ class BackendAdmin:
 
     async def clear_faults(self) -> None:
         await self.faults(
-            latency_ms=0, jitter_ms=0, error_rate=0.0, hang=False, down=False, lose_answer=False
+            latency_ms=0,
+            jitter_ms=0,
+            error_rate=0.0,
+            hang=False,
+            down=False,
+            lose_answer=False,
+            refuse_path="",
         )
