@@ -8,7 +8,7 @@ import hmac
 import logging
 import secrets
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
 
@@ -87,6 +87,8 @@ class Runtime:
     schema: strawberry.Schema
     tokens: TokenAuthority
     recovery: SagaRecovery | None = None
+    # Backends whose hub registration failed, with why (shown on /readyz).
+    hub_failures: dict[str, str] = field(default_factory=dict)
 
     async def forget(self, msisdns: Sequence[str]) -> None:
         """Drop every cached read of the numbers (balances, charges, products, customer,
@@ -320,8 +322,17 @@ async def start_runtime(
         runtime.recovery.start()
     if settings.callback_url and settings.hub_secret is not None:
         for name, client_ in runtime.event_clients.items():
-            await register_hub(client_, settings.callback_url)
-            log.info("registered at the %s hub", name)
+            if name == "billing" and settings.billing_dialect == "sigscale-ocs":
+                # OCS's hub is another API (Basic auth, unsigned notifications): the v4
+                # registration would only earn a 500. Not registered: said, not hidden.
+                runtime.hub_failures[name] = "not registered: SigScale OCS's hub is not wired"
+                log.error("not registered at the billing hub (SigScale OCS)")
+                continue
+            if await register_hub(client_, settings.callback_url) is None:
+                runtime.hub_failures[name] = "registration failed (see the log)"
+                log.error("hub registration at %s failed: its events will be missed", name)
+            else:
+                log.info("registered at the %s hub", name)
     return runtime
 
 

@@ -5,7 +5,7 @@ second gateway is the first one restarted."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from contextlib import AbstractAsyncContextManager, AsyncExitStack
+from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -53,19 +53,35 @@ class MoneyBackends:
             answer.raise_for_status()
 
 
-@pytest.fixture(params=["tmf-v4", "sigscale-ocs"])
-async def money(
-    request: pytest.FixtureRequest, money_world: World, http: aiohttp.ClientSession
+@asynccontextmanager
+async def money_backends(
+    dialect: str, world: World, http: aiohttp.ClientSession
 ) -> AsyncIterator[MoneyBackends]:
-    config = ServiceConfig(size=WORLD_SIZE, seed=WORLD_SEED, world=money_world)
+    config = ServiceConfig(size=WORLD_SIZE, seed=WORLD_SEED, world=world)
     async with AsyncExitStack() as stack:
         payments_url = await stack.enter_async_context(serving(create_v4_app(config)))
-        if request.param == "sigscale-ocs":
+        if dialect == "sigscale-ocs":
             billing_url = await stack.enter_async_context(serving(create_ocs_app(config)))
         else:
             # The TMF v4 simulator is billing and payments in one.
             billing_url = payments_url
-        yield MoneyBackends(request.param, billing_url, payments_url, http)
+        yield MoneyBackends(dialect, billing_url, payments_url, http)
+
+
+@pytest.fixture(params=["tmf-v4", "sigscale-ocs"])
+async def money(
+    request: pytest.FixtureRequest, money_world: World, http: aiohttp.ClientSession
+) -> AsyncIterator[MoneyBackends]:
+    async with money_backends(request.param, money_world, http) as backends:
+        yield backends
+
+
+@pytest.fixture
+async def ocs_money(
+    money_world: World, http: aiohttp.ClientSession
+) -> AsyncIterator[MoneyBackends]:
+    async with money_backends("sigscale-ocs", money_world, http) as backends:
+        yield backends
 
 
 def gateway_on(
