@@ -22,6 +22,11 @@ class Quota:
     unit: str
     unlimited: bool
     valid_until: datetime | None
+    valid_from: datetime | None = strawberry.field(
+        default=None,
+        description="set when the quota starts later (OCS counts it already; it cannot be "
+        "spent before)",
+    )
 
     @classmethod
     def from_record(cls, record: QuotaRecord) -> Quota:
@@ -32,6 +37,7 @@ class Quota:
             unit=record.unit,
             unlimited=record.unlimited,
             valid_until=record.valid_until,
+            valid_from=record.valid_from,
         )
 
 

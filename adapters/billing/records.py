@@ -17,6 +17,7 @@ class QuotaRecord:
     unit: str
     unlimited: bool
     valid_until: datetime | None
+    valid_from: datetime | None = None  # only when it starts later than now
 
 
 @dataclass(frozen=True, slots=True)
