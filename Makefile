@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck contracts pytest schema bench soak clean
+.PHONY: demo test lint typecheck contracts pytest schema bench soak money-soak clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,9 @@ bench: $(STAMP)
 
 soak: $(STAMP)
 	$(BIN)/python -m bench --soak 3
+
+money-soak: $(STAMP)
+	bash scripts/with-redis.sh $(BIN)/python -m bench.money_soak --seconds 60
 
 schema: $(STAMP)
 	$(BIN)/telecom-gateway export-schema > schema.graphql

@@ -112,8 +112,10 @@ async def run(dialect: str, seconds: float, restart_every: float, redis_url: str
             billing_timeout=1.0,
             redis_url=redis_url,
             cache_namespace=namespace,
-            saga_lease_seconds=1.0,
-            saga_settle_seconds=1.0,
+            saga_lease_seconds=3.0,
+            # Well past the timeout: a credit that timed out may still land at billing
+            # while the box is loaded; resent too early, OCS would credit it twice.
+            saga_settle_seconds=5.0,
             saga_recovery_interval=0.2,
             breaker_failures=10_000,
             access_log=False,
@@ -122,8 +124,12 @@ async def run(dialect: str, seconds: float, restart_every: float, redis_url: str
         method = PaymentMethodSpec(MethodKind.CARD_TOKEN, "tok_visa")
         stop_at = time.monotonic() + seconds
 
+        round_over = asyncio.Event()
+
         async def payer(index: int) -> None:
-            while time.monotonic() < stop_at:
+            # The flag as well as the cancellation: client libraries have been seen to
+            # swallow a cancellation, which would keep a "dead" process's payer going.
+            while time.monotonic() < stop_at and not round_over.is_set():
                 msisdn = msisdn_of(rng.randrange(1, WORLD))
                 amount = Money(Decimal(rng.randrange(10, 500)), "RUB")
                 key = secrets.token_hex(8)
@@ -145,6 +151,8 @@ async def run(dialect: str, seconds: float, restart_every: float, redis_url: str
                         raise
                     except Exception:
                         await asyncio.sleep(0.2)
+                        if round_over.is_set():
+                            return
                         if time.monotonic() > stop_at + SETTLE_LIMIT_S:
                             tally.outcomes["gave up"] += 1
                             break
@@ -172,10 +180,12 @@ async def run(dialect: str, seconds: float, restart_every: float, redis_url: str
         started = time.monotonic()
         fault_task = asyncio.create_task(faults())
         while time.monotonic() < stop_at:
+            round_over.clear()
             payers = [asyncio.create_task(payer(i)) for i in range(PAYERS)]
             await asyncio.sleep(min(restart_every, max(0.0, stop_at - time.monotonic())))
             if time.monotonic() < stop_at:
                 # A restart: whatever was in flight dies where it stood.
+                round_over.set()
                 for task in payers:
                     task.cancel()
                 await asyncio.gather(*payers, return_exceptions=True)
@@ -214,7 +224,11 @@ async def _settle(sagas: TopUpSagas) -> int:
         if not left:
             return 0
         await asyncio.sleep(0.5)
-    return len(await sagas.log.open_ids(1000))
+    left = await sagas.log.open_ids(1000)
+    for saga_id in left:
+        raw = await sagas.log.load(saga_id)
+        ANOMALIES.append(f"still open: {raw!r}")
+    return len(left)
 
 
 async def _books(
@@ -229,9 +243,12 @@ async def _books(
 
     taken, credited, held = Decimal(0), Decimal(0), 0
     numbers = [msisdn_of(i) for i in range(1, size)]
-    for payment in await get(
+    payments = await get(
         f"{payments_url}/tmf-api/paymentManagement/v4/payment", {"account.id": ",".join(numbers)}
-    ):
+    )
+    by_key = {str(p.get("correlatorId", "")).removesuffix("-payment"): p for p in payments}
+    names: Counter[str] = Counter()
+    for payment in payments:
         if payment["status"] in ("captured", "succeeded"):
             taken += Decimal(str(payment["totalAmount"]["value"]))
         if payment["status"] == "authorized":
@@ -246,8 +263,13 @@ async def _books(
             for bucket in await get(
                 f"{billing_url}/balanceManagement/v1/bucket", {"product.id": service["product"]}
             ):
-                if str(bucket.get("name", "")).startswith("tgw-"):
+                name = str(bucket.get("name", ""))
+                if name.startswith("tgw-"):
                     credited += Decimal(bucket["remainedAmount"]["amount"])
+                    names[name] += 1
+                    paid = by_key.get(name.removesuffix("-topup"), {})
+                    if paid.get("status") not in ("captured", "succeeded"):
+                        ANOMALIES.append(f"{name}: credited, payment {paid.get('status')}")
         else:
             for topup in await get(
                 f"{billing_url}/tmf-api/prepayBalanceManagement/v4/topupBalance",
@@ -255,7 +277,11 @@ async def _books(
             ):
                 if topup["status"] == "completed" and not topup.get("isAutoTopup"):
                     credited += Decimal(str(topup["amount"]["amount"]))
+    ANOMALIES.extend(f"{name}: {n} credits" for name, n in names.items() if n > 1)
     return taken, credited, held
+
+
+ANOMALIES: list[str] = []
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -271,6 +297,8 @@ def main(argv: list[str] | None = None) -> int:
     dialects = ["tmf-v4", "sigscale-ocs"] if args.dialect == "both" else [args.dialect]
     results = [asyncio.run(run(d, args.seconds, args.restart, redis_url)) for d in dialects]
     print(json.dumps(results, indent=2))
+    if ANOMALIES:
+        print("anomalies:", *ANOMALIES[:20], sep="\n  ")
     return 0 if all(r["books agree"] for r in results) else 1
 
 

@@ -233,6 +233,10 @@ class TopUpSagas:
         sent = saga.at(Step.CREDITING, credit_sent_at=self._now())
         # Written before it is sent: a crash after this line is settled by reading.
         await self.log.save(saga.id, sent.encode(), finished=False, keep=KEEP_FINISHED)
+        # The lease again, just before the one send that is not idempotent everywhere: a
+        # step that ran long may have let another process take the saga over.
+        if not await self.log.lease(saga.id, self.owner, self.lease_seconds):
+            raise SagaBusyError("this top-up is being completed elsewhere")
         try:
             credit_id = await self.credits.credit(
                 saga.msisdn, saga.money, saga.payment_id, saga.credit_key
@@ -241,6 +245,14 @@ class TopUpSagas:
             log.error("top-up saga %s: billing cannot take %s: %s", saga.id, saga.money, wrong)
             return sent.at(Step.VOIDING, reason="REFUSED")
         except BackendError as error:
+            if refused_for_good(error) and saga.credit_sent_at is not None:
+                # Refused now, but an earlier send of this saga may have landed after all.
+                found = await self._read_or_raise(
+                    self.credits.find(saga.msisdn, saga.payment_id, saga.credit_key), error
+                )
+                if found is not None:
+                    await self.checkpoint("credited")
+                    return sent.at(Step.CAPTURING, credit_id=found)
             if refused_for_good(error):
                 log.warning("top-up saga %s: billing refused the credit: %s", saga.id, error)
                 reason = error.reason if isinstance(error, BackendRefusalError) else "REFUSED"
