@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 # Days the suite must also pass on: a month's end, a leap day, a year's last day.
 TEST_DATES ?= 2027-01-31 2028-02-29 2026-12-31
 
-.PHONY: demo test test-dates lint typecheck contracts schema-check pytest schema bench soak failover clean
+.PHONY: demo test test-dates lint typecheck contracts schema-check pytest schema bench soak failover money-soak clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -55,6 +55,9 @@ soak: $(STAMP)
 
 failover: $(STAMP)
 	$(BIN)/python -m bench.failover
+
+money-soak: $(STAMP)
+	bash scripts/with-redis.sh $(BIN)/python -m bench.money_soak --seconds 60
 
 schema: $(STAMP)
 	$(BIN)/telecom-gateway export-schema > schema.graphql

@@ -16,6 +16,7 @@ from types import TracebackType
 
 from aiohttp import web
 
+from backends.billing.app import create_app as create_tmf_billing_app
 from backends.config import DEFAULT_ORDER_STEP_MS, ServiceConfig
 from backends.dataset import World, build_world
 from backends.kit.faults import Faults
@@ -68,6 +69,9 @@ class RunningBackends:
     support_url: str
     world: World
     _runners: tuple[web.AppRunner, ...] = field(repr=False)
+    # The payment system (TMF676/670): billing itself in the v4 dialect; beside a
+    # SigScale OCS (which takes no payments), a v4 simulator serving only as payments.
+    payments_url: str = ""
 
     @property
     def urls(self) -> dict[str, str]:
@@ -132,10 +136,24 @@ async def start_backends(config: BackendsConfig | None = None) -> RunningBackend
             await runner.cleanup()
         raise
     billing, provisioning, sms, loyalty, support = urls
+    payments = billing
+    if config.billing_dialect != TMF_V4:
+        runner = web.AppRunner(
+            create_tmf_billing_app(service(config.faults_of(config.billing_faults))),
+            access_log=None,
+            shutdown_timeout=_SHUTDOWN_TIMEOUT_SECONDS,
+        )
+        await runner.setup()
+        runners.append(runner)
+        await web.TCPSite(runner, config.host, 0).start()
+        host, port = runner.addresses[0][:2]
+        payments = f"http://{_url_host(host)}:{port}"
     peers.update(
         billing=billing, provisioning=provisioning, sms=sms, loyalty=loyalty, support=support
     )
-    return RunningBackends(billing, provisioning, sms, loyalty, support, world, tuple(runners))
+    return RunningBackends(
+        billing, provisioning, sms, loyalty, support, world, tuple(runners), payments
+    )
 
 
 def _url_host(host: str) -> str:

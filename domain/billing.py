@@ -19,6 +19,7 @@ class QuotaRecord:
     valid_until: datetime | None
     # The bucket's own name where billing gives one (a package's «+1 ГБ»).
     name: str | None = None
+    valid_from: datetime | None = None  # only when it starts later than now
 
 
 @dataclass(frozen=True, slots=True)

@@ -43,5 +43,8 @@ class SavedCardRecord:
 class PaymentRecord:
     id: str
     amount: Money
-    succeeded: bool
+    succeeded: bool  # taken, or held for a capture: not declined, not voided
     decline_reason: str | None
+    # succeeded, declined, authorized, captured or voided (TMF676 status as payments says)
+    status: str = ""
+    refunded: Money | None = None

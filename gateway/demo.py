@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import secrets
 
 import uvicorn
 from pydantic import SecretStr
 
 from adapters.clock import SystemClock
+from backends.ocs.auth import DEFAULT_PASSWORD, DEFAULT_USERNAME
 from backends.runner import BackendsConfig, RunningBackends, start_backends
 from domain.principals import AgentPrincipal, SubscriberPrincipal
 from gateway.app import create_app
@@ -33,8 +35,14 @@ DEMO_NUMBERS = {
 DEMO_TOKEN_TTL = 24 * 3600
 
 
-def demo_settings(backends: RunningBackends, host: str, port: int) -> Settings:
+def demo_settings(
+    backends: RunningBackends, host: str, port: int, dialect: str = "tmf-v4"
+) -> Settings:
     return Settings(
+        billing_dialect=dialect,
+        billing_username=DEFAULT_USERNAME,
+        billing_password=DEFAULT_PASSWORD,
+        payments_url=backends.payments_url or None,
         billing_url=backends.billing_url,
         provisioning_url=backends.provisioning_url,
         sms_url=backends.sms_url,
@@ -59,16 +67,27 @@ async def run_demo(
     seed: int = 42,
     latency_ms: float = 0.0,
     stop: asyncio.Event | None = None,
+    dialect: str | None = None,
 ) -> int:
     """Serve until Ctrl-C (or until `stop` is set, for tests); then stop everything."""
     hub_secret = secrets.token_urlsafe(32)
+    # TGW_BILLING_DIALECT picks the billing simulator too: the gateway must not speak one
+    # dialect to the other's simulator (every balance would be null).
+    # Read here rather than through Settings(): with sigscale-ocs those would refuse to
+    # build without the payments URL that only the started simulators can give.
+    dialect = dialect or os.environ.get("TGW_BILLING_DIALECT", "tmf-v4")
     backends = await start_backends(
         BackendsConfig(
-            size=size, seed=seed, host=host, latency_ms=latency_ms, hub_secret=hub_secret
+            size=size,
+            seed=seed,
+            host=host,
+            latency_ms=latency_ms,
+            hub_secret=hub_secret,
+            billing_dialect=dialect,
         )
     )
     try:
-        settings = demo_settings(backends, host, port).model_copy(
+        settings = demo_settings(backends, host, port, dialect).model_copy(
             update={"hub_secret": SecretStr(hub_secret), "callback_url": f"http://{host}:{port}"}
         )
         secret = (

@@ -20,6 +20,7 @@ from gateway.runtime import Runtime
 from gateway.scrape import registry
 
 PROBE_TIMEOUT = 1.0
+OCS_PROBE = "/balanceManagement/v1/bucket"
 
 
 async def healthz(request: Request) -> Response:
@@ -28,16 +29,43 @@ async def healthz(request: Request) -> Response:
     return JSONResponse({"status": "ok", "cache": runtime.cache_kind, "breakers": breakers})
 
 
+# Why a backend that answers is still not ready: a wrong base path or wrong credentials
+# answer at once, and every call after would fail (or worse, read as "unknown number").
+_NOT_READY = {
+    401: "unauthorized: check the credentials",
+    403: "forbidden: check the credentials",
+    404: "no such path: check the base URL",
+}
+
+
 async def _probe_backend(runtime: Runtime, name: str, base_url: str) -> dict[str, Any]:
-    path = runtime.settings.health_paths.get(name, runtime.settings.health_path)
+    settings = runtime.settings
+    path = settings.health_paths.get(name, settings.health_path)
+    headers: dict[str, str] = {}
+    if name == "billing" and settings.billing_dialect == "sigscale-ocs":
+        # OCS's /health needs no auth and any base path's 404 is an HTML page: ask for
+        # one bucket, which needs both the credentials and the base path right.
+        path = OCS_PROBE
+        headers = {
+            "Authorization": aiohttp.encode_basic_auth(
+                settings.billing_username, settings.billing_password.get_secret_value()
+            ),
+            "Accept": "application/json",
+            "Range": "items=1-1",
+        }
     breaker = runtime.breakers.get(name)
     found: dict[str, Any] = {"breaker": breaker.state.value if breaker else None}
     try:
         async with runtime.session.get(
-            base_url.rstrip("/") + path, timeout=aiohttp.ClientTimeout(total=PROBE_TIMEOUT)
+            base_url.rstrip("/") + path,
+            headers=headers,
+            timeout=aiohttp.ClientTimeout(total=PROBE_TIMEOUT),
         ) as response:
             found["reachable"] = response.status < 500
             found["status"] = response.status
+            if response.status in _NOT_READY:
+                found["reachable"] = False
+                found["reason"] = _NOT_READY[response.status]
     except (aiohttp.ClientError, TimeoutError) as exc:
         found["reachable"] = False
         found["error"] = type(exc).__name__
@@ -74,10 +102,15 @@ async def readyz(request: Request) -> Response:
         "loyalty": settings.loyalty_url,
         "support": settings.support_url,
     }
+    if settings.payments_url:
+        urls["payments"] = settings.payments_url
     probes = await asyncio.gather(
         _probe_redis(runtime), *(_probe_backend(runtime, n, u) for n, u in urls.items())
     )
     checks = {"redis": probes[0], **dict(zip(urls, probes[1:], strict=True))}
+    for name, failure in runtime.hub_failures.items():
+        if name in checks:
+            checks[name]["hub"] = failure
     ready = all(check["reachable"] for check in checks.values())
     # A degraded Redis (a lost primary, an open breaker) is served around: reads go to the
     # backends. Still ready (every instance shares the same Redis: taking them all out

@@ -13,12 +13,34 @@ log = logging.getLogger(__name__)
 
 
 async def register_hubs(
-    clients: Mapping[str, BackendClient], callback_base: str
+    clients: Mapping[str, BackendClient], callback_base: str, billing_dialect: str = "tmf-v4"
 ) -> dict[str, str | None]:
-    """The hub's id of each registration, by backend."""
+    """The hub's id of each registration, by backend; None where it failed or was not
+    made. A failure is logged as one, never hidden behind "registered"."""
     found: dict[str, str | None] = {}
     for name, client in clients.items():
+        if name == "billing" and billing_dialect == "sigscale-ocs":
+            # OCS's hub is another API (Basic auth, unsigned notifications): the v4
+            # registration would only earn an error.
+            log.error("not registered at the billing hub (SigScale OCS's hub is not wired)")
+            found[name] = None
+            continue
         found[name] = await register_hub(client, callback_base)
-        if found[name] is not None:
+        if found[name] is None:
+            log.error("hub registration at %s failed: its events will be missed", name)
+        else:
             log.info("registered at the %s hub", name)
     return found
+
+
+def hub_failures(found: Mapping[str, str | None], billing_dialect: str) -> dict[str, str]:
+    """What /readyz shows of the registrations that failed."""
+    return {
+        name: (
+            "not registered: SigScale OCS's hub is not wired"
+            if name == "billing" and billing_dialect == "sigscale-ocs"
+            else "registration failed (see the log)"
+        )
+        for name, hub_id in found.items()
+        if hub_id is None
+    }

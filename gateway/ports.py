@@ -12,7 +12,7 @@ from adapters.billing.ocs.actions import OcsActions
 from adapters.billing.ocs.billing import build_ocs_billing
 from adapters.billing.port import BillingActionsPort, BillingPort
 from adapters.cache.answers import AnswerCache
-from adapters.cache.number_reads import NumberReads
+from adapters.cache.number_reads import NumberRead, NumberReads
 from adapters.cache.reads import ReadCaches
 from adapters.clock import Clock
 from adapters.loyalty.cached import CachedLoyalty
@@ -24,6 +24,7 @@ from adapters.sms.http import HttpSms
 from adapters.support.http import HttpSupport
 from gateway.auth import TokenAuthority
 from gateway.backend_clients import BackendClients
+from gateway.money import build_top_ups
 from gateway.settings import Settings
 from gateway.stores import Stores
 from resolvers.ports import Ports
@@ -67,13 +68,23 @@ def build_ports(
         ),
         reads,
     )
+    payments = HttpPayments(
+        clients.client(
+            "payments", settings.payments_url or settings.billing_url, settings.billing_timeout
+        )
+    )
+    number_reads = NumberReads(billing, reads, answers)
+
+    async def credited(msisdn: str) -> None:
+        # A credit landed (a request's saga, or the recovery worker's): the balance shown
+        # must be billing's new one.
+        await number_reads.forget([msisdn], [NumberRead.BALANCE])
+
+    top_ups = build_top_ups(settings, payments, billing_reads, stores.redis, clock, credited)
     return Ports(
         billing=billing,
-        payments=HttpPayments(
-            clients.client(
-                "payments", settings.payments_url or settings.billing_url, settings.billing_timeout
-            )
-        ),
+        payments=payments,
+        top_ups=top_ups,
         provisioning=provisioning,
         loyalty=loyalty,
         sms=HttpSms(
@@ -87,8 +98,8 @@ def build_ports(
         ),
         events=stores.events,
         answers=answers,
-        # Built last: it drops what the caches above keep (adapters/cache/number_reads.py).
-        reads=NumberReads(billing, reads, answers),
+        # What the caches above keep, and the one way to drop it (number_reads.py).
+        reads=number_reads,
         idempotency=stores.idempotency,
     )
 

@@ -12,7 +12,7 @@ registration (gateway/hub_registration.py). This module only puts them in order.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import aiohttp
@@ -28,7 +28,8 @@ from gateway.auth import TokenAuthority
 from gateway.backend_clients import BackendClients
 from gateway.documents import Documents
 from gateway.graphql_schema import executable_schema
-from gateway.hub_registration import register_hubs
+from gateway.hub_registration import hub_failures, register_hubs
+from gateway.money import SagaRecovery
 from gateway.operations_file import read_operations_file
 from gateway.ports import build_ports
 from gateway.redis_clients import connect_redis
@@ -60,6 +61,9 @@ class Runtime:
     tokens: TokenAuthority
     documents: Documents
     usage: UsageRecorder
+    recovery: SagaRecovery | None = None
+    # Backends whose hub registration failed, with why (shown on /readyz).
+    hub_failures: dict[str, str] = field(default_factory=dict)
 
     @property
     def redis(self) -> Redis | None:
@@ -79,6 +83,8 @@ class Runtime:
         await self.ports.reads.forget(msisdns, EVERYTHING)
 
     async def close(self) -> None:
+        if self.recovery is not None:
+            await self.recovery.stop()
         await self.usage.close()
         await self.ports.events.close()
         self.telemetry.shutdown()
@@ -128,7 +134,14 @@ async def start_runtime(
     if settings.operations_file:
         await stores.persisted.register(read_operations_file(Path(settings.operations_file)))
     await warm(runtime.ports)
+    if runtime.ports.top_ups is not None:
+        # Finishes every top-up a crash or a restart left open (resolvers/money/).
+        runtime.recovery = SagaRecovery(runtime.ports.top_ups, settings.saga_recovery_interval)
+        runtime.recovery.start()
     if settings.callback_url and settings.hub_secret is not None:
-        await register_hubs(runtime.event_clients, settings.callback_url)
+        found = await register_hubs(
+            runtime.event_clients, settings.callback_url, settings.billing_dialect
+        )
+        runtime.hub_failures = hub_failures(found, settings.billing_dialect)
     runtime.usage.start()
     return runtime

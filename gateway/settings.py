@@ -10,7 +10,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Literal
 
-from pydantic import AliasChoices, Field, SecretStr
+from pydantic import AliasChoices, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -54,6 +54,16 @@ class Settings(BaseSettings):
     # Live updates.
     hub_secret: SecretStr | None = Field(
         None, description="the backends' hub signature key; unset: event listener off"
+    )
+    # Top-ups as sagas (resolvers/money/top_up_saga.py).
+    saga_lease_seconds: float = Field(
+        30.0, gt=0, description="how long one process owns a top-up saga before another may"
+    )
+    saga_settle_seconds: float = Field(
+        30.0, gt=0, description="wait before an unknown credit not found at billing is resent"
+    )
+    saga_recovery_interval: float = Field(
+        5.0, gt=0, description="seconds between the recovery worker's passes over open sagas"
     )
     callback_url: str | None = Field(
         None, description="this gateway's URL as the backends reach it, to register hubs"
@@ -249,3 +259,13 @@ class Settings(BaseSettings):
 
     host: str = "127.0.0.1"
     port: int = 8000
+
+    @model_validator(mode="after")
+    def _payments_named_beside_ocs(self) -> Settings:
+        # Defaulting payments to billing's URL would send TMF676 to the charging system.
+        if self.billing_dialect == "sigscale-ocs" and not self.payments_url:
+            raise ValueError(
+                "TGW_PAYMENTS_URL is required with TGW_BILLING_DIALECT=sigscale-ocs: "
+                "SigScale OCS takes no payments"
+            )
+        return self

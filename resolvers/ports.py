@@ -18,6 +18,7 @@ from adapters.security.port import SecurityStore
 from adapters.sms.port import SmsPort
 from adapters.support.port import SupportPort
 from domain.principals import Principal
+from resolvers.money.top_up_saga import TopUpSagas
 
 
 class AccessTokens(Protocol):
@@ -46,3 +47,5 @@ class Ports:
     reads: NumberReads
     # Whole answers of subscribers' screens; None when switched off (TGW_ANSWER_TTL=0).
     answers: AnswerCache | None = None
+    # Top-ups as sagas across payments and billing (set by the composition root).
+    top_ups: TopUpSagas | None = None

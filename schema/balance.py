@@ -26,6 +26,11 @@ class Quota:
         description="The bucket's name as billing gives it (a package's own, «+1 ГБ»); "
         "null when billing names none."
     )
+    valid_from: datetime | None = strawberry.field(
+        default=None,
+        description="set when the quota starts later (OCS counts it already; it cannot be "
+        "spent before)",
+    )
 
     @classmethod
     def from_record(cls, record: QuotaRecord) -> Quota:
@@ -37,6 +42,7 @@ class Quota:
             unlimited=record.unlimited,
             valid_until=record.valid_until,
             name=record.name,
+            valid_from=record.valid_from,
         )
 
 

@@ -30,6 +30,10 @@ class HttpBilling:
         self._client = client
         self._clock = clock
 
+    @property
+    def client(self) -> BackendClient:
+        return self._client
+
     async def balances(self, msisdns: Sequence[str]) -> Mapping[str, BalanceRecord]:
         if not msisdns:
             return {}

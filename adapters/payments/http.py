@@ -6,7 +6,7 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 
 from adapters.http import BackendClient, join_ids
-from adapters.tmf import entities, parsing, ref_id
+from adapters.tmf import Entity, entities, parsing, ref_id
 from domain.money import Money, parse_money
 from domain.payments import PaymentMethodSpec, PaymentRecord, SavedCardRecord
 
@@ -30,12 +30,70 @@ class HttpPayments:
             },
             headers={"Idempotency-Key": key},
         )
+        return self._payment(answer)
+
+    # The two-step payment of a saga: held (authorized), then taken (captured) or released
+    # (voided); a taken one may be refunded. Each change carries the saga's key.
+
+    async def authorize(
+        self, msisdn: str, amount: Money, method: PaymentMethodSpec, key: str
+    ) -> PaymentRecord:
+        answer = await self._client.post(
+            f"{PAYMENT_API}/payment",
+            {
+                "account": {"id": msisdn},
+                "totalAmount": {"unit": amount.currency, "value": str(amount.amount)},
+                "paymentMethod": method.to_tmf(),
+                "authorizeOnly": True,
+                "correlatorId": key,
+            },
+            headers={"Idempotency-Key": key},
+        )
+        return self._payment(answer)
+
+    async def find(self, key: str) -> PaymentRecord | None:
+        payload = await self._client.get(f"{PAYMENT_API}/payment", {"correlatorId": key})
         with parsing(self._client.name, "payment"):
+            found = [item for item in entities(payload) if item.get("correlatorId") == key]
+        return self._payment(found[0]) if found else None
+
+    async def payment(self, payment_id: str) -> PaymentRecord:
+        return self._payment(await self._client.get(f"{PAYMENT_API}/payment/{payment_id}"))
+
+    async def capture(self, payment_id: str, key: str) -> PaymentRecord:
+        answer = await self._client.post(
+            f"{PAYMENT_API}/payment/{payment_id}/capture", {}, headers={"Idempotency-Key": key}
+        )
+        return self._payment(answer)
+
+    async def void(self, payment_id: str, key: str) -> PaymentRecord:
+        answer = await self._client.post(
+            f"{PAYMENT_API}/payment/{payment_id}/void", {}, headers={"Idempotency-Key": key}
+        )
+        return self._payment(answer)
+
+    async def refund(self, payment_id: str, amount: Money, key: str) -> None:
+        await self._client.post(
+            f"{PAYMENT_API}/refund",
+            {
+                "payment": {"id": payment_id},
+                "totalAmount": {"unit": amount.currency, "value": str(amount.amount)},
+                "correlatorId": key,
+            },
+            headers={"Idempotency-Key": key},
+        )
+
+    def _payment(self, answer: Entity) -> PaymentRecord:
+        with parsing(self._client.name, "payment"):
+            status = str(answer["status"])
+            refunded = answer.get("refundedAmount")
             return PaymentRecord(
                 id=str(answer["id"]),
                 amount=parse_money(answer.get("totalAmount") or answer["amount"]),
-                succeeded=answer["status"] == "succeeded",
+                succeeded=status in ("succeeded", "authorized", "captured"),
                 decline_reason=answer.get("statusReason"),
+                status=status,
+                refunded=parse_money(refunded) if refunded else None,
             )
 
     async def saved_cards(self, msisdns: Sequence[str]) -> Mapping[str, Sequence[SavedCardRecord]]:

@@ -10,6 +10,7 @@ from aiohttp import web
 from backends.billing import (
     adjustment_routes,
     admin_routes,
+    payment_faults,
     payment_routes,
     statement_routes,
     topup_routes,
@@ -44,9 +45,11 @@ def create_app(config: ServiceConfig) -> web.Application:
         *adjustment_routes.routes,
         *statement_routes.routes,
         *admin_routes.routes,
+        *payment_faults.routes,
     ]
     app = create_service_app("billing", all_routes, OPENAPI, config.faults)
     app[BILLING] = BillingState(config.build_world())
+    app[payment_faults.PAYMENT_FAULTS] = payment_faults.PaymentFaults()
     attach_hub(app, PREPAY_BALANCE, config.hub_secret)
     attach_peer(app, SMS_PEER, PeerClient("sms", config.peers))
     steps = app[STATEMENT_STEPS] = Stepper(config.order_step_ms)

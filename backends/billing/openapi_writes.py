@@ -7,11 +7,14 @@ docs/backends.md ("Changes") is the contract; this document lists the same route
 
 from __future__ import annotations
 
+from typing import Any
+
 from backends.billing.payment_resources import PAYMENT_MANAGEMENT, PAYMENT_METHODS
 from backends.billing.resources import CUSTOMER_BILL, PREPAY_BALANCE
 from backends.kit.openapi import (
     BOOLEAN,
     DATE_TIME,
+    IDEMPOTENCY_PARAMETER,
     STRING,
     action_operation,
     admin_list_operation,
@@ -28,7 +31,8 @@ from backends.kit.openapi import (
 
 PAYMENT_FILTERS = {
     "account.id": "MSISDNs; the batch key",
-    "status": "succeeded or declined",
+    "status": "succeeded, declined, authorized, captured or voided",
+    "correlatorId": "the caller's key the payment was made with",
 }
 PAYMENT_METHOD_FILTERS = {
     "relatedParty.id": "MSISDNs (the owners); required",
@@ -71,8 +75,14 @@ _PAYMENT_CREATE = obj(
         "amount": ref("Money"),
         "paymentMethod": _PAYMENT_METHOD_REF,
         "description": STRING,
+        "authorizeOnly": BOOLEAN,
+        "correlatorId": STRING,
     },
     ["account", "paymentMethod"],
+)
+_REFUND_CREATE = obj(
+    {"payment": ref("EntityRef"), "totalAmount": ref("Money"), "correlatorId": STRING},
+    ["payment", "totalAmount"],
 )
 _TOPUP_CREATE = obj(
     {
@@ -204,6 +214,15 @@ SCHEMAS = {
             "errorMessage": _ERROR_MESSAGES,
         }
     ),
+    "Refund": obj(
+        {
+            "id": STRING,
+            "status": STRING,
+            "payment": ref("EntityRef"),
+            "totalAmount": ref("Money"),
+            "correlatorId": STRING,
+        }
+    ),
     "LedgerEntry": obj(
         {
             "id": STRING,
@@ -218,6 +237,12 @@ SCHEMAS = {
 }
 
 _REUSED = {"409": "IDEMPOTENCY_KEY_REUSED"}
+
+
+def _keyed(operation: dict[str, Any]) -> dict[str, Any]:
+    """An action on an entity that also takes an idempotency key (after the id)."""
+    return {**operation, "parameters": [*operation["parameters"], IDEMPOTENCY_PARAMETER]}
+
 
 PATHS = {
     f"{PAYMENT_MANAGEMENT}/payment": {
@@ -234,6 +259,36 @@ PATHS = {
         ),
     },
     f"{PAYMENT_MANAGEMENT}/payment/{{id}}": {"get": get_operation("one payment", "Payment")},
+    f"{PAYMENT_MANAGEMENT}/payment/{{id}}/capture": {
+        "post": _keyed(
+            action_operation(
+                "take an authorized payment (again: the same answer)",
+                "Payment",
+                {"422": "NOT_CAPTURABLE, PROCESSOR_REFUSED"},
+            )
+        )
+    },
+    f"{PAYMENT_MANAGEMENT}/payment/{{id}}/void": {
+        "post": _keyed(
+            action_operation(
+                "release an authorization (again: the same answer)",
+                "Payment",
+                {"422": "NOT_VOIDABLE, PROCESSOR_REFUSED"},
+            )
+        )
+    },
+    f"{PAYMENT_MANAGEMENT}/refund": {
+        "get": list_operation(
+            "refunds", "Refund", {"correlatorId": "the caller's key", "payment.id": "payments"}
+        ),
+        "post": create_operation(
+            "give back money taken by a payment, in part or whole",
+            _REFUND_CREATE,
+            "Refund",
+            errors={**_REUSED, "422": "NOT_REFUNDABLE, REFUND_TOO_LARGE, PROCESSOR_REFUSED"},
+            idempotent=True,
+        ),
+    },
     f"{PAYMENT_METHODS}/paymentMethod": {
         "get": list_operation(
             "saved cards", "PaymentMethod", PAYMENT_METHOD_FILTERS, required=("relatedParty.id",)
@@ -308,6 +363,14 @@ PATHS = {
         "get": get_operation("one statement", "CustomerBillOnDemand")
     },
     **hub_paths(PREPAY_BALANCE),
+    "/admin/payment-faults": {
+        "get": admin_list_operation(
+            "each payment operation's fault: '', error, refuse or lose", STRING, {}
+        ),
+        "put": admin_list_operation(
+            'set payment operations\' faults ({"capture": "refuse"})', STRING, {}
+        ),
+    },
     "/admin/ledger": {
         "get": admin_list_operation(
             "every top-up that changed a balance, oldest first",

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from backends.billing.payments import PaymentMethodChoice, PaymentRecord
+from backends.billing.payments import PaymentMethodChoice, PaymentRecord, RefundRecord
 from backends.billing.resources import CURRENCY, PREPAY_BALANCE
 from backends.kit.ids import href
 from backends.kit.responses import json_number
@@ -38,6 +38,10 @@ def payment_json(payment: PaymentRecord) -> dict[str, Any]:
         body["statusReason"] = payment.decline_reason.value
     if payment.authorization_code is not None:
         body["authorizationCode"] = payment.authorization_code
+    if payment.correlator is not None:
+        body["correlatorId"] = payment.correlator
+    if payment.refunded:
+        body["refundedAmount"] = {"unit": CURRENCY, "value": json_number(payment.refunded)}
     if payment.description is not None:
         body["description"] = payment.description
     if payment.topup_id is not None:
@@ -46,6 +50,25 @@ def payment_json(payment: PaymentRecord) -> dict[str, Any]:
             "href": href(f"{PREPAY_BALANCE}/topupBalance", payment.topup_id),
             "@referredType": "TopupBalance",
         }
+    return body
+
+
+def refund_json(refund: RefundRecord) -> dict[str, Any]:
+    """A TMF676 ``Refund``: money given back on a payment."""
+    money = {"unit": CURRENCY, "value": json_number(refund.amount)}
+    body: dict[str, Any] = {
+        "id": refund.id,
+        "href": href(f"{PAYMENT_MANAGEMENT}/refund", refund.id),
+        "@type": "Refund",
+        "status": "succeeded",
+        "refundDate": format_timestamp(refund.created),
+        "account": {"id": refund.msisdn, "@referredType": "BillingAccount"},
+        "amount": money,
+        "totalAmount": money,
+        "payment": {"id": refund.payment_id, "@referredType": "Payment"},
+    }
+    if refund.correlator is not None:
+        body["correlatorId"] = refund.correlator
     return body
 
 

@@ -9,13 +9,16 @@ from aiohttp import web
 from backends.billing.events import publish
 from backends.billing.keys import BILLING
 from backends.billing.openapi_writes import PAYMENT_FILTERS, PAYMENT_METHOD_FILTERS
+from backends.billing.payment_faults import PAYMENT_FAULTS
 from backends.billing.payment_methods import read_payment_method
 from backends.billing.payment_resources import (
     PAYMENT_MANAGEMENT,
     PAYMENT_METHODS,
     payment_json,
+    refund_json,
     saved_card_json,
 )
+from backends.billing.payments import PaymentRecord
 from backends.billing.resources import CURRENCY
 from backends.kit.amounts import (
     Amount,
@@ -24,7 +27,7 @@ from backends.kit.amounts import (
     require_range,
     require_unit,
 )
-from backends.kit.bodies import optional_string, read_json_object, reference_id
+from backends.kit.bodies import optional_bool, optional_string, read_json_object, reference_id
 from backends.kit.errors import bad_request, not_found
 from backends.kit.filters import parse_query
 from backends.kit.hub import HUB
@@ -58,22 +61,114 @@ async def create_payment(request: web.Request) -> web.Response:
     amount = payment_amount(read_money(body, name), name)
     msisdn = reference_id(body, "account")
     description = optional_string(body, "description")
+    authorize_only = optional_bool(body, "authorizeOnly")
+    correlator = optional_string(body, "correlatorId")
     state.require_account(msisdn)
     method = read_payment_method(body, state.cards(msisdn))
-    payment = state.payments.pay(msisdn, amount, method, description, utc_now())
-    answer = payment_json(payment)
-    publish(request.app[HUB], "PaymentCreateEvent", "payment", answer)
-    return json_response(
-        answer, status=201, headers={"Location": href(f"{PAYMENT_MANAGEMENT}/payment", payment.id)}
-    )
+
+    async def act() -> web.Response:
+        payment = state.payments.pay(
+            msisdn,
+            amount,
+            method,
+            description,
+            utc_now(),
+            authorize_only=authorize_only,
+            correlator=correlator,
+        )
+        answer = payment_json(payment)
+        publish(request.app[HUB], "PaymentCreateEvent", "payment", answer)
+        return json_response(
+            answer,
+            status=201,
+            headers={"Location": href(f"{PAYMENT_MANAGEMENT}/payment", payment.id)},
+        )
+
+    if not authorize_only:
+        return await act()
+    return await request.app[PAYMENT_FAULTS].run(request, "authorize", act)
 
 
 @routes.get(f"{PAYMENT_MANAGEMENT}/payment")
 async def list_payments(request: web.Request) -> web.Response:
     query = parse_query(request.query, PAYMENT_FILTERS)
-    payments = list(request.app[BILLING].payments.of(query.values("account.id")))
-    page, total = query.select(payments, payment_json, handled=("account.id",))
+    book = request.app[BILLING].payments
+    correlator = query.single("correlatorId")
+    if correlator is not None:
+        payments = list(book.by_correlator(correlator))
+    else:
+        payments = list(book.of(query.values("account.id")))
+    page, total = query.select(payments, payment_json, handled=("account.id", "correlatorId"))
     return collection_response(page, total=total)
+
+
+def _payment(request: web.Request) -> PaymentRecord:
+    payment_id = request.match_info["id"]
+    payment = request.app[BILLING].payments.payment(payment_id)
+    if payment is None:
+        raise not_found("payment", payment_id)
+    return payment
+
+
+@routes.post(f"{PAYMENT_MANAGEMENT}/payment/{{id}}/capture")
+@idempotent()
+async def capture_payment(request: web.Request) -> web.Response:
+    """Take an authorized payment (again: the same answer, nothing taken twice)."""
+    payment = _payment(request)
+
+    async def act() -> web.Response:
+        request.app[BILLING].payments.capture(payment)
+        return json_response(payment_json(payment))
+
+    return await request.app[PAYMENT_FAULTS].run(request, "capture", act)
+
+
+@routes.post(f"{PAYMENT_MANAGEMENT}/payment/{{id}}/void")
+@idempotent()
+async def void_payment(request: web.Request) -> web.Response:
+    """Release an authorization (again: the same answer)."""
+    payment = _payment(request)
+
+    async def act() -> web.Response:
+        request.app[BILLING].payments.void(payment)
+        return json_response(payment_json(payment))
+
+    return await request.app[PAYMENT_FAULTS].run(request, "void", act)
+
+
+@routes.post(f"{PAYMENT_MANAGEMENT}/refund")
+@idempotent()
+async def create_refund(request: web.Request) -> web.Response:
+    """TMF676 refund: money given back on a taken payment, in part or whole."""
+    state = request.app[BILLING]
+    body = await read_json_object(request)
+    payment_id = reference_id(body, "payment")
+    name = "totalAmount" if "totalAmount" in body else "amount"
+    amount = payment_amount(read_money(body, name), name)
+    correlator = optional_string(body, "correlatorId")
+    payment = state.payments.payment(payment_id)
+    if payment is None:
+        raise not_found("payment", payment_id)
+
+    async def act() -> web.Response:
+        refund = state.payments.refund(payment, amount, correlator, utc_now())
+        return json_response(refund_json(refund), status=201)
+
+    return await request.app[PAYMENT_FAULTS].run(request, "refund", act)
+
+
+@routes.get(f"{PAYMENT_MANAGEMENT}/refund")
+async def list_refunds(request: web.Request) -> web.Response:
+    refunds = list(request.app[BILLING].payments.refunds())
+    correlator = request.query.get("correlatorId")
+    payment_id = request.query.get("payment.id")
+    chosen = [
+        refund_json(r)
+        for r in refunds
+        if (correlator is None or r.correlator == correlator)
+        and (payment_id is None or r.payment_id == payment_id)
+    ]
+    return collection_response(chosen, total=len(chosen))
 
 
 @routes.get(f"{PAYMENT_MANAGEMENT}/payment/{{id}}")

@@ -1,10 +1,12 @@
 """Payments (TMF676): money taken from a card or a wallet, to be put on a balance by a
 top-up that names the payment (once).
 
-A payment moves no balance by itself. Its outcome is decided by the payment method, with
-the test tokens of card processors: a token containing ``declined`` is declined with
-``CARD_DECLINED``, ``tok_insufficient_funds`` with ``INSUFFICIENT_FUNDS``; every other
-token, and every saved card, succeeds.
+A payment is taken at once, or (``authorizeOnly``) authorized first: held on the card,
+then captured (taken) or voided (released); a taken payment may be refunded (TMF676
+``refund``), in part or whole. A payment moves no balance by itself. Its outcome is
+decided by the payment method, with the test tokens of card processors: a token
+containing ``declined`` is declined with ``CARD_DECLINED``, ``tok_insufficient_funds``
+with ``INSUFFICIENT_FUNDS``; every other token, and every saved card, succeeds.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 
+from backends.kit.errors import unprocessable
 from backends.wallet import SavedCard
 
 DECLINED_MARKER = "declined"
@@ -24,8 +27,16 @@ INSUFFICIENT_FUNDS_TOKEN = "tok_insufficient_funds"  # noqa: S105 - a documented
 
 
 class PaymentStatus(StrEnum):
-    SUCCEEDED = "succeeded"
+    SUCCEEDED = "succeeded"  # taken at once (no separate capture)
     DECLINED = "declined"
+    AUTHORIZED = "authorized"  # held on the card, not taken yet
+    CAPTURED = "captured"  # an authorization taken
+    VOIDED = "voided"  # an authorization released: nothing was taken
+
+
+# The states in which the money is (or will be) taken, so a top-up may name the payment.
+PAYABLE = (PaymentStatus.SUCCEEDED, PaymentStatus.AUTHORIZED, PaymentStatus.CAPTURED)
+TAKEN = (PaymentStatus.SUCCEEDED, PaymentStatus.CAPTURED)
 
 
 class DeclineReason(StrEnum):
@@ -84,16 +95,34 @@ class PaymentRecord:
     authorization_code: str | None
     description: str | None
     topup_id: str | None = None  # the top-up that put it on the balance
+    correlator: str | None = None  # the caller's key (TMF676 correlatorId), to find it by
+    refunded: Decimal = Decimal(0)
 
     @property
     def succeeded(self) -> bool:
-        return self.status is PaymentStatus.SUCCEEDED
+        return self.status in PAYABLE
+
+    @property
+    def taken(self) -> Decimal:
+        """What the card has given and not got back."""
+        return (self.amount if self.status in TAKEN else Decimal(0)) - self.refunded
+
+
+@dataclass(frozen=True, slots=True)
+class RefundRecord:
+    id: str
+    payment_id: str
+    msisdn: str
+    amount: Decimal
+    created: datetime
+    correlator: str | None
 
 
 class PaymentBook:
     def __init__(self) -> None:
         self._payments: dict[str, PaymentRecord] = {}
         self._by_msisdn: dict[str, list[PaymentRecord]] = {}
+        self._refunds: dict[str, RefundRecord] = {}
         self._ids = itertools.count(1)
 
     def pay(
@@ -103,22 +132,66 @@ class PaymentBook:
         method: PaymentMethodChoice,
         description: str | None,
         now: datetime,
+        *,
+        authorize_only: bool = False,
+        correlator: str | None = None,
     ) -> PaymentRecord:
         reason = method.decline_reason()
+        taken = PaymentStatus.AUTHORIZED if authorize_only else PaymentStatus.SUCCEEDED
         payment = PaymentRecord(
             id=f"PAY-{next(self._ids)}",
             msisdn=msisdn,
             amount=amount,
             method=method,
-            status=PaymentStatus.DECLINED if reason else PaymentStatus.SUCCEEDED,
+            status=PaymentStatus.DECLINED if reason else taken,
             decline_reason=reason,
             created=now,
             authorization_code=None if reason else secrets.token_hex(3).upper(),
             description=description,
+            correlator=correlator,
         )
         self._payments[payment.id] = payment
         self._by_msisdn.setdefault(msisdn, []).append(payment)
         return payment
+
+    def capture(self, payment: PaymentRecord) -> None:
+        """Take an authorized payment; taking it again changes nothing."""
+        if payment.status is PaymentStatus.CAPTURED:
+            return
+        if payment.status is not PaymentStatus.AUTHORIZED:
+            raise unprocessable("NOT_CAPTURABLE", f"payment {payment.id} is {payment.status}")
+        payment.status = PaymentStatus.CAPTURED
+
+    def void(self, payment: PaymentRecord) -> None:
+        """Release an authorization; releasing it again changes nothing."""
+        if payment.status is PaymentStatus.VOIDED:
+            return
+        if payment.status is not PaymentStatus.AUTHORIZED:
+            raise unprocessable("NOT_VOIDABLE", f"payment {payment.id} is {payment.status}")
+        payment.status = PaymentStatus.VOIDED
+
+    def refund(
+        self, payment: PaymentRecord, amount: Decimal, correlator: str | None, now: datetime
+    ) -> RefundRecord:
+        if payment.status not in TAKEN:
+            raise unprocessable("NOT_REFUNDABLE", f"payment {payment.id} is {payment.status}")
+        if amount <= 0 or payment.refunded + amount > payment.amount:
+            raise unprocessable(
+                "REFUND_TOO_LARGE",
+                f"payment {payment.id} has {payment.amount - payment.refunded} RUB to refund",
+            )
+        payment.refunded += amount
+        refund = RefundRecord(
+            f"REF-{next(self._ids)}", payment.id, payment.msisdn, amount, now, correlator
+        )
+        self._refunds[refund.id] = refund
+        return refund
+
+    def refunds(self) -> Iterator[RefundRecord]:
+        yield from self._refunds.values()
+
+    def by_correlator(self, correlator: str) -> Iterator[PaymentRecord]:
+        return (p for p in self._payments.values() if p.correlator == correlator)
 
     def payment(self, payment_id: str) -> PaymentRecord | None:
         return self._payments.get(payment_id)

@@ -18,7 +18,7 @@ from backends.billing.payment_methods import read_payment_method
 from backends.billing.payment_routes import MAX_PAYMENT, payment_amount
 from backends.billing.resources import CURRENCY, PREPAY_BALANCE
 from backends.billing.state import BillingState
-from backends.billing.topups import MONTHLY, TopupRecord, TopupStatus, top_up
+from backends.billing.topups import MONTHLY, TopupRecord, TopupStatus, reverse, top_up
 from backends.kit.amounts import read_quantity, require_places, require_range, require_unit
 from backends.kit.bodies import optional_bool, read_json_object, reference_id, resource_id
 from backends.kit.errors import bad_request, invalid, not_found, unprocessable
@@ -129,14 +129,23 @@ async def get_topup(request: web.Request) -> web.Response:
 
 @routes.patch(f"{PREPAY_BALANCE}/topupBalance/{{id}}")
 async def patch_topup(request: web.Request) -> web.Response:
-    """Cancel an autopay: the body is exactly ``{"status": "cancelled"}``."""
+    """Cancel an autopay, or take back a completed top-up (what its payment put on the
+    balance comes off again): the body is exactly ``{"status": "cancelled"}``."""
     topup = _topup(request)
     body = await read_json_object(request)
     if body != {"status": TopupStatus.CANCELLED.value}:
         raise bad_request('the only change a top-up takes is {"status": "cancelled"}')
     if not topup.auto:
-        raise unprocessable("NOT_CANCELLABLE", f"{topup.id} is not an autopay")
-    if topup.status is not TopupStatus.CANCELLED:
+        if topup.status is TopupStatus.COMPLETED:
+            state = request.app[BILLING]
+            reverse(state.require_account(topup.msisdn), topup, state.ledger, utc_now())
+            publish(request.app[HUB], "TopupBalanceCancelEvent", "topupBalance", topup_json(topup))
+            publish_balance_change(
+                request.app[HUB], state, [topup.msisdn], "TopupBalance", topup.id
+            )
+        elif topup.status is not TopupStatus.CANCELLED:
+            raise unprocessable("NOT_CANCELLABLE", f"{topup.id} is {topup.status}")
+    elif topup.status is not TopupStatus.CANCELLED:
         state = request.app[BILLING]
         state.topups.cancel(topup, utc_now())
         publish(request.app[HUB], "TopupBalanceCancelEvent", "topupBalance", topup_json(topup))

@@ -136,6 +136,25 @@ def top_up(
     return record
 
 
+def reverse(account: Account, record: TopupRecord, ledger: Ledger, now: datetime) -> None:
+    """Take a completed top-up back off the balance; the top-up is then ``cancelled``.
+    Its payment stays used (it is to be voided or refunded, never to pay a second time)."""
+    account.balance -= record.amount
+    record.status = TopupStatus.CANCELLED
+    record.cancelled = now
+    ledger.record(
+        LedgerEntry(
+            record.id,
+            account.msisdn,
+            -record.amount,
+            record.payment_id,
+            record.idempotency_key,
+            now,
+            account.balance,
+        )
+    )
+
+
 def run_autopay(
     account: Account, book: TopupBook, payments: PaymentBook, ledger: Ledger, now: datetime
 ) -> TopupRecord | None:

@@ -29,6 +29,12 @@ class Faults:
     error_rate: float = 0.0
     hang: bool = False
     down: bool = False
+    # A change (any method but GET) is made, then its answer is lost: the connection drops
+    # as the answer would leave, so the caller cannot know the outcome.
+    lose_answer: bool = False
+    # A change (any method but GET) whose path contains this text is refused for good:
+    # a 422 REFUSED_BY_FAULT, nothing done. Empty: off.
+    refuse_path: str = ""
 
     def __post_init__(self) -> None:
         if self.latency_ms < 0 or self.jitter_ms < 0:
@@ -51,6 +57,9 @@ class Faults:
             if types[name] == "bool":
                 if not isinstance(value, bool):
                     raise bad_request(f"{name!r} must be true or false")
+            elif types[name] == "str":
+                if not isinstance(value, str):
+                    raise bad_request(f"{name!r} must be a string")
             elif isinstance(value, bool) or not isinstance(value, int | float):
                 raise bad_request(f"{name!r} must be a number")
         try:
@@ -104,6 +113,8 @@ class FaultInjector:
         delay_ms = faults.latency_ms + self._random.uniform(0.0, faults.jitter_ms)
         if delay_ms > 0:
             await asyncio.sleep(delay_ms / 1000.0)
+        if faults.refuse_path and request.method != "GET" and faults.refuse_path in request.path:
+            raise TmfError(422, "REFUSED_BY_FAULT", "Unprocessable entity", "refused by a fault")
         if faults.error_rate > 0 and self._random.random() < faults.error_rate:
             raise TmfError(500, "INJECTED_FAULT", "Internal error", "injected by error_rate")
         return True
@@ -120,8 +131,12 @@ def is_admin(request: web.Request) -> bool:
 async def fault_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
     if is_admin(request):
         return await handler(request)
-    if not await request.app[FAULTS].apply(request):
+    injector = request.app[FAULTS]
+    if not await injector.apply(request):
         # The transport is closed: aiohttp's attempt to write this fails quietly and the
         # client sees the connection drop without an answer.
         return web.Response(status=503)
-    return await handler(request)
+    response = await handler(request)
+    if injector.faults.lose_answer and request.method != "GET" and request.transport is not None:
+        request.transport.close()
+    return response

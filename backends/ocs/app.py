@@ -20,6 +20,7 @@ from backends.kit.bodies import read_json_object
 from backends.kit.counters import COUNTER, RequestCounter, counting_middleware
 from backends.kit.faults import FAULTS, FaultInjector, fault_middleware
 from backends.kit.service import SERVICE_NAME
+from backends.kit.timestamps import utc_now
 from backends.ocs.auth import CREDENTIALS, Credentials, basic_auth_middleware
 from backends.ocs.errors import (
     OcsError,
@@ -38,6 +39,7 @@ from backends.ocs.resources import (
     bucket_json,
     product_json,
     service_json,
+    trimmed,
 )
 from backends.ocs.responses import ocs_json
 from backends.ocs.state import Bucket, OcsState, Subscription
@@ -119,6 +121,11 @@ async def list_buckets(request: web.Request) -> web.Response:
             refs = [(s, b) for s in state.subscriptions() for b in s.buckets]
         return [ref for ref in refs if product_id is None or ref[0].product_id == product_id]
 
+    fields = [f.strip() for f in request.query.get("fields", "").split(",") if f.strip()]
+    if fields:
+        return request.app[LISTINGS].page(
+            request, matching, lambda ref: trimmed(bucket_json(*ref), fields)
+        )
     return request.app[LISTINGS].page(request, matching, lambda ref: bucket_json(*ref))
 
 
@@ -131,18 +138,34 @@ async def get_bucket(request: web.Request) -> web.Response:
     return ocs_json(bucket_json(*found), headers={"Location": f"{BALANCE}/bucket/{bucket_id}"})
 
 
+@routes.delete(f"{BALANCE}/bucket/{{id}}")
+async def delete_bucket(request: web.Request) -> web.Response:
+    """Takes back exactly that bucket (what is left of it); 204 with an empty text/html
+    body, as the captured system answers; again is a 404."""
+    state = request.app[OCS]
+    found = state.bucket(request.match_info["id"])
+    if found is None:
+        raise not_found("No such Balance Bucket found")
+    state.delete(*found)
+    return web.Response(status=204, content_type="text/html")
+
+
 @routes.get(f"{BALANCE}/product/{{id}}/accumulatedBalance")
 async def product_balance(request: web.Request) -> web.Response:
     subscription = _product(request)
     href = f"{BALANCE}/product/{subscription.product_id}/accumulatedBalance"
-    return ocs_json(accumulated_balance_json(subscription, href, subscription.product_id))
+    return ocs_json(
+        accumulated_balance_json(subscription, href, subscription.product_id, utc_now())
+    )
 
 
 @routes.get(f"{BALANCE}/service/{{id}}/accumulatedBalance")
 async def service_balance(request: web.Request) -> web.Response:
     subscription = _service(request)
     href = f"{BALANCE}/service/{subscription.service_id}/accumulatedBalance"
-    return ocs_json(accumulated_balance_json(subscription, href, subscription.service_id))
+    return ocs_json(
+        accumulated_balance_json(subscription, href, subscription.service_id, utc_now())
+    )
 
 
 @routes.post(f"{BALANCE}/product/{{id}}/balanceTopup")
@@ -168,7 +191,9 @@ async def _top_up(request: web.Request, subscription: Subscription) -> web.Respo
         raise bad_request(f"timestamps take no zone: {zoned!r}")
     units, amount = _amount(body.get("amount"))
     start, end = _period(body.get("validFor"))
-    bucket = request.app[OCS].top_up(subscription, units, amount, start, end)
+    # `channel` is dropped, `name` kept: what the captured system does with them.
+    name = body.get("name") if isinstance(body.get("name"), str) else None
+    bucket = request.app[OCS].top_up(subscription, units, amount, start, end, name)
     return ocs_json(
         bucket_json(subscription, bucket),
         status=201,

@@ -63,5 +63,5 @@ async def basic_auth_middleware(request: web.Request, handler: Handler) -> web.S
         body=_UNAUTHORIZED_PAGE.encode(),
         status=401,
         content_type="text/html",
-        headers={"WWW-Authenticate": 'Basic realm="/"'},
+        headers={"WWW-Authenticate": 'Basic realm="ocs.sigscale.org"'},
     )

@@ -10,6 +10,7 @@ failure one of them.
 
 from __future__ import annotations
 
+import html
 import json
 import logging
 
@@ -46,6 +47,20 @@ The server encountered an internal error or misconfiguration and was unable to c
 your request.<P>Please contact the server administrator unknown@unknown, and inform them \
 of the time the error occurred and anything you might have done that may have caused the \
 error.
+</BODY>
+      </HTML>
+"""
+
+
+# APIs the system has but the simulator does not route: their module answers JSON.
+_JSON_404_PREFIXES = ("/usageManagement/",)
+_NOT_FOUND_PAGE = """<HTML>
+       <HEAD>
+           <TITLE>Object Not Found</TITLE>
+      </HEAD>
+      <BODY>
+      <H1>Object Not Found</H1>
+The requested URL {path} was not found on this server.
 </BODY>
       </HTML>
 """
@@ -89,6 +104,12 @@ def error_response(request: web.Request, status: int, message: str, reference: s
     return _plain("{\n" + lines + "\n}", status, "application/json", _status_line(status))
 
 
+def no_such_path_page(path: str) -> web.Response:
+    escaped = html.escape(path).replace("/", "&#47;")
+    page = _NOT_FOUND_PAGE.format(path=escaped)
+    return _plain(page, 404, "text/html", "Object Not Found")
+
+
 def internal_error_page() -> web.Response:
     return _plain(_INTERNAL_ERROR_PAGE, 500, "text/html")
 
@@ -115,6 +136,12 @@ async def ocs_error_middleware(request: web.Request, handler: Handler) -> web.St
     except web.HTTPException as exc:
         if exc.status < 400:
             raise
+        if exc.status in (404, 405) and request.method == "POST":
+            # Recorded: a POST to a path the system does not serve is inets' 500 page.
+            return internal_error_page()
+        if exc.status == 404 and not request.path.startswith(_JSON_404_PREFIXES):
+            # Recorded 2026-12-06: inets' own HTML page, with or without Accept: JSON.
+            return no_such_path_page(request.path)
         if exc.status == 404:
             return error_response(request, 404, NO_SUCH_PATH, NO_SUCH_PATH_REFERENCE)
         response = error_response(

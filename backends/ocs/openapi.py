@@ -23,6 +23,9 @@ from backends.ocs.resources import BALANCE, PRODUCT_INVENTORY, SERVICE_INVENTORY
 BUCKET_FILTERS = {
     "product.id": "the buckets of one product (no comma lists: one call per product)",
     "id": "one bucket",
+    # No query finds a bucket by name (the captured system ignores `name`): `fields` only
+    # trims each bucket to href, id and name, for a client to look for a name itself.
+    "fields": "a comma list of the fields to keep (href always); e.g. id,name",
 }
 
 _OCS_TIME: Schema = {
@@ -100,6 +103,7 @@ _SCHEMAS: dict[str, Schema] = {
     "TopUp": obj(
         {
             "type": STRING,
+            "name": STRING,
             "channel": obj({"name": STRING}),
             "amount": ref("OcsQuantity"),
             "validFor": ref("OcsPeriod"),
@@ -181,7 +185,17 @@ OPENAPI = openapi_document(
         },
         f"{PRODUCT_INVENTORY}/product/{{id}}": {"get": _get("a product and its totals", "Product")},
         f"{BALANCE}/bucket": {"get": _LIST_BUCKETS},
-        f"{BALANCE}/bucket/{{id}}": {"get": _get("one bucket", "Bucket")},
+        f"{BALANCE}/bucket/{{id}}": {
+            "get": _get("one bucket", "Bucket"),
+            "delete": {
+                "summary": "take back exactly this bucket (what is left of it)",
+                "parameters": [_ID],
+                "responses": {
+                    "204": {"description": "deleted (an empty text/html body)"},
+                    "404": _error("no such bucket (deleted already)"),
+                },
+            },
+        },
         f"{BALANCE}/product/{{id}}/accumulatedBalance": {
             "get": _get("a product's totals per unit", "AccumulatedBalance")
         },

@@ -4,6 +4,7 @@ accumulated balances, field for field in the captures' order."""
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -74,6 +75,8 @@ def product_json(subscription: Subscription) -> dict[str, Any]:
 
 def bucket_json(subscription: Subscription, bucket: Bucket) -> dict[str, Any]:
     body: dict[str, Any] = {"href": f"{BALANCE}/bucket/{bucket.id}", "id": bucket.id}
+    if bucket.name is not None:
+        body["name"] = bucket.name  # after `id`, as the captured system writes it
     period: dict[str, str] = {}
     if bucket.end is not None:
         period["endDateTime"] = format_ocs_timestamp(bucket.end)
@@ -92,20 +95,34 @@ def bucket_json(subscription: Subscription, bucket: Bucket) -> dict[str, Any]:
     return body
 
 
-def accumulated_balance_json(subscription: Subscription, href: str, owner: str) -> dict[str, Any]:
-    """The totals per unit and the buckets, for ``product/{id}`` or ``service/{id}``."""
-    totals = _totals(subscription.buckets)
+def trimmed(body: dict[str, Any], fields: list[str]) -> dict[str, Any]:
+    """``?fields=id,name``: href and the named fields the bucket has."""
+    return {k: v for k, v in body.items() if k == "href" or k in fields}
+
+
+def counted(bucket: Bucket, now: datetime) -> bool:
+    """OCS's rule for its accumulatedBalance: a bucket counts when it has no end or ends
+    later than now; the start is not looked at (a bucket from tomorrow counts today)."""
+    return bucket.end is None or bucket.end > now
+
+
+def accumulated_balance_json(
+    subscription: Subscription, href: str, owner: str, now: datetime
+) -> dict[str, Any]:
+    """The totals per unit and the buckets, for ``product/{id}`` or ``service/{id}``:
+    expired buckets left out, negatives summed in, a unit whose sum is 0 or less left out of
+    ``totalBalance`` (its buckets still listed)."""
+    live = [bucket for bucket in subscription.buckets if counted(bucket, now)]
+    totals = _totals(live)
     return {
         "href": href,
         "id": owner,
         "totalBalance": [
             {"amount": format_amount(units, amount), "units": units}
             for units, amount in totals.items()
+            if amount > 0
         ],
-        "buckets": [
-            {"id": bucket.id, "href": f"{BALANCE}/bucket/{bucket.id}"}
-            for bucket in subscription.buckets
-        ],
+        "buckets": [{"id": bucket.id, "href": f"{BALANCE}/bucket/{bucket.id}"} for bucket in live],
         "product": [{"id": subscription.product_id, "href": href}],
     }
 

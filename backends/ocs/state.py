@@ -39,6 +39,8 @@ class Bucket:
     amount: Decimal  # in the base unit: currency units, octets, seconds or messages
     start: datetime | None = None
     end: datetime | None = None
+    # Kept as given (the captured system keeps a top-up's name; nothing finds by it).
+    name: str | None = None
 
 
 @dataclass
@@ -102,10 +104,15 @@ class OcsState:
         amount: Decimal,
         start: datetime | None,
         end: datetime | None,
+        name: str | None = None,
     ) -> Bucket:
-        bucket = Bucket(subscription.new_bucket_id(), units, amount, start, end)
+        """A new bucket, every time: the same body twice makes two (OCS is not idempotent)."""
+        bucket = Bucket(subscription.new_bucket_id(), units, amount, start, end, name)
         subscription.buckets.append(bucket)
         return bucket
+
+    def delete(self, subscription: Subscription, bucket: Bucket) -> None:
+        subscription.buckets.remove(bucket)
 
     def _by_id(self, entity_id: str) -> Subscription | None:
         head, _, sequence = entity_id.partition("-")

@@ -15,6 +15,7 @@ from resolvers.actions.outcome import ActionResult, backend_key, refuse
 from resolvers.actions.perform import perform
 from resolvers.changes import changing
 from resolvers.context import Context
+from resolvers.money.outcome import top_up_result
 
 CURRENCY = "RUB"
 MAX_TOKEN = 512
@@ -55,22 +56,20 @@ async def top_up(
     async def act(who: Reach, resolved: str) -> ActionResult:
         money = _amount(ctx, amount)
         spec = check_method(method)
-        payment = await ctx.ports.payments.pay(
-            msisdn, money, spec, backend_key(ctx, "topUp", resolved, "payment")
-        )
-        if not payment.succeeded:
-            raise refuse(
-                "PAYMENT_DECLINED",
-                f"the payment was declined ({payment.decline_reason or 'no reason given'})",
-                "paymentMethod",
-            )
+        sagas = ctx.ports.top_ups
+        if sagas is None:
+            raise RuntimeError("top-ups need the saga runner (gateway/ports.py wires it)")
+        # Dropped after the saga, whatever it came to: the payload shows billing's figure.
         async with changing(ctx, [msisdn], NumberRead.BALANCE):
-            done = await ctx.ports.billing.actions.top_up(
-                msisdn, money, payment.id, backend_key(ctx, "topUp", resolved, "topup")
+            saga = await sagas.top_up(
+                backend_key(ctx, "topUp", resolved, "saga"),
+                msisdn,
+                money,
+                spec,
+                backend_key(ctx, "topUp", resolved, "payment"),
+                backend_key(ctx, "topUp", resolved, "topup"),
             )
-        return ActionResult(
-            msisdn, {"topUpId": done.id, "paymentId": payment.id, "amount": str(money.amount)}
-        )
+        return top_up_result(saga)
 
     inputs = {"amount": str(amount), "method": _method_inputs(method)}
     return await perform(ctx, "topUp", msisdn, key, inputs, act)

@@ -43,6 +43,8 @@ async def test_faults_read_back_and_partial_update(faults: Simulators) -> None:
         "error_rate": 0,
         "hang": False,
         "down": False,
+        "lose_answer": False,
+        "refuse_path": "",
     }
     await faults.set_faults("loyalty", jitter_ms=1)
     current = await faults.get_ok("loyalty", "/admin/faults")

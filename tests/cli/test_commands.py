@@ -277,3 +277,32 @@ def _agent() -> str:
     return build_tokens(Settings(_env_file=None), SystemClock(), TEST_SECRET).mint(
         AgentPrincipal("serve-test")
     )
+
+
+async def test_the_demo_on_the_ocs_dialect_runs_the_ocs_simulator(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("REDIS_URL", raising=False)
+    monkeypatch.setenv("TGW_BILLING_DIALECT", "sigscale-ocs")
+    port = free_port()
+    stop = asyncio.Event()
+    demo = asyncio.create_task(run_demo(port=port, size=50, stop=stop))
+    url = f"http://127.0.0.1:{port}"
+    balance = {"query": "{ me { msisdn balance { money { amount } } } }"}
+    async with aiohttp.ClientSession() as http:
+        await _until_up(http, url)
+        banner = ""
+        deadline = time.monotonic() + 10
+        while "Ctrl-C stops everything" not in banner:
+            assert time.monotonic() < deadline, "the demo printed no banner"
+            await asyncio.sleep(0.01)
+            banner += capsys.readouterr().out
+        token = re.search(r"export TOKEN=(\S+)", banner)
+        assert token is not None
+        headers = {"authorization": f"Bearer {token.group(1)}"}
+        async with http.post(f"{url}/graphql", json=balance, headers=headers) as response:
+            body = await response.json()
+        # Spoken to in its own dialect, OCS gives a balance (the wrong one gave null).
+        assert body["data"]["me"]["balance"]["money"]["amount"] is not None, body
+    stop.set()
+    assert await asyncio.wait_for(demo, 20) == 0

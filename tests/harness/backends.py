@@ -13,6 +13,8 @@ NO_FAULTS: dict[str, Any] = {
     "error_rate": 0.0,
     "hang": False,
     "down": False,
+    "lose_answer": False,
+    "refuse_path": "",
 }
 
 

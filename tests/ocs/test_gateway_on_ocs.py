@@ -38,6 +38,8 @@ def _on_ocs(
         "billing_url": billing_url,
         "billing_username": DEFAULT_USERNAME,
         "billing_password": DEFAULT_PASSWORD,
+        # OCS takes no payments: the TMF v4 simulator's payments stand in for the PSP.
+        "payments_url": make_settings().billing_url,
         "provisioning_url": backends.provisioning_url,
         "sms_url": backends.sms_url,
         "loyalty_url": backends.loyalty_url,

@@ -101,15 +101,18 @@ async def test_the_requests_are_what_ocs_takes(replay: Replay, replay_billing: O
     assert "If-Match" not in buckets.headers
 
 
-async def test_buckets_out_of_their_validity_do_not_count(
+async def test_buckets_count_as_ocs_counts_them(
     replay: Replay, replay_billing: OcsBilling, clock: FakeClock
 ) -> None:
     _subscriber(replay)
-    # Before 2026-11-01 only the buckets without a start count: "-25" and "5000000000b".
+    # Before 2026-11-01: OCS looks only at a bucket's end (recorded 2026-12-06), so the
+    # buckets starting later count already (50 - 25), and show when they start.
     clock.advance((datetime(2026, 10, 1, tzinfo=UTC) - clock.now()).total_seconds())
     early = (await replay_billing.balances([MSISDN]))[MSISDN]
-    assert early.money.amount == Decimal("-25")
-    assert [q.remaining for q in early.quotas] == [5.0]
+    assert early.money.amount == Decimal("25")
+    later = [q for q in early.quotas if q.valid_from is not None]
+    assert later, early.quotas
+    assert all(q.valid_from and q.valid_from > clock.now() for q in later)
 
     # After 2026-12-25T11:49:56.999 the 5 GB bucket has expired.
     clock.advance((datetime(2027, 6, 1, tzinfo=UTC) - clock.now()).total_seconds())

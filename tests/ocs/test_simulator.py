@@ -223,6 +223,30 @@ async def test_errors_come_in_the_systems_shapes(http: aiohttp.ClientSession, oc
     assert orjson.loads(body)["status"] == "404"
 
 
+@pytest.mark.parametrize(
+    ("path", "recorded"),
+    [
+        ("/nothing", "get__nothing.txt"),
+        ("/balanceManagement/v1/nothing", "get__balanceManagement_v1_nothing.txt"),
+        ("/tmf-api/balanceManagement/v1/bucket", "get__tmf-api_balanceManagement_v1_bucket.txt"),
+    ],
+)
+async def test_a_path_it_does_not_serve_is_the_html_page(
+    http: aiohttp.ClientSession, ocs_url: str, path: str, recorded: str
+) -> None:
+    status, headers, body = await _get(http, f"{ocs_url}{path}")
+    assert (status, body) == (capture(recorded).status, capture(recorded).body)
+    assert headers["Content-Type"] == "text/html"
+
+
+async def test_a_post_to_a_path_it_does_not_serve_is_a_500_page(
+    http: aiohttp.ClientSession, ocs_url: str
+) -> None:
+    status, headers, _ = await _post(http, f"{ocs_url}/nothing", {})
+    assert status == 500
+    assert headers["Content-Type"] == "text/html"
+
+
 async def test_openapi_lists_every_route(world: World) -> None:
     app = create_app(ServiceConfig(size=world.size, seed=world.seed, world=world))
     routes = {

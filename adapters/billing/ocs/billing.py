@@ -97,6 +97,27 @@ class OcsBilling:
             idempotency_key, (msisdn, amount), lambda: self._top_up(msisdn, text)
         )
 
+    @property
+    def client(self) -> OcsClient:
+        return self._client
+
+    @property
+    def page_size(self) -> int:
+        return self._page_size
+
+    def now(self) -> datetime:
+        return self._clock.now()
+
+    def check_amount(self, amount: Money) -> None:
+        if amount.currency != self._currency:
+            raise ValueError(f"billing is in {self._currency}, not {amount.currency}")
+        if amount.amount <= 0:
+            raise ValueError(f"a top-up must be positive, not {amount.amount}")
+
+    async def product_of(self, msisdn: str) -> str | None:
+        """The number's product id; BackendNotFoundError when OCS has no such service."""
+        return await self._product_of(msisdn)
+
     async def _balance(self, msisdn: str) -> BalanceRecord | None:
         try:
             product_id = await self._product_of(msisdn)

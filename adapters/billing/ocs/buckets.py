@@ -1,9 +1,10 @@
 """OCS buckets into a balance record: money buckets summed, the others as quotas.
 
-A bucket counts while ``now`` is inside its ``validFor`` (either end may be missing);
-OCS keeps expired buckets until they are cleaned up, and a bucket dated to start later
-cannot be spent yet. Negative money buckets are summed like the others, as OCS's own
-accumulated balance does (the captures show ``50`` and ``-25`` totalled as ``25``).
+A bucket counts as OCS counts it in its accumulatedBalance and its rating (recorded
+2026-12-06): when it has no end or ends later than now; the start is not looked at, so a
+bucket dated to start later counts today (a quota shows its `validFrom`). Expired buckets
+(kept until cleaned up) and the rating's own `session` buckets (start = end) do not count.
+Negative money buckets are summed like the others, as OCS's accumulated balance does.
 """
 
 from __future__ import annotations
@@ -46,7 +47,8 @@ def balance_from_buckets(
         if quantity.units == CENTS:
             money += quantity.amount
         else:
-            quotas.append(_quota(quantity, end))
+            later = start if start is not None and start > now else None
+            quotas.append(_quota(quantity, end, later))
     return BalanceRecord(
         msisdn=msisdn,
         money=Money(money, currency),
@@ -81,10 +83,10 @@ def _in_force(
     # means the bucket is spent, whatever its dates say.
     if str(bucket.get("lifecycleStatus") or "").lower() == "expired":
         return False
-    return (start is None or start <= now) and (end is None or now < end)
+    return end is None or now < end
 
 
-def _quota(quantity: Quantity, end: datetime | None) -> QuotaRecord:
+def _quota(quantity: Quantity, end: datetime | None, start: datetime | None) -> QuotaRecord:
     kind = _KINDS[quantity.units]
     if kind is QuotaKind.DATA:
         remaining = octets_to_gb(quantity.amount)
@@ -101,6 +103,7 @@ def _quota(quantity: Quantity, end: datetime | None) -> QuotaRecord:
         unit=kind.unit,
         unlimited=False,
         valid_until=end,
+        valid_from=start,
     )
 
 

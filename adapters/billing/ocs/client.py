@@ -10,6 +10,7 @@ goes through a ``CallGuard`` (breaker, deadline, retried reads, metrics, trace h
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Mapping
 from typing import Any
 
@@ -26,6 +27,7 @@ from adapters.errors import (
 from adapters.http import backend_errors
 
 Params = Mapping[str, str]
+log = logging.getLogger(__name__)
 
 
 class OcsClient:
@@ -58,6 +60,11 @@ class OcsClient:
     ) -> Answer:
         return await self._guard.read(
             "GET", path, lambda trace: self._request("GET", path, trace, params, headers)
+        )
+
+    async def delete(self, path: str) -> Answer:
+        return await self._guard.call(
+            "DELETE", path, lambda trace: self._request("DELETE", path, trace)
         )
 
     async def post(self, path: str, body: Any) -> Answer:
@@ -114,8 +121,18 @@ class OcsClient:
     ) -> BackendResponseError:
         problem = read_problem(content_type, payload)
         message = f"{where}: HTTP {status} {problem.text}".rstrip()
-        if status == 404 and not problem.no_such_path:
+        # OCS answers "no such service" in JSON; a path it does not serve is inets' HTML
+        # page (recorded 2026-12-06): a wrong base URL, never an unknown subscriber.
+        no_such_path = problem.no_such_path or "html" in content_type
+        if status == 404 and not no_such_path:
             return BackendNotFoundError(self.name, message, status)
+        if status == 404 or status == 401:
+            log.error(
+                "%s %s: the base URL or the credentials are wrong (%s)",
+                self.name,
+                where,
+                "no such path" if status == 404 else "unauthorized",
+            )
         return BackendResponseError(self.name, message, status)
 
     def _decode(self, where: str, status: int, payload: bytes) -> Any:
