@@ -161,6 +161,12 @@ class Settings(BaseSettings):
     code_pepper: SecretStr | None = Field(
         None, description="key of the code hashes; derived from the JWT secret when unset"
     )
+    audit_retention_days: int = Field(
+        90, ge=1, description="days supervisors can look back in the audit store (auditLog)"
+    )
+    audit_per_day: int = Field(
+        200_000, ge=100, description="agent reads kept per day in the audit store (about)"
+    )
     audit_log: str | None = Field(
         None, description="file for the agents' audit log (JSON lines); unset: the log"
     )

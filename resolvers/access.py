@@ -47,9 +47,9 @@ async def reach(ctx: Context, msisdn: str, fields: Sequence[str] = ()) -> Reach:
     """`fields` are the fields asked of the number, for the agents' audit log."""
     principal = require_principal(ctx)
     if isinstance(principal, AgentPrincipal):
-        ctx.ports.audit.record(
-            AuditEntry(ctx.clock.now(), principal.name, msisdn, tuple(fields), ctx.request_id)
-        )
+        entry = AuditEntry(ctx.clock.now(), principal.name, msisdn, tuple(fields), ctx.request_id)
+        ctx.ports.audit.record(entry)
+        await ctx.ports.audit_store.append(entry)
         return Reach(msisdn, principal)
     if principal.msisdn == msisdn:
         return Reach(msisdn, principal)
