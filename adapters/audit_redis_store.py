@@ -3,6 +3,8 @@ capped and expiring, read newest first."""
 
 from __future__ import annotations
 
+import asyncio
+import contextvars
 import logging
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
@@ -28,6 +30,9 @@ log = logging.getLogger(__name__)
 
 # Entries read from Redis per round trip while filling a page.
 _SCAN = 500
+# Entries waiting for Redis at most (Redis slow or down); more are dropped from the store
+# (never from the JSON-lines log).
+_PENDING_MAX = 10_000
 
 
 class RedisAuditStore:
@@ -47,23 +52,63 @@ class RedisAuditStore:
         self._per_day = per_day
         self._retention = retention_days
         self._clock = clock
+        self._pending: list[AuditEntry] = []
+        self._dropped = 0
+        self._writing: asyncio.Task[None] | None = None
 
     def _key(self, day: date) -> str:
         return f"{self._prefix}{day.isoformat()}"
 
-    async def append(self, entry: AuditEntry) -> None:
-        day = entry.at.astimezone(UTC).date()
-        key = self._key(day)
-        expires = datetime.combine(day + timedelta(days=self._retention + 1), datetime.min.time())
-        pipe = self._redis.pipeline(transaction=False)
-        pipe.xadd(key, {"e": entry.to_json()}, maxlen=self._per_day, approximate=True)
-        pipe.expireat(key, expires.replace(tzinfo=UTC))
+    def append(self, entry: AuditEntry) -> None:
+        # Written after the request's current step, all of a step's reads in one round
+        # trip: awaiting Redis inside the read would split the request's dataloader
+        # batches (one backend call per number instead of one per resource).
+        if len(self._pending) >= _PENDING_MAX:
+            self._dropped += 1
+            return
+        self._pending.append(entry)
+        if self._writing is None:
+            # A context of its own: not bound by the deadline of the request that read.
+            self._writing = asyncio.create_task(self._write(), context=contextvars.Context())
+
+    async def _write(self) -> None:
         try:
-            await self._guard.bounded(pipe.execute())
-        except (RedisError, OSError) as exc:
-            log.warning("audit entry not stored (it is in the audit log): %s", exc)
+            while self._pending:
+                entries, self._pending = self._pending, []
+                pipe = self._redis.pipeline(transaction=False)
+                for entry in entries:
+                    day = entry.at.astimezone(UTC).date()
+                    key = self._key(day)
+                    expires = datetime.combine(
+                        day + timedelta(days=self._retention + 1), datetime.min.time(), UTC
+                    )
+                    pipe.xadd(key, {"e": entry.to_json()}, maxlen=self._per_day, approximate=True)
+                    pipe.expireat(key, expires)
+                try:
+                    await self._guard.bounded(pipe.execute())
+                except (RedisError, OSError) as exc:
+                    log.warning(
+                        "%d audit entries not stored (they are in the audit log): %s",
+                        len(entries),
+                        exc,
+                    )
+            if self._dropped:
+                log.warning("%d audit entries not stored: too many waiting", self._dropped)
+                self._dropped = 0
+        finally:
+            self._writing = None
+
+    async def flush(self) -> None:
+        """Wait until what was appended so far is in Redis (or failed to get there)."""
+        while self._writing is not None:
+            await asyncio.shield(self._writing)
+
+    async def close(self) -> None:
+        await self.flush()
 
     async def page(self, where: AuditFilter, first: int, after: str | None) -> AuditPage:
+        # This process's own recent reads are in what the supervisor sees.
+        await self.flush()
         newest = self._clock.now().astimezone(UTC).date()
         oldest = newest - timedelta(days=self._retention)
         if where.until is not None:

@@ -54,9 +54,12 @@ class AuditPage:
 
 
 class AuditStore(Protocol):
-    async def append(self, entry: AuditEntry) -> None: ...
+    def append(self, entry: AuditEntry) -> None:
+        """Keep the entry; it may reach the store a moment later (never awaited by a read)."""
 
     async def page(self, where: AuditFilter, first: int, after: str | None) -> AuditPage: ...
+
+    async def close(self) -> None: ...
 
 
 def decode_entry(raw: bytes) -> AuditEntry:
@@ -91,9 +94,12 @@ class MemoryAuditStore:
         self._entries: deque[tuple[int, AuditEntry]] = deque(maxlen=limit)
         self._next = 0
 
-    async def append(self, entry: AuditEntry) -> None:
+    def append(self, entry: AuditEntry) -> None:
         self._next += 1
         self._entries.append((self._next, entry))
+
+    async def close(self) -> None:
+        return None
 
     async def page(self, where: AuditFilter, first: int, after: str | None) -> AuditPage:
         below = None

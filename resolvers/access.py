@@ -49,7 +49,7 @@ async def reach(ctx: Context, msisdn: str, fields: Sequence[str] = ()) -> Reach:
     if isinstance(principal, AgentPrincipal):
         entry = AuditEntry(ctx.clock.now(), principal.name, msisdn, tuple(fields), ctx.request_id)
         ctx.ports.audit.record(entry)
-        await ctx.ports.audit_store.append(entry)
+        ctx.ports.audit_store.append(entry)
         return Reach(msisdn, principal)
     if principal.msisdn == msisdn:
         return Reach(msisdn, principal)
