@@ -19,6 +19,7 @@ from tests.conftest import GatewayFactory
 from tests.harness.clock import FakeClock
 from tests.harness.gateway import GatewayClient
 from tests.harness.identity_provider import AUDIENCE, ISSUER, IdentityProvider
+from tests.harness.live import live
 
 CALLER = "+79000000391"
 READ = "query($m: Msisdn!) { subscriber(msisdn: $m) { msisdn } }"
@@ -227,3 +228,13 @@ async def test_the_gateways_own_agent_tokens_are_refused_once_the_provider_signs
     own = await gateway.query("{ me { msisdn } }", token=gateway.subscriber_token(CALLER))
     assert own.errors == []
     assert own.data["me"]["msisdn"] == CALLER
+
+
+async def test_the_websocket_accepts_a_provider_token_and_refuses_a_forged_one(
+    gateway: GatewayClient, provider: IdentityProvider
+) -> None:
+    # The first token the gateway sees on this socket names a key it has not fetched yet.
+    async with live(gateway, provider.token("olga")) as client:
+        assert (await client.receive())["type"] == "connection_ack"
+    async with live(gateway, provider.token("olga", aud="another-app")) as client:
+        assert await client.receive() == {"type": "closed", "code": 4403}
