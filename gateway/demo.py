@@ -69,7 +69,7 @@ async def run_demo(
         )
     )
     # The company's identity provider, for agents: the console's sign-in page is its form.
-    identity = await start_identity_provider(host, frozenset({f"http://{host}:{port}/agent"}))
+    identity = await start_identity_provider(host, frozenset({f"http://{host}:{port}/agent/"}))
     try:
         settings = demo_settings(backends, host, port).model_copy(
             update={
@@ -78,6 +78,7 @@ async def run_demo(
                 "agent_jwks_url": f"{identity.url}/.well-known/jwks.json",
                 "agent_issuer": identity.url,
                 "agent_audience": AUDIENCE,
+                "agent_sign_in_url": f"{identity.url}/authorize",
             }
         )
         secret = (
@@ -137,6 +138,7 @@ def _banner(
 telecom-gateway demo
   Web page:  http://{host}:{port}/   (the personal account, in Russian or English)
   GraphQL:   http://{host}:{port}/graphql   (GraphiQL in a browser)
+  Console:   http://{host}:{port}/agent/   (support agents, signed in at the provider below)
   cache:     {cache}
   backends:  billing {backends.billing_url}, provisioning {backends.provisioning_url},
              sms {backends.sms_url}, loyalty {backends.loyalty_url}

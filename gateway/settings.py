@@ -127,6 +127,9 @@ class Settings(BaseSettings):
     )
     agent_issuer: str | None = Field(None, description="`iss` of the provider's tokens")
     agent_audience: str | None = Field(None, description="`aud` the provider's tokens must carry")
+    agent_sign_in_url: str | None = Field(
+        None, description="the provider's sign-in page the agents' console (/agent/) links to"
+    )
     agent_roles_claim: str = Field(
         "roles", description="claim with the agent's roles (dotted for nested: realm_access.roles)"
     )

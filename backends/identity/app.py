@@ -92,7 +92,8 @@ def _form(redirect_uri: str, state: str, error: str = "") -> str:
     problem = f'<p role="alert">{html.escape(error)}</p>' if error else ""
     return f"""<!doctype html>
 <html lang="ru"><head><meta charset="utf-8"><title>Вход для сотрудников / Staff sign-in</title>
-<meta name="viewport" content="width=device-width, initial-scale=1"></head>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="icon" href="data:,"></head>
 <body><main><h1>Вход для сотрудников / Staff sign-in</h1>{problem}
 <form method="post" action="/authorize">
 <input type="hidden" name="redirect_uri" value="{html.escape(redirect_uri)}">

@@ -16,7 +16,7 @@ from tests.conftest import GatewayFactory
 from tests.harness.clock import FakeClock
 from tests.harness.gateway import GatewayClient
 
-CONSOLE = "http://127.0.0.1:8000/agent"
+CONSOLE = "http://127.0.0.1:8000/agent/"
 READ = 'query { subscriber(msisdn: "+79000000398") { msisdn } }'
 LOG = "{ auditLog(first: 5) { entries { agent msisdn } } }"
 
