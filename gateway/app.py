@@ -88,5 +88,6 @@ def create_app(
             demo=settings.web_demo,
             sms_inbox=settings.web_sms_inbox,
             top_up=(settings.top_up_min, settings.top_up_max),
+            agent_sign_in=settings.agent_sign_in_url,
         )
     return Starlette(middleware=middleware, routes=routes, lifespan=lifespan)

@@ -33,7 +33,7 @@ def client_address(request: HTTPConnection, trusted_proxies: int) -> str:
     return hops[-trusted_proxies] if len(hops) >= trusted_proxies else peer
 
 
-def build_context(runtime: Runtime, request: HTTPConnection, request_id: str) -> Context:
+async def build_context(runtime: Runtime, request: HTTPConnection, request_id: str) -> Context:
     ports = runtime.ports
     context = Context(
         ports=ports,
@@ -49,7 +49,9 @@ def build_context(runtime: Runtime, request: HTTPConnection, request_id: str) ->
     token = bearer_token(request.headers.get("authorization"))
     if token is not None:
         try:
+            await runtime.tokens.prepare(token)
             context.principal = runtime.tokens.verify(token)
         except InvalidTokenError as exc:
             context.auth_problem = str(exc)
+            context.auth_problem_code = exc.code
     return context

@@ -15,7 +15,7 @@ from uvicorn.supervisors import Multiprocess
 
 from adapters.clock import SystemClock
 from domain.msisdn import InvalidMsisdnError, normalize_msisdn
-from domain.principals import AgentPrincipal, Principal, SubscriberPrincipal
+from domain.principals import AGENT, SUPERVISOR, AgentPrincipal, Principal, SubscriberPrincipal
 from gateway.governance import commands as governance
 from gateway.http_server import ConnectionLimits
 from gateway.logs import configure_logging
@@ -46,6 +46,9 @@ def _parser() -> argparse.ArgumentParser:
     who.add_argument("--msisdn", help="a subscriber's number")
     who.add_argument("--agent", help="an agent's name (internal dashboards)")
     token.add_argument("--ttl", type=int, default=None, help="seconds (default: the setting)")
+    token.add_argument(
+        "--supervisor", action="store_true", help="the agent also reads the audit log"
+    )
 
     commands.add_parser("export-schema", help="print the GraphQL schema (SDL)")
 
@@ -93,7 +96,14 @@ def _token(args: argparse.Namespace) -> int:
         return 2
     principal: Principal
     if args.agent:
-        principal = AgentPrincipal(args.agent)
+        if settings.agent_jwks_url:
+            print(
+                "agents' tokens come from the identity provider (TGW_AGENT_JWKS_URL)",
+                file=sys.stderr,
+            )
+            return 2
+        roles = {AGENT, SUPERVISOR} if args.supervisor else {AGENT}
+        principal = AgentPrincipal(args.agent, frozenset(roles))
     else:
         try:
             principal = SubscriberPrincipal(normalize_msisdn(args.msisdn))

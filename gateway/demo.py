@@ -15,9 +15,10 @@ import uvicorn
 from pydantic import SecretStr
 
 from adapters.clock import SystemClock
+from backends.identity.app import AUDIENCE, RunningIdentityProvider, start_identity_provider
 from backends.ocs.auth import DEFAULT_PASSWORD, DEFAULT_USERNAME
 from backends.runner import BackendsConfig, RunningBackends, start_backends
-from domain.principals import AgentPrincipal, SubscriberPrincipal
+from domain.principals import SubscriberPrincipal
 from gateway.app import create_app
 from gateway.auth import TokenAuthority
 from gateway.http_server import ConnectionLimits, ServerConfig
@@ -86,9 +87,18 @@ async def run_demo(
             billing_dialect=dialect,
         )
     )
+    # The company's identity provider, for agents: the console's sign-in page is its form.
+    identity = await start_identity_provider(host, frozenset({f"http://{host}:{port}/agent/"}))
     try:
         settings = demo_settings(backends, host, port, dialect).model_copy(
-            update={"hub_secret": SecretStr(hub_secret), "callback_url": f"http://{host}:{port}"}
+            update={
+                "hub_secret": SecretStr(hub_secret),
+                "callback_url": f"http://{host}:{port}",
+                "agent_jwks_url": f"{identity.url}/.well-known/jwks.json",
+                "agent_issuer": identity.url,
+                "agent_audience": AUDIENCE,
+                "agent_sign_in_url": f"{identity.url}/authorize",
+            }
         )
         secret = (
             settings.jwt_secret.get_secret_value()
@@ -113,7 +123,7 @@ async def run_demo(
             await asyncio.sleep(0.05)
         bound_port = server.servers[0].sockets[0].getsockname()[1]
         tokens = build_tokens(settings, SystemClock(), secret)
-        print(_banner(settings, backends, host, bound_port, tokens), flush=True)
+        print(_banner(settings, backends, identity, host, bound_port, tokens), flush=True)
         if stop is not None:
             waiter = asyncio.create_task(stop.wait())
             await asyncio.wait({serving, waiter}, return_when=asyncio.FIRST_COMPLETED)
@@ -121,15 +131,22 @@ async def run_demo(
             waiter.cancel()
         await serving
     finally:
+        await identity.stop()
         await backends.stop()
     return 0
 
 
 def _banner(
-    settings: Settings, backends: RunningBackends, host: str, port: int, tokens: TokenAuthority
+    settings: Settings,
+    backends: RunningBackends,
+    identity: RunningIdentityProvider,
+    host: str,
+    port: int,
+    tokens: TokenAuthority,
 ) -> str:
     subscriber = tokens.mint(SubscriberPrincipal("+79000000001"), DEMO_TOKEN_TTL)
-    agent = tokens.mint(AgentPrincipal("demo-agent"), DEMO_TOKEN_TTL)
+    agent = identity.state.token("olga")
+    supervisor = identity.state.token("lead")
     cache = (
         f"Redis at {settings.redis_url}"
         if settings.redis_url
@@ -140,17 +157,22 @@ def _banner(
 telecom-gateway demo
   Web page:  http://{host}:{port}/   (the personal account, in Russian or English)
   GraphQL:   http://{host}:{port}/graphql   (GraphiQL in a browser)
+  Console:   http://{host}:{port}/agent/   (support agents, signed in at the provider below)
   cache:     {cache}
   backends:  billing {backends.billing_url}, provisioning {backends.provisioning_url},
              sms {backends.sms_url}, loyalty {backends.loyalty_url}
   SMS inbox: {backends.sms_url}/admin/messages?msisdn=%2B79000000001
+  agents:    sign in at the company's identity provider {identity.url}
+             (olga, ivan: agent; lead: supervisor; password demo)
 
 Demo numbers:
 {numbers}
 
-Tokens (valid 24 h):
+Tokens (the subscriber's valid 24 h, the agents' 8 h, from the identity provider):
   export TOKEN={subscriber}
   export AGENT_TOKEN={agent}
+  export SUPERVISOR_TOKEN={supervisor}
+  (more: curl -s {identity.url}/token -d grant_type=password -d username=ivan -d password=demo)
 
 Try:
   curl -s http://{host}:{port}/graphql -H 'content-type: application/json' \\

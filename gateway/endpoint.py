@@ -91,7 +91,7 @@ async def _serve(
         return _respond(body, status, request_id, error.headers, media), fields
     # One Context for the whole batch: its loaders (and the cache) are shared, so the same
     # read in ten operations of a screen is one backend call.
-    context = build_context(runtime, request, request_id)
+    context = await build_context(runtime, request, request_id)
     settings = runtime.settings
     with request_scope(
         settings.request_deadline, settings.retry_budget, request_id, trace_id

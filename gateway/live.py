@@ -115,7 +115,7 @@ class LiveView(GraphQL[Context, None]):
 
     async def get_context(self, request: Any, response: Any) -> Context:
         websocket: WebSocket = request
-        context = build_context(self.runtime, websocket, request_id_of(websocket))
+        context = await build_context(self.runtime, websocket, request_id_of(websocket))
         # The token comes with connection_init, not with the upgrade request.
         context.principal = None
         websocket.state.context = context
@@ -142,9 +142,10 @@ class LiveView(GraphQL[Context, None]):
         if token is None:
             raise ConnectionRejectionError({"message": "a bearer token is required"})
         try:
+            await self.runtime.tokens.prepare(token)
             principal, expires_at = self.runtime.tokens.verify_with_expiry(token)
         except InvalidTokenError as exc:
-            raise ConnectionRejectionError({"message": str(exc)}) from exc
+            raise ConnectionRejectionError({"message": str(exc), "code": exc.code}) from exc
         who = principal_key(principal)
         if not self.sockets.open(who):
             raise ConnectionRejectionError({"message": "too many connections"})
@@ -206,7 +207,7 @@ async def sse(request: Request) -> Response:
             ]
         }
         return Response(orjson.dumps(body), status_code=400, media_type="application/json")
-    context = build_context(runtime, request, request_id)
+    context = await build_context(runtime, request, request_id)
     stop = asyncio.Event()
 
     async def close(code: int, reason: str) -> None:

@@ -93,6 +93,7 @@ def build_ports(
         security=stores.security,
         tokens=tokens,
         audit=FileAuditLog(Path(settings.audit_log)) if settings.audit_log else LoggerAuditLog(),
+        audit_store=stores.audit,
         support=HttpSupport(
             clients.client("support", settings.support_url, settings.support_timeout)
         ),

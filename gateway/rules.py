@@ -8,6 +8,8 @@ import hmac
 import secrets
 
 from adapters.clock import Clock
+from adapters.identity_provider import ProviderKeys
+from gateway.agent_tokens import ProviderTokens
 from gateway.auth import TokenAuthority
 from gateway.settings import Settings
 from resolvers.context import ActionRules, LoginRules
@@ -58,5 +60,22 @@ def action_rules(settings: Settings) -> ActionRules:
 
 def build_tokens(settings: Settings, clock: Clock, secret: str) -> TokenAuthority:
     return TokenAuthority(
-        secret, settings.jwt_issuer, settings.jwt_audience, settings.access_token_ttl, clock
+        secret,
+        settings.jwt_issuer,
+        settings.jwt_audience,
+        settings.access_token_ttl,
+        clock,
+        agents=provider_tokens(settings, clock),
+    )
+
+
+def provider_tokens(settings: Settings, clock: Clock) -> ProviderTokens | None:
+    """Agents' tokens from the company identity provider, when one is configured."""
+    if settings.agent_jwks_url is None:
+        return None
+    if not settings.agent_issuer or not settings.agent_audience:
+        raise ValueError("TGW_AGENT_JWKS_URL needs TGW_AGENT_ISSUER and TGW_AGENT_AUDIENCE")
+    keys = ProviderKeys(settings.agent_jwks_url, clock, max_age=settings.agent_jwks_max_age)
+    return ProviderTokens(
+        keys, settings.agent_issuer, settings.agent_audience, settings.agent_roles_claim, clock
     )

@@ -91,6 +91,9 @@ class Runtime:
         await self.session.close()
         await self.stores.cache.close()
         self.ports.audit.close()
+        await self.stores.audit.close()
+        if self.tokens.agents is not None:
+            await self.tokens.agents.keys.close()
         if self.redis is not None:
             await self.redis.aclose()
 

@@ -131,6 +131,23 @@ class Settings(BaseSettings):
     jwt_issuer: str = "telecom-gateway"
     jwt_audience: str = "telecom-gateway"
     access_token_ttl: int = Field(900, gt=0, description="seconds an access token lives")
+    # Agents' tokens from the company identity provider (OpenID Connect).
+    agent_jwks_url: str | None = Field(
+        None, description="the identity provider's JWKS; unset: agents' tokens are the gateway's"
+    )
+    agent_issuer: str | None = Field(None, description="`iss` of the provider's tokens")
+    agent_audience: str | None = Field(None, description="`aud` the provider's tokens must carry")
+    agent_sign_in_url: str | None = Field(
+        None, description="the provider's sign-in page the agents' console (/agent/) links to"
+    )
+    agent_roles_claim: str = Field(
+        "roles", description="claim with the agent's roles (dotted for nested: realm_access.roles)"
+    )
+    agent_jwks_max_age: float = Field(
+        600.0,
+        gt=0,
+        description="seconds the provider's keys are used before a refetch",
+    )
 
     # Login: one-time codes, passwords, sessions, linked numbers.
     code_length: int = Field(6, ge=4, le=8, description="digits of a one-time code")
@@ -156,6 +173,12 @@ class Settings(BaseSettings):
     max_linked_numbers: int = Field(5, ge=0)
     code_pepper: SecretStr | None = Field(
         None, description="key of the code hashes; derived from the JWT secret when unset"
+    )
+    audit_retention_days: int = Field(
+        90, ge=1, description="days supervisors can look back in the audit store (auditLog)"
+    )
+    audit_per_day: int = Field(
+        200_000, ge=100, description="agent reads kept per day in the audit store (about)"
     )
     audit_log: str | None = Field(
         None, description="file for the agents' audit log (JSON lines); unset: the log"

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 
 from redis.asyncio import Redis
 
+from adapters.audit_redis_store import RedisAuditStore
+from adapters.audit_store import AuditStore, MemoryAuditStore
 from adapters.breaker import CircuitBreaker
 from adapters.cache.coalescing import CoalescingCache
 from adapters.cache.memory import MemoryCache
@@ -29,6 +31,9 @@ from adapters.security.redis_store import RedisSecurityStore
 from gateway.redis_clients import node_clients, prepare_redis
 from gateway.settings import Settings
 
+# Without Redis (the demo) the audit store keeps this many reads in process.
+_AUDIT_IN_PROCESS = 10_000
+
 
 @dataclass(frozen=True, slots=True)
 class Stores:
@@ -38,6 +43,8 @@ class Stores:
     idempotency: IdempotencyStore
     persisted: PersistedQueries
     events: EventBus
+    # The agents' reads, as supervisors query them (auditLog).
+    audit: AuditStore
 
     @property
     def kind(self) -> str:
@@ -61,6 +68,7 @@ async def open_stores(
             persisted=MemoryPersistedQueries(),
             # Without Redis (the demo) events stay in this process.
             events=MemoryBus(settings.subscription_queue),
+            audit=MemoryAuditStore(min(settings.audit_per_day, _AUDIT_IN_PROCESS)),
         )
     await prepare_redis(redis, settings)
     guarded = RedisGuard(settings.redis_timeout, breaker)
@@ -81,4 +89,12 @@ async def open_stores(
         idempotency=RedisIdempotencyStore(redis, namespace, bounded),
         persisted=RedisPersistedQueries(redis, namespace, settings.apq_ttl, bounded),
         events=bus,
+        audit=RedisAuditStore(
+            redis,
+            namespace,
+            bounded,
+            clock,
+            per_day=settings.audit_per_day,
+            retention_days=settings.audit_retention_days,
+        ),
     )

@@ -17,12 +17,22 @@ from adapters.audit import AuditEntry
 from domain.principals import AgentPrincipal, Principal, SubscriberPrincipal
 from domain.reach import Reach
 from resolvers.context import Context
-from resolvers.errors import ForbiddenError, NotFoundError, UnauthenticatedError
+from resolvers.errors import (
+    ForbiddenError,
+    IdentityProviderUnavailableError,
+    NotFoundError,
+    UnauthenticatedError,
+)
 
 
 def require_principal(ctx: Context) -> Principal:
     if ctx.principal is None:
-        raise UnauthenticatedError(ctx.auth_problem or "a bearer token is required")
+        message = ctx.auth_problem or "a bearer token is required"
+        if ctx.auth_problem_code == IdentityProviderUnavailableError.code:
+            raise IdentityProviderUnavailableError(message)
+        if ctx.auth_problem_code == ForbiddenError.code:
+            raise ForbiddenError(message)
+        raise UnauthenticatedError(message)
     return ctx.principal
 
 
@@ -37,9 +47,9 @@ async def reach(ctx: Context, msisdn: str, fields: Sequence[str] = ()) -> Reach:
     """`fields` are the fields asked of the number, for the agents' audit log."""
     principal = require_principal(ctx)
     if isinstance(principal, AgentPrincipal):
-        ctx.ports.audit.record(
-            AuditEntry(ctx.clock.now(), principal.name, msisdn, tuple(fields), ctx.request_id)
-        )
+        entry = AuditEntry(ctx.clock.now(), principal.name, msisdn, tuple(fields), ctx.request_id)
+        ctx.ports.audit.record(entry)
+        ctx.ports.audit_store.append(entry)
         return Reach(msisdn, principal)
     if principal.msisdn == msisdn:
         return Reach(msisdn, principal)

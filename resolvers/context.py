@@ -60,6 +60,9 @@ class Context:
     principal: Principal | None = None
     # Why a token that was sent was not accepted (expired, bad signature), for the error.
     auth_problem: str | None = None
+    # Its extensions.code: UNAUTHENTICATED, or IDENTITY_PROVIDER_UNAVAILABLE when an agent's
+    # token could not be checked because the provider's keys could not be fetched.
+    auth_problem_code: str = "UNAUTHENTICATED"
     limits: Limits = field(default_factory=Limits)
     rules: LoginRules = field(default_factory=lambda: LoginRules(pepper=b"unset"))
     action_rules: ActionRules = field(default_factory=ActionRules)

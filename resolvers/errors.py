@@ -20,6 +20,13 @@ class UnauthenticatedError(GatewayError):
     code = "UNAUTHENTICATED"
 
 
+class IdentityProviderUnavailableError(GatewayError):
+    """An agent's token names a key the gateway does not know, and the company identity
+    provider cannot be reached to fetch it: not the agent's fault, try again."""
+
+    code = "IDENTITY_PROVIDER_UNAVAILABLE"
+
+
 class ForbiddenError(GatewayError):
     code = "FORBIDDEN"
 

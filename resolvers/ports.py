@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from adapters.audit import AuditLog
+from adapters.audit_store import AuditStore
 from adapters.billing.cached import CachedBilling
 from adapters.cache.answers import AnswerCache
 from adapters.cache.number_reads import NumberReads
@@ -40,6 +41,8 @@ class Ports:
     security: SecurityStore
     tokens: AccessTokens
     audit: AuditLog
+    # The same reads, as supervisors query them.
+    audit_store: AuditStore
     idempotency: IdempotencyStore
     support: SupportPort
     events: EventBus

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from typing import cast
+from datetime import datetime
+from typing import Annotated, cast
 
 import strawberry
 
-from resolvers import offers, services, subscribers, support, tariffs
+from resolvers import audit_log, offers, services, subscribers, support, tariffs
 from resolvers.actions import orders as action_orders
 from resolvers.errors import GatewayError
 from schema.actions import Package, TariffChangePreview
+from schema.audit import AuditLogPage
 from schema.info import Info
 from schema.offer import Offer
 from schema.scalars import Msisdn
@@ -76,3 +78,28 @@ class Query:
             SupportConversation.from_record(c)
             for c in await support.open_conversations(info.context)
         ]
+
+    @strawberry.field(
+        description="Agents' reads of numbers, newest first (supervisors); `from` inclusive, "
+        "`to` exclusive."
+    )
+    async def audit_log(
+        self,
+        info: Info,
+        agent: str | None = None,
+        msisdn: Msisdn | None = None,
+        from_: Annotated[datetime | None, strawberry.argument(name="from")] = None,
+        to: datetime | None = None,
+        first: int = 50,
+        after: str | None = None,
+    ) -> AuditLogPage | None:
+        page = await audit_log.audit_log(
+            info.context,
+            agent=agent,
+            msisdn=msisdn,
+            since=from_,
+            until=to,
+            first=first,
+            after=after,
+        )
+        return AuditLogPage.from_record(page)

@@ -24,7 +24,11 @@ def static_directory() -> Path:
 
 
 def web_config(
-    *, demo: bool, sms_inbox: str | None, top_up: tuple[Decimal, Decimal] | None = None
+    *,
+    demo: bool,
+    sms_inbox: str | None,
+    top_up: tuple[Decimal, Decimal] | None = None,
+    agent_sign_in: str | None = None,
 ) -> dict[str, Any]:
     """What `/web-config.json` answers.
 
@@ -38,6 +42,9 @@ def web_config(
         config["smsInbox"] = sms_inbox
     if top_up is not None:
         config["topUp"] = {"min": str(top_up[0]), "max": str(top_up[1])}
+    if agent_sign_in:
+        # The agents' console (/agent/) sends agents there to sign in.
+        config["agentSignIn"] = agent_sign_in
     return config
 
 
@@ -46,10 +53,12 @@ def web_routes(
     demo: bool = False,
     sms_inbox: str | None = None,
     top_up: tuple[Decimal, Decimal] | None = None,
+    agent_sign_in: str | None = None,
 ) -> list[BaseRoute]:
-    """`/web-config.json` and the page at `/`. Append them after every other route:
-    the mount at `/` answers whatever path nothing before it took."""
-    config = web_config(demo=demo, sms_inbox=sms_inbox, top_up=top_up)
+    """`/web-config.json` and the page at `/` (the agents' console at `/agent/`). Append
+    them after every other route: the mount at `/` answers whatever path nothing before
+    it took."""
+    config = web_config(demo=demo, sms_inbox=sms_inbox, top_up=top_up, agent_sign_in=agent_sign_in)
 
     async def config_endpoint(request: Request) -> JSONResponse:
         # Read once per page load; never cached, so a restarted demo's new inbox port shows.

@@ -91,6 +91,7 @@ NOT_DATA = {
     ("Mutation", "linkNumber"): "the caller's own account; the target confirms by code",
     ("Mutation", "confirmLinkedNumber"): "the caller's own account; the code proves the target",
     ("Mutation", "unlinkNumber"): "the caller's own account; only its own links",
+    ("Query", "auditLog"): "supervisors only, a filter not a read: tests/api/test_audit_log.py",
     ("Subscription", "balanceChanged"): "live: denied per number in tests/live",
     ("Subscription", "orderUpdated"): "live: denied per number in tests/live",
 }

@@ -71,6 +71,14 @@ async def test_the_demo_serves_and_stops(
         async with http.post(f"{url}/graphql", json=ME, headers=headers) as response:
             body = await response.json()
         assert body["data"]["me"]["msisdn"] == "+79000000001"
+        # Agents' tokens come from the demo's identity provider.
+        agent = re.search(r"export AGENT_TOKEN=(\S+)", banner)
+        assert agent is not None
+        read = {"query": '{ subscriber(msisdn: "+79000000003") { msisdn } }'}
+        headers = {"authorization": f"Bearer {agent.group(1)}"}
+        async with http.post(f"{url}/graphql", json=read, headers=headers) as response:
+            body = await response.json()
+        assert body["data"]["subscriber"]["msisdn"] == "+79000000003"
         async with http.get(f"{url}/") as page:
             assert page.status == 200
             assert "<html" in (await page.text()).lower()
@@ -85,6 +93,19 @@ def test_token_command(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.M
     tokens = build_tokens(Settings(_env_file=None), SystemClock(), TEST_SECRET)
     assert tokens.verify(token) == SubscriberPrincipal("+79000000001")
     assert main(["token", "--msisdn", "12345"]) == 2
+
+
+def test_agent_tokens_come_from_the_provider_once_one_is_set(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TGW_JWT_SECRET", TEST_SECRET)
+    assert main(["token", "--agent", "lead", "--supervisor"]) == 0
+    token = capsys.readouterr().out.strip()
+    tokens = build_tokens(Settings(_env_file=None), SystemClock(), TEST_SECRET)
+    assert tokens.verify(token) == AgentPrincipal("lead", frozenset({"agent", "supervisor"}))
+    monkeypatch.setenv("TGW_AGENT_JWKS_URL", "http://127.0.0.1:9/jwks.json")
+    assert main(["token", "--agent", "lead"]) == 2
+    assert "identity provider" in capsys.readouterr().err
 
 
 def test_token_command_needs_the_key(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from adapters.audit import AuditEntry
+from adapters.audit_store import MemoryAuditStore
 from adapters.billing.cached import CachedBilling
 from adapters.cache.answers import AnswerCache
 from adapters.cache.memory import MemoryCache
@@ -382,6 +383,7 @@ def build_ports(operator: Operator) -> Ports:
         security=MemorySecurityStore(clock),
         tokens=NoTokens(),
         audit=KeptAudit(),
+        audit_store=MemoryAuditStore(1_000),
         idempotency=MemoryIdempotencyStore(clock),
         support=NoSupport(),
         events=MemoryBus(),
