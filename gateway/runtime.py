@@ -30,6 +30,7 @@ from gateway.documents import Documents
 from gateway.graphql_schema import executable_schema
 from gateway.hub_registration import hub_failures, register_hubs
 from gateway.money import SagaRecovery
+from gateway.ocs_hub import OcsHub, build_ocs_hub
 from gateway.operations_file import read_operations_file
 from gateway.ports import build_ports
 from gateway.redis_clients import connect_redis
@@ -64,6 +65,10 @@ class Runtime:
     recovery: SagaRecovery | None = None
     # Backends whose hub registration failed, with why (shown on /readyz).
     hub_failures: dict[str, str] = field(default_factory=dict)
+    # SigScale OCS's own hub (billing in that dialect, TGW_HUB_SECRET set), and what its
+    # registration came to (shown on /readyz, registered or not).
+    ocs_hub: OcsHub | None = None
+    ocs_hub_state: str | None = None
 
     @property
     def redis(self) -> Redis | None:
@@ -130,6 +135,7 @@ async def start_runtime(
         tokens=tokens,
         documents=documents,
         usage=usage_recorder(settings, redis, clock, schema),
+        ocs_hub=build_ocs_hub(settings, clients, clock),
     )
     if settings.operations_file:
         await stores.persisted.register(read_operations_file(Path(settings.operations_file)))
@@ -142,6 +148,14 @@ async def start_runtime(
         found = await register_hubs(
             runtime.event_clients, settings.callback_url, settings.billing_dialect
         )
-        runtime.hub_failures = hub_failures(found, settings.billing_dialect)
+        runtime.hub_failures = hub_failures(found)
+    if settings.callback_url and runtime.ocs_hub is not None:
+        hub_id, runtime.ocs_hub_state = await runtime.ocs_hub.register(settings.callback_url)
+        if hub_id is None:
+            runtime.hub_failures["billing"] = runtime.ocs_hub_state
+    elif settings.callback_url and settings.billing_dialect == "sigscale-ocs":
+        runtime.hub_failures["billing"] = (
+            "not registered at SigScale OCS's hub: TGW_HUB_SECRET is not set"
+        )
     runtime.usage.start()
     return runtime
