@@ -110,7 +110,8 @@ async def test_a_top_up_and_its_deletion_are_notified_with_the_registered_auth(
     assert created["eventType"] == "BucketBalanceCreationNotification"
     assert created["event"] == bucket
     # No zone on the time, as recorded.
-    assert not created["eventTime"].endswith("Z") and "+" not in created["eventTime"]
+    assert not created["eventTime"].endswith("Z")
+    assert "+" not in created["eventTime"]
     assert deleted["eventType"] == "BucketBalanceDeletionEvent"
     assert deleted["event"] == bucket
     assert deleted["eventId"] != created["eventId"]
@@ -129,7 +130,10 @@ async def test_a_failed_delivery_drops_the_hub(
     await listener.next()  # the live hub got its copy
     loop = asyncio.get_running_loop()
     deadline = loop.time() + BOUND
-    while len(await _hubs(http, ocs_url)) != 1 and loop.time() < deadline:
+    # Polled, with a bound: the failed delivery ends on its own time.
+    while len(await _hubs(http, ocs_url)) != 1:
+        if loop.time() > deadline:
+            break
         await asyncio.sleep(0.01)
 
     assert [hub["callback"] for hub in await _hubs(http, ocs_url)] == [callback]
