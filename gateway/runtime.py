@@ -65,10 +65,9 @@ class Runtime:
     recovery: SagaRecovery | None = None
     # Backends whose hub registration failed, with why (shown on /readyz).
     hub_failures: dict[str, str] = field(default_factory=dict)
-    # SigScale OCS's own hub (billing in that dialect, TGW_HUB_SECRET set), and what its
-    # registration came to (shown on /readyz, registered or not).
+    # SigScale OCS's own hub (billing in that dialect, TGW_HUB_SECRET set); its `state`
+    # (registered or why not) is shown on /readyz.
     ocs_hub: OcsHub | None = None
-    ocs_hub_state: str | None = None
 
     @property
     def redis(self) -> Redis | None:
@@ -90,6 +89,8 @@ class Runtime:
     async def close(self) -> None:
         if self.recovery is not None:
             await self.recovery.stop()
+        if self.ocs_hub is not None:
+            await self.ocs_hub.stop()
         await self.usage.close()
         await self.ports.events.close()
         self.telemetry.shutdown()
@@ -150,9 +151,8 @@ async def start_runtime(
         )
         runtime.hub_failures = hub_failures(found)
     if settings.callback_url and runtime.ocs_hub is not None:
-        hub_id, runtime.ocs_hub_state = await runtime.ocs_hub.register(settings.callback_url)
-        if hub_id is None:
-            runtime.hub_failures["billing"] = runtime.ocs_hub_state
+        await runtime.ocs_hub.ensure(settings.callback_url)
+        runtime.ocs_hub.keep(settings.callback_url)
     elif settings.callback_url and settings.billing_dialect == "sigscale-ocs":
         runtime.hub_failures["billing"] = (
             "not registered at SigScale OCS's hub: TGW_HUB_SECRET is not set"

@@ -15,6 +15,7 @@ from adapters.billing.ocs.hub import (
     number_of_product,
     parse_notification,
     register_hub,
+    registered_hub,
     token_matches,
 )
 from tests.harness.clock import FakeClock
@@ -72,3 +73,21 @@ async def test_registering_and_finding_a_products_number(http: aiohttp.ClientSes
     assert orjson.loads(sent.body) == {"callback": "http://127.0.0.1:18481/listener"}
     basic = base64.b64encode(f"{USERNAME}:{PASSWORD}".encode()).decode()
     assert sent.headers["Authorization"] == f"Basic {basic}"
+
+
+async def test_a_listed_hub_is_found_and_a_dropped_one_is_not(
+    http: aiohttp.ClientSession,
+) -> None:
+    listed, dropped = Replay(), Replay()
+    listed.on("GET /balanceManagement/v1/hub", "get__balanceManagement_v1_hub.txt")
+    dropped.on(
+        "GET /balanceManagement/v1/hub", "get__balanceManagement_v1_hub.after_failed_delivery.txt"
+    )
+    callback = "http://127.0.0.1:18481/listener"
+    found = []
+    for replay in (listed, dropped):
+        async with serving(replay.app()) as url:
+            client = build_ocs_billing(http, url, USERNAME, PASSWORD, 5.0, 2, FakeClock()).client
+            found.append(await registered_hub(client, callback))
+            found.append(await registered_hub(client, callback + "/other"))
+    assert found == ["17965243048682546", None, None, None]

@@ -174,3 +174,60 @@ async def test_without_a_hub_secret_ocs_is_not_registered_and_says_why(
     assert ready["checks"]["billing"]["hub"] == (
         "not registered at SigScale OCS's hub: TGW_HUB_SECRET is not set"
     )
+
+
+async def _listed(http: aiohttp.ClientSession, ocs_url: str) -> list[dict[str, str]]:
+    async with http.get(f"{ocs_url}/balanceManagement/v1/hub", headers=OCS_AUTH) as answer:
+        found: list[dict[str, str]] = await answer.json()
+        return found
+
+
+async def test_a_hub_ocs_dropped_is_registered_again(
+    http: aiohttp.ClientSession, ocs_url: str, gateway: GatewayClient
+) -> None:
+    (first,) = await _listed(http, ocs_url)
+    # What OCS does after a failed delivery: the hub is gone, silently.
+    async with http.delete(
+        f"{ocs_url}/balanceManagement/v1/hub/{first['id']}", headers=OCS_AUTH
+    ) as answer:
+        assert answer.status == 204
+    hub = gateway.runtime.ocs_hub
+    assert hub is not None
+    callback = gateway.runtime.settings.callback_url
+    assert callback is not None
+
+    await hub.ensure(callback)  # what the keeper does every CHECK_INTERVAL
+
+    (again,) = await _listed(http, ocs_url)
+    assert again["callback"] == first["callback"]
+    assert again["id"] != first["id"]
+    ready = await _readyz(http, gateway)
+    assert (
+        ready["checks"]["billing"]["hub"] == f"registered at SigScale OCS's hub (id {again['id']})"
+    )
+    before = await _money(gateway)
+    service = f"{ocs_url}/balanceManagement/v1/service/{DEMO.removeprefix('+')}"
+    async with http.post(
+        f"{service}/balanceTopup",
+        json={"amount": {"units": "cents", "amount": "5"}},
+        headers=OCS_AUTH,
+    ) as answer:
+        assert answer.status == 201
+
+    async def shows(amount: Decimal) -> bool:
+        return await _money(gateway) == amount
+
+    assert await _until(lambda: shows(before + 5)), "the new hub's notification did not land"
+
+
+async def test_a_restart_reuses_the_hub_ocs_still_lists(
+    http: aiohttp.ClientSession, make_settings: SettingsFactory, ocs_url: str
+) -> None:
+    port = free_port()
+    settings = _settings(make_settings, ocs_url, port)
+    async with running_gateway(settings, port=port):
+        first = await _listed(http, ocs_url)
+    async with running_gateway(settings, port=port):
+        second = await _listed(http, ocs_url)
+    assert len(first) == 1
+    assert second == first, "a second registration would double every notification"

@@ -52,6 +52,18 @@ async def register_hub(client: OcsClient, callback: str) -> str:
         return str(answer.body["id"])
 
 
+async def registered_hub(client: OcsClient, callback: str) -> str | None:
+    """The id of a hub already registered with this callback (OCS keeps one per POST, so
+    registering again at every start would multiply the deliveries); None if there is
+    none, which is also how OCS shows a hub it dropped after a failed delivery."""
+    answer = await client.get(HUB_PATH)
+    with reading(client.name, "hub list", answer.status):
+        for hub in answer.body or []:
+            if hub["callback"] == callback:
+                return str(hub["id"])
+        return None
+
+
 @dataclass(frozen=True, slots=True)
 class BucketNotification:
     event_id: str
