@@ -30,11 +30,17 @@ class BalanceRecord:
     updated_at: datetime
     # Set when the record comes from the cache past its fresh TTL because billing failed.
     stale: bool = False
+    # Whether the quotas' ends tell the next charge. False where they do not and billing
+    # names no next charge either (SigScale OCS: a bucket's end is a top-up's as much as
+    # the tariff's, and its product carries no renewal date): next_charge_at is None then.
+    charge_at_quota_end: bool = True
 
     @property
     def next_charge_at(self) -> datetime | None:
         """Quotas last until the monthly fee is charged, so the earliest end of a tariff
-        quota is the next charge."""
+        quota is the next charge; None where that does not hold (charge_at_quota_end)."""
+        if not self.charge_at_quota_end:
+            return None
         ends = [q.valid_until for q in self.quotas if q.valid_until is not None]
         return min(ends) if ends else None
 

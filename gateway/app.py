@@ -21,6 +21,7 @@ from gateway.health import healthz, metrics, readyz
 from gateway.lifespan import Running
 from gateway.listener import event_claims, listener
 from gateway.live import LiveView, sse, websocket_endpoint
+from gateway.ocs_listener import ocs_listener
 from gateway.runtime import start_runtime
 from gateway.scrape import ON_API_PORT
 from gateway.settings import Settings
@@ -79,6 +80,7 @@ def create_app(
         WebSocketRoute("/graphql", websocket_endpoint),
         Route("/graphql/stream", sse, methods=["POST"]),
         Route("/listener/{backend}", listener, methods=["POST"]),
+        Route("/listener/billing-ocs/{token}", ocs_listener, methods=["POST"]),
     ]
     if settings.metrics_listen == ON_API_PORT:
         routes.append(Route("/metrics", metrics, methods=["GET"]))

@@ -108,6 +108,8 @@ async def readyz(request: Request) -> Response:
         _probe_redis(runtime), *(_probe_backend(runtime, n, u) for n, u in urls.items())
     )
     checks = {"redis": probes[0], **dict(zip(urls, probes[1:], strict=True))}
+    if runtime.ocs_hub is not None and runtime.ocs_hub.state is not None:
+        checks["billing"]["hub"] = runtime.ocs_hub.state
     for name, failure in runtime.hub_failures.items():
         if name in checks:
             checks[name]["hub"] = failure

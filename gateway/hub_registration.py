@@ -1,5 +1,6 @@
 """Registering this gateway's listener (`/listener/<backend>`) at every backend's TM Forum
-hub, so that the backends POST their events to it."""
+hub, so that the backends POST their events to it. With SigScale OCS as billing, billing's
+hub is OCS's own (gateway/ocs_hub.py), registered beside these."""
 
 from __future__ import annotations
 
@@ -20,10 +21,8 @@ async def register_hubs(
     found: dict[str, str | None] = {}
     for name, client in clients.items():
         if name == "billing" and billing_dialect == "sigscale-ocs":
-            # OCS's hub is another API (Basic auth, unsigned notifications): the v4
-            # registration would only earn an error.
-            log.error("not registered at the billing hub (SigScale OCS's hub is not wired)")
-            found[name] = None
+            # OCS's hub is another API (Basic auth, unsigned notifications), registered by
+            # gateway/ocs_hub.py: the v4 registration would only earn an error.
             continue
         found[name] = await register_hub(client, callback_base)
         if found[name] is None:
@@ -33,14 +32,10 @@ async def register_hubs(
     return found
 
 
-def hub_failures(found: Mapping[str, str | None], billing_dialect: str) -> dict[str, str]:
+def hub_failures(found: Mapping[str, str | None]) -> dict[str, str]:
     """What /readyz shows of the registrations that failed."""
     return {
-        name: (
-            "not registered: SigScale OCS's hub is not wired"
-            if name == "billing" and billing_dialect == "sigscale-ocs"
-            else "registration failed (see the log)"
-        )
+        name: "registration failed (see the log)"
         for name, hub_id in found.items()
         if hub_id is None
     }

@@ -30,6 +30,7 @@ from gateway.documents import Documents
 from gateway.graphql_schema import executable_schema
 from gateway.hub_registration import hub_failures, register_hubs
 from gateway.money import SagaRecovery
+from gateway.ocs_hub import OcsHub, build_ocs_hub
 from gateway.operations_file import read_operations_file
 from gateway.ports import build_ports
 from gateway.redis_clients import connect_redis
@@ -64,6 +65,9 @@ class Runtime:
     recovery: SagaRecovery | None = None
     # Backends whose hub registration failed, with why (shown on /readyz).
     hub_failures: dict[str, str] = field(default_factory=dict)
+    # SigScale OCS's own hub (billing in that dialect, TGW_HUB_SECRET set); its `state`
+    # (registered or why not) is shown on /readyz.
+    ocs_hub: OcsHub | None = None
 
     @property
     def redis(self) -> Redis | None:
@@ -85,6 +89,8 @@ class Runtime:
     async def close(self) -> None:
         if self.recovery is not None:
             await self.recovery.stop()
+        if self.ocs_hub is not None:
+            await self.ocs_hub.stop()
         await self.usage.close()
         await self.ports.events.close()
         self.telemetry.shutdown()
@@ -133,6 +139,7 @@ async def start_runtime(
         tokens=tokens,
         documents=documents,
         usage=usage_recorder(settings, redis, clock, schema),
+        ocs_hub=build_ocs_hub(settings, clients, clock),
     )
     if settings.operations_file:
         await stores.persisted.register(read_operations_file(Path(settings.operations_file)))
@@ -145,6 +152,13 @@ async def start_runtime(
         found = await register_hubs(
             runtime.event_clients, settings.callback_url, settings.billing_dialect
         )
-        runtime.hub_failures = hub_failures(found, settings.billing_dialect)
+        runtime.hub_failures = hub_failures(found)
+    if settings.callback_url and runtime.ocs_hub is not None:
+        await runtime.ocs_hub.ensure(settings.callback_url)
+        runtime.ocs_hub.keep(settings.callback_url)
+    elif settings.callback_url and settings.billing_dialect == "sigscale-ocs":
+        runtime.hub_failures["billing"] = (
+            "not registered at SigScale OCS's hub: TGW_HUB_SECRET is not set"
+        )
     runtime.usage.start()
     return runtime

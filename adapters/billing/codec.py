@@ -24,6 +24,7 @@ def encode_balance(record: BalanceRecord) -> bytes:
             "a": str(record.money.amount),
             "c": record.money.currency,
             "u": record.updated_at.isoformat(),
+            "k": record.charge_at_quota_end,
             "q": [
                 [
                     q.kind.value,
@@ -47,6 +48,8 @@ def decode_balance(data: bytes) -> BalanceRecord:
         money=Money(Decimal(raw["a"]), raw["c"]),
         quotas=tuple(_quota(q) for q in raw["q"]),
         updated_at=parse_timestamp(raw["u"]),
+        # Absent from entries written before it existed: they read as before.
+        charge_at_quota_end=raw.get("k", True),
     )
 
 

@@ -29,6 +29,7 @@ from backends.ocs.errors import (
     not_found,
     ocs_error_middleware,
 )
+from backends.ocs.hubs import CREATED, DELETED, Hubs
 from backends.ocs.openapi import BUCKET_FILTERS, OPENAPI
 from backends.ocs.paging import Listings
 from backends.ocs.resources import (
@@ -50,6 +51,7 @@ DEFAULT_PORT = 8101  # it is the billing backend, in another dialect
 OCS = web.AppKey("ocs", OcsState)
 BucketRef = tuple[Subscription, Bucket]
 LISTINGS: web.AppKey[Listings[BucketRef]] = web.AppKey("listings")
+HUBS = web.AppKey("hubs", Hubs)
 
 routes = web.RouteTableDef()
 
@@ -72,6 +74,7 @@ def create_app(config: ServiceConfig, credentials: Credentials | None = None) ->
     app[CREDENTIALS] = credentials or Credentials()
     app[OCS] = OcsState(config.build_world())
     app[LISTINGS] = Listings()
+    hubs = app[HUBS] = Hubs()
 
     async def openapi_document(request: web.Request) -> web.Response:
         return ocs_json(OPENAPI)
@@ -83,6 +86,11 @@ def create_app(config: ServiceConfig, credentials: Credentials | None = None) ->
     app.router.add_get("/openapi.json", openapi_document)
     app.add_routes(admin.routes)
     app.on_shutdown.append(release_hung_requests)
+
+    async def close_hubs(app: web.Application) -> None:
+        await hubs.close()
+
+    app.on_cleanup.append(close_hubs)
     return app
 
 
@@ -147,6 +155,8 @@ async def delete_bucket(request: web.Request) -> web.Response:
     if found is None:
         raise not_found("No such Balance Bucket found")
     state.delete(*found)
+    # The bucket as it was, as the captured deletion event carries it.
+    request.app[HUBS].notify(DELETED, bucket_json(*found), utc_now())
     return web.Response(status=204, content_type="text/html")
 
 
@@ -194,11 +204,45 @@ async def _top_up(request: web.Request, subscription: Subscription) -> web.Respo
     # `channel` is dropped, `name` kept: what the captured system does with them.
     name = body.get("name") if isinstance(body.get("name"), str) else None
     bucket = request.app[OCS].top_up(subscription, units, amount, start, end, name)
+    request.app[HUBS].notify(CREATED, bucket_json(subscription, bucket), utc_now())
     return ocs_json(
         bucket_json(subscription, bucket),
         status=201,
         headers={"Location": f"{BALANCE}/bucket/{bucket.id}"},
     )
+
+
+@routes.post(f"{BALANCE}/hub")
+async def register_hub(request: web.Request) -> web.Response:
+    """201 ``{"callback","id"}`` with a ``Location``; the Authorization header it came
+    with is the one its notifications carry."""
+    body = await read_json_object(request)
+    callback = body.get("callback")
+    if not isinstance(callback, str) or not callback:
+        raise bad_request("'callback' must be a URL")
+    hub = request.app[HUBS].register(callback, request.headers.get("Authorization"), utc_now())
+    return ocs_json(
+        {"callback": hub.callback, "id": hub.id},
+        status=201,
+        headers={"Location": f"{BALANCE}/hub/{hub.id}"},
+    )
+
+
+@routes.get(f"{BALANCE}/hub")
+async def list_hubs(request: web.Request) -> web.Response:
+    return ocs_json(
+        [
+            {"callback": hub.callback, "id": hub.id, "href": f"{BALANCE}/hub/{hub.id}"}
+            for hub in request.app[HUBS].all()
+        ]
+    )
+
+
+@routes.delete(f"{BALANCE}/hub/{{id}}")
+async def delete_hub(request: web.Request) -> web.Response:
+    if not request.app[HUBS].remove(request.match_info["id"]):
+        raise not_found("No such Hub found")
+    return web.Response(status=204, content_type="text/html")
 
 
 def _amount(raw: Any) -> tuple[str, Decimal]:

@@ -100,6 +100,7 @@ _SCHEMAS: dict[str, Schema] = {
             "product": array(_REF),
         }
     ),
+    "Hub": obj({"callback": STRING, "id": STRING, "href": STRING}),
     "TopUp": obj(
         {
             "type": STRING,
@@ -212,6 +213,35 @@ OPENAPI = openapi_document(
             "post": _top_up(
                 "credit a service's product with a new bucket", {"404": _error("unknown service")}
             )
+        },
+        f"{BALANCE}/hub": {
+            "post": {
+                "summary": "register a listener: each bucket created or deleted is POSTed to "
+                "its callback with the Authorization this came with (nothing signed); a "
+                "delivery that fails drops the hub",
+                "requestBody": {
+                    "required": True,
+                    **_json(obj({"callback": STRING}, ["callback"])),
+                },
+                "responses": {
+                    "201": {"description": "registered", **_json(ref("Hub"))},
+                    "400": _error("no callback"),
+                },
+            },
+            "get": {
+                "summary": "the registered hubs",
+                "responses": {"200": {"description": "every hub", **_json(array(ref("Hub")))}},
+            },
+        },
+        f"{BALANCE}/hub/{{id}}": {
+            "delete": {
+                "summary": "unregister",
+                "parameters": [_ID],
+                "responses": {
+                    "204": {"description": "deleted (an empty text/html body)"},
+                    "404": _error("no such hub"),
+                },
+            }
         },
     },
     _SCHEMAS,

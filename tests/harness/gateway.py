@@ -104,8 +104,10 @@ async def running_gateway(
     settings: Settings,
     clock: Clock | None = None,
     wrap: Callable[[Starlette], Starlette] | None = None,
+    port: int = 0,
 ) -> AsyncIterator[GatewayClient]:
-    """`wrap` adds to the app before it serves (the web tests mount the page)."""
+    """`wrap` adds to the app before it serves (the web tests mount the page); `port` is
+    for a gateway that must know its own address before it starts (a hub's callback)."""
     app = create_app(settings, clock=clock, secret=TEST_SECRET)
     if wrap is not None:
         app = wrap(app)
@@ -114,7 +116,7 @@ async def running_gateway(
             app,
             ConnectionLimits.from_settings(settings),
             host="127.0.0.1",
-            port=0,
+            port=port,
             log_level="warning",
             lifespan="on",
         )

@@ -161,3 +161,31 @@ async def test_a_top_up_on_ocs(
 
     after = Decimal(payload["subscriber"]["balance"]["money"]["amount"])
     assert after == Decimal(amount_before) + Decimal("250.75")
+
+
+@pytest.mark.parametrize("use_redis", [True, False], ids=["redis", "in-process"])
+async def test_next_charge_is_null_on_ocs_fresh_and_cached(
+    make_settings: SettingsFactory,
+    ocs_backends: BackendsThread,
+    http: aiohttp.ClientSession,
+    use_redis: bool,
+) -> None:
+    """OCS's product names no renewal (docs/backends.md): null, never a bucket's end, and
+    still null when the balance comes from the cache."""
+    query = "{ me { balance { nextChargeAt quotas { validUntil } } } }"
+    billing = BackendAdmin("billing", ocs_backends.billing_url, http)
+    async with _gateway(
+        make_settings, ocs_backends, ocs_backends.billing_url, use_redis=use_redis, answer_ttl=0
+    ) as gateway:
+        token = gateway.subscriber_token(DEMO)
+        fresh = await gateway.query(query, token=token)
+        await billing.reset()
+        cached = await gateway.query(query, token=token)
+        calls = sum((await billing.counts()).values())
+    assert calls == 0, "the second read came from the cache"
+    for answer in (fresh, cached):
+        balance = answer.data["me"]["balance"]
+        # The quotas have ends: a bucket's end was there to be taken, and was not.
+        assert all(q["validUntil"] for q in balance["quotas"])
+        assert balance["quotas"]
+        assert balance["nextChargeAt"] is None

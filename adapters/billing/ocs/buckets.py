@@ -5,6 +5,7 @@ A bucket counts as OCS counts it in its accumulatedBalance and its rating (recor
 bucket dated to start later counts today (a quota shows its `validFrom`). Expired buckets
 (kept until cleaned up) and the rating's own `session` buckets (start = end) do not count.
 Negative money buckets are summed like the others, as OCS's accumulated balance does.
+The record names no next charge: nothing OCS answers carries one.
 """
 
 from __future__ import annotations
@@ -54,6 +55,10 @@ def balance_from_buckets(
         money=Money(money, currency),
         quotas=tuple(sorted(quotas, key=_quota_order)),
         updated_at=now,
+        # OCS's recorded product carries only `startDate` (no end, validFor or renewal),
+        # and the earliest bucket end may be a top-up's: no next charge, never invented
+        # (docs/backends.md, "SigScale OCS").
+        charge_at_quota_end=False,
     )
 
 
