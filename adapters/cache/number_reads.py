@@ -4,7 +4,7 @@ one way to drop all of it when the number changes.
 What is read about a number, and where it is kept between its backend and a resolver:
 
     read          backend        shared cache key (Redis, or in process)    TTL
-    BALANCE       billing        <ns>:balance:v1:<msisdn>                    balance TTL, kept
+    BALANCE       billing        <ns>:balance:v2:<msisdn>                    balance TTL, kept
                                                                              longer as stale
                                  <ns>:charges:r1:<msisdn>/<start>/<end>      read TTL
     PRODUCTS      provisioning   <ns>:products:r1:<msisdn>                   read TTL
