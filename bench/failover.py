@@ -15,10 +15,13 @@ Faults, relative to the start of the load:
   STALL_S seconds, then SIGCONT.
 
 Printed, and written to bench/RESULTS.md: outcomes per 5 s window by code, 5xx, top-ups
-sent / OK / applied / doubled / lost (billing's ledger), seconds until top-ups succeed
-again after each fault, the share of home screens answered within 0.5 s during each
-fault, breakers opened on healthy backends (the gateway's log), live events per top-up
-per subscriber, subscriptions alive at the end, worker memory.
+sent / OK / applied / doubled / lost (billing's ledger), per fault the cluster's own
+promotion time (a surviving node's CLUSTER NODES, polled every 50 ms) and the top-ups
+Redis refused after it (writes succeed again = the last of them, to be within 1 s), the
+share of home screens answered within 0.5 s during each fault, breakers opened on healthy
+backends (the gateway's log), live balance events with a new balance per top-up per
+subscriber and, apart, those repeating the balance already sent, subscriptions alive at
+the end, worker memory. `--timeline PATH` keeps every request's time and outcome.
 
 Sentinel is not part of this run (tests/chaos/test_redis_sentinel.py covers it).
 """
@@ -230,21 +233,28 @@ def _windows(timeline: list[list[Any]]) -> list[str]:
     return lines
 
 
-# What a lost Redis node makes a top-up answer (a backend's own timeout is not counted).
+# What a lost Redis node makes a top-up answer (a backend's own timeout is not counted,
+# nor a request the client gave up on: on a loaded machine those come without any fault).
 _REDIS_FAILED = frozenset({"TEMPORARILY_UNAVAILABLE", "INTERNAL_SERVER_ERROR"})
 
 
-def _recovery(timeline: list[list[Any]], start: float, until: float) -> float:
-    """Seconds from `start` until the last top-up of [start, until) that failed for want
-    of Redis or got no answer (0: none did)."""
-    failed = [
+def _refused(timeline: list[list[Any]], start: float, until: float) -> list[float]:
+    """When the top-ups sent in [start, until) that Redis failed were sent."""
+    return sorted(
         at
         for at, kind, outcome, _ in timeline
         if kind == "topup"
         and start <= at < until
-        and (outcome in _REDIS_FAILED or outcome.startswith(("HTTP", "CLIENT")))
-    ]
-    return max(failed) - start if failed else 0.0
+        and (outcome in _REDIS_FAILED or outcome.startswith("HTTP 5"))
+    )
+
+
+def _unanswered(timeline: list[list[Any]], start: float, until: float) -> int:
+    return sum(
+        1
+        for at, kind, outcome, _ in timeline
+        if kind == "topup" and start <= at < until and outcome.startswith("CLIENT")
+    )
 
 
 def _fast_share(timeline: list[list[Any]], start: float, until: float) -> tuple[int, int]:
@@ -418,8 +428,8 @@ def _finish(
     server_errors = sum(n for status, n in statuses.items() if status.startswith("5"))
     sent = sum(1 for row in timeline if row[1] == "topup")
     ok = sum(1 for row in timeline if row[1] == "topup" and row[2] == "ok")
-    kill_recovery = _recovery(timeline, KILL_AT, RESTART_AT)
-    stall_recovery = _recovery(timeline, STALL_AT, STALL_AT + STALL_S + 10)
+    # Refusals with no fault at all (Redis slow on a loaded machine): the floor.
+    baseline = len(_refused(timeline, KILL_AT - 15, KILL_AT))
     kill_fast, kill_reads = _fast_share(timeline, KILL_AT, KILL_AT + 10)
     stall_fast, stall_reads = _fast_share(timeline, STALL_AT, STALL_AT + STALL_S)
     lines = log.since()
@@ -433,18 +443,21 @@ def _finish(
     new_balances, repeats = live_events
     per_topup = new_balances / max(1, len(ledger))
 
-    def after_promotion(what: str, start: float, recovery: float) -> str:
+    def after_promotion(what: str, start: float, until: float) -> str:
         promotion = promoted.get(what)
+        refused = _refused(timeline, start, until)
+        unanswered = _unanswered(timeline, start, until)
+        text = f"{what}: {len(refused)} top-ups refused, {unanswered} unanswered"
         if promotion is None:
-            return f"{what}: no promotion seen"
-        text = f"{what}: promoted at +{promotion - start:.2f} s (a surviving node's view)"
-        if recovery == 0.0:
-            return text + "; no top-up refused"
-        lag = recovery - (promotion - start)
-        verdict = "within" if lag <= 1.0 else "NOT within"
+            return text + "; no promotion seen"
+        text += f"; promoted at +{promotion - start:.2f} s (a surviving node's view)"
+        later = [round(at - promotion, 2) for at in refused if at >= promotion]
+        if not later:
+            return text + "; no top-up refused after the promotion (within 1 s)"
+        verdict = "within" if later[-1] <= 1.0 else "NOT within"
         return (
-            text + f", last top-up refused at +{recovery:.2f} s: writes succeed again "
-            f"{lag:+.2f} s after the promotion ({verdict} 1 s)"
+            text + f"; refused after the promotion: {len(later)}, at +s {later[:12]}; writes "
+            f"succeed again {later[-1]:+.2f} s after the promotion ({verdict} 1 s)"
         )
 
     mem_end = rss.last_mb
@@ -456,10 +469,10 @@ def _finish(
         f"{len(check.lost)}, unacknowledged {len(check.unacknowledged)}; still unknown "
         f"at the end {check.unsettled}",
         "promotion vs writes (cluster-node-timeout 3 s; a top-up's time is when it was "
-        "sent): "
-        + after_promotion("kill", KILL_AT, kill_recovery)
+        f"sent; {baseline} refused in the 15 s before any fault): "
+        + after_promotion("kill", KILL_AT, RESTART_AT)
         + "; "
-        + after_promotion("stall", STALL_AT, stall_recovery),
+        + after_promotion("stall", STALL_AT, STALL_AT + STALL_S + 10),
         f"home screens within {FAST_MS:.0f} ms: {kill_fast} of {kill_reads} in the 10 s after "
         f"the kill, {stall_fast} of {stall_reads} during the stall",
         f"breakers opened: healthy backends {dict(healthy_opened) or 'none'}, redis "
@@ -475,6 +488,10 @@ def _finish(
     ]
     windows = _windows(timeline)
     print("\n".join(["", *facts, "", "per window:", *windows]))
+    if args.timeline:
+        Path(args.timeline).write_text(
+            json.dumps({"timeline": timeline, "promoted": promoted, "events": events})
+        )
     if not args.no_results:
         parts = [
             "## Failover",
@@ -503,6 +520,9 @@ def main() -> None:
     parser.add_argument("--size", type=int, default=2000)
     parser.add_argument("--latency-ms", type=float, default=20.0)
     parser.add_argument("--no-results", action="store_true", help="do not write RESULTS.md")
+    parser.add_argument(
+        "--timeline", help="write the requests' timeline and the promotions to this JSON file"
+    )
     raise SystemExit(run(parser.parse_args()))
 
 
