@@ -15,10 +15,13 @@ Faults, relative to the start of the load:
   STALL_S seconds, then SIGCONT.
 
 Printed, and written to bench/RESULTS.md: outcomes per 5 s window by code, 5xx, top-ups
-sent / OK / applied / doubled / lost (billing's ledger), seconds until top-ups succeed
-again after each fault, the share of home screens answered within 0.5 s during each
-fault, breakers opened on healthy backends (the gateway's log), live events per top-up
-per subscriber, subscriptions alive at the end, worker memory.
+sent / OK / applied / doubled / lost (billing's ledger), per fault the cluster's own
+promotion time (a surviving node's CLUSTER NODES, polled every 50 ms) and the top-ups
+Redis refused after it (writes succeed again = the last of them, to be within 1 s), the
+share of home screens answered within 0.5 s during each fault, breakers opened on healthy
+backends (the gateway's log), live balance events with a new balance per top-up per
+subscriber and, apart, those repeating the balance already sent, subscriptions alive at
+the end, worker memory. `--timeline PATH` keeps every request's time and outcome.
 
 Sentinel is not part of this run (tests/chaos/test_redis_sentinel.py covers it).
 """
@@ -76,7 +79,11 @@ class LiveSubscribers:
     def __init__(self, url: str, subs: list[tuple[str, str]]) -> None:
         self.url = url.replace("http://", "ws://") + "/graphql"
         self.subs = subs
-        self.events: Counter[str] = Counter()  # data `next` per number
+        self.events: Counter[str] = Counter()  # data `next` with a new balance, per number
+        # Data `next` repeating the balance this subscriber already had (a resync's
+        # re-read, a duplicated event): not a top-up's event.
+        self.repeats: Counter[str] = Counter()
+        self._last: dict[str, Any] = {}
         self.errors: Counter[str] = Counter()  # error `next` by code
         self.ended: dict[str, str] = {}  # number -> why it ended
         self._stop = threading.Event()
@@ -135,7 +142,12 @@ class LiveSubscribers:
                             for error in errors:
                                 self.errors[str(error.get("extensions", {}).get("code"))] += 1
                         else:
-                            self.events[number] += 1
+                            balance = data["payload"]["data"]["balanceChanged"]
+                            if number in self._last and self._last[number] == balance:
+                                self.repeats[number] += 1
+                            else:
+                                self.events[number] += 1
+                            self._last[number] = balance
                     elif data.get("type") in ("complete", "error"):
                         self.ended[number] = str(data.get("type"))
                         return
@@ -145,6 +157,68 @@ class LiveSubscribers:
         except Exception as exc:  # whatever ended it is the figure
             ready.set()
             self.ended[number] = type(exc).__name__
+
+
+class PromotionWatch:
+    """The cluster's own promotion time: polls CLUSTER NODES on a surviving node every
+    50 ms, from just before a fault, until a replica of the faulted primary is a primary."""
+
+    def __init__(self, faulted: Any, survivor: Any, started: float) -> None:
+        import redis
+
+        self._client = redis.Redis(port=survivor.port, socket_timeout=0.5)
+        self._started = started
+        faulted_id = _myid(faulted.port)
+        # A fresh cluster's replicas show up as such a moment after it starts.
+        deadline = time.monotonic() + 10
+        self._replicas: set[str] = set()
+        while not self._replicas and time.monotonic() < deadline:
+            self._replicas = {
+                fields[0]
+                for fields in self._nodes()
+                if len(fields) > 3 and fields[3] == faulted_id and "slave" in fields[2]
+            }
+            time.sleep(0.05)
+        self.promoted_at: float | None = None  # seconds since the load began
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._poll, daemon=True)
+        self._thread.start()
+
+    def _nodes(self) -> list[list[str]]:
+        text = self._client.execute_command("CLUSTER", "NODES")  # type: ignore[no-untyped-call]
+        text = text.decode() if isinstance(text, bytes) else str(text)
+        return [line.split() for line in text.splitlines() if line.strip()]
+
+    def _poll(self) -> None:
+        while not self._stop.is_set():
+            try:
+                promoted = any(
+                    fields[0] in self._replicas and "master" in fields[2]
+                    for fields in self._nodes()
+                )
+            except Exception:  # a busy survivor: look again
+                promoted = False
+            if promoted:
+                self.promoted_at = time.monotonic() - self._started
+                return
+            self._stop.wait(0.05)
+
+    def close(self) -> float | None:
+        self._stop.set()
+        self._thread.join(5)
+        self._client.close()
+        return self.promoted_at
+
+
+def _myid(port: int) -> str:
+    import redis
+
+    client = redis.Redis(port=port, socket_timeout=2)
+    try:
+        answer = client.execute_command("CLUSTER MYID")  # type: ignore[no-untyped-call]
+        return answer.decode() if isinstance(answer, bytes) else str(answer)
+    finally:
+        client.close()
 
 
 def _windows(timeline: list[list[Any]]) -> list[str]:
@@ -159,21 +233,28 @@ def _windows(timeline: list[list[Any]]) -> list[str]:
     return lines
 
 
-# What a lost Redis node makes a top-up answer (a backend's own timeout is not counted).
+# What a lost Redis node makes a top-up answer (a backend's own timeout is not counted,
+# nor a request the client gave up on: on a loaded machine those come without any fault).
 _REDIS_FAILED = frozenset({"TEMPORARILY_UNAVAILABLE", "INTERNAL_SERVER_ERROR"})
 
 
-def _recovery(timeline: list[list[Any]], start: float, until: float) -> float:
-    """Seconds from `start` until the last top-up of [start, until) that failed for want
-    of Redis or got no answer (0: none did)."""
-    failed = [
+def _refused(timeline: list[list[Any]], start: float, until: float) -> list[float]:
+    """When the top-ups sent in [start, until) that Redis failed were sent."""
+    return sorted(
         at
         for at, kind, outcome, _ in timeline
         if kind == "topup"
         and start <= at < until
-        and (outcome in _REDIS_FAILED or outcome.startswith(("HTTP", "CLIENT")))
-    ]
-    return max(failed) - start if failed else 0.0
+        and (outcome in _REDIS_FAILED or outcome.startswith("HTTP 5"))
+    )
+
+
+def _unanswered(timeline: list[list[Any]], start: float, until: float) -> int:
+    return sum(
+        1
+        for at, kind, outcome, _ in timeline
+        if kind == "topup" and start <= at < until and outcome.startswith("CLIENT")
+    )
 
 
 def _fast_share(timeline: list[list[Any]], start: float, until: float) -> tuple[int, int]:
@@ -230,6 +311,7 @@ def run(args: argparse.Namespace) -> int:
         log = LogWatch(gateway.process.log_path)
         log.mark()
         events: list[str] = []
+        promoted: dict[str, float | None] = {}
         with (
             RssSampler(gateway.worker_processes) as rss,
             LiveSubscribers(gateway.url, [(s.msisdn, s.token) for s in payers]) as live,
@@ -247,14 +329,22 @@ def run(args: argparse.Namespace) -> int:
                 events.append(f"{time.monotonic() - started:5.1f} s  {what}")
                 print(events[-1], flush=True)
 
+            # A node that is faulted by neither fault tells when the cluster promoted.
+            survivor = next(n for n in primaries if n is not bus_node and n is not victim)
             at(0, "load on")
+            at(KILL_AT - 0.5, "watching the cluster's view")
+            watch = PromotionWatch(victim, survivor, started)
             at(KILL_AT, f"SIGKILL primary :{victim.port}")
             victim.kill()
             at(RESTART_AT, f"restart :{victim.port}")
+            promoted["kill"] = watch.close()
             victim.start(*_cluster_args(victim, cluster))
+            at(STALL_AT - 0.5, "watching the cluster's view")
+            watch = PromotionWatch(bus_node, survivor, started)
             at(STALL_AT, f"SIGSTOP the bus's primary :{bus_node.port}")
             bus_node.pause()
             at(STALL_AT + STALL_S, f"SIGCONT :{bus_node.port}")
+            promoted["stall"] = watch.close()
             bus_node.resume()
             driver.send_signal(signal.SIGUSR1)
             wait_with_usage(driver, DURATION_S + FINAL_PASS_S + 120)
@@ -262,7 +352,7 @@ def run(args: argparse.Namespace) -> int:
             at(time.monotonic() - started, "load off")
             alive = live.alive
             ended = dict(live.ended)
-            live_events = sum(live.events.values())
+            live_events = (sum(live.events.values()), sum(live.repeats.values()))
             live_errors = dict(live.errors)
         result = json.loads(out.read_text())
         # The driver's clock starts when its process is up, a moment after ours: its
@@ -272,7 +362,18 @@ def run(args: argparse.Namespace) -> int:
         ledger = _ledger(backends.urls["billing"])
         check = check_ledger(result["topups"], ledger)
         return _finish(
-            args, result, check, ledger, rss, log, events, alive, ended, live_events, live_errors
+            args,
+            result,
+            check,
+            ledger,
+            rss,
+            log,
+            events,
+            alive,
+            ended,
+            live_events,
+            live_errors,
+            promoted,
         )
     finally:
         with signals_held():
@@ -318,16 +419,17 @@ def _finish(
     events: list[str],
     alive: int,
     ended: dict[str, str],
-    live_events: int,
+    live_events: tuple[int, int],
     live_errors: dict[str, int],
+    promoted: dict[str, float | None],
 ) -> int:
     timeline = result["timeline"]
     statuses: dict[str, int] = result["statuses"]
     server_errors = sum(n for status, n in statuses.items() if status.startswith("5"))
     sent = sum(1 for row in timeline if row[1] == "topup")
     ok = sum(1 for row in timeline if row[1] == "topup" and row[2] == "ok")
-    kill_recovery = _recovery(timeline, KILL_AT, RESTART_AT)
-    stall_recovery = _recovery(timeline, STALL_AT, STALL_AT + STALL_S + 10)
+    # Refusals with no fault at all (Redis slow on a loaded machine): the floor.
+    baseline = len(_refused(timeline, KILL_AT - 15, KILL_AT))
     kill_fast, kill_reads = _fast_share(timeline, KILL_AT, KILL_AT + 10)
     stall_fast, stall_reads = _fast_share(timeline, STALL_AT, STALL_AT + STALL_S)
     lines = log.since()
@@ -338,7 +440,26 @@ def _finish(
             if "circuit breaker of" in line and "is now open" in line:
                 opened[line.split("circuit breaker of", 1)[1].split()[0]] += 1
     healthy_opened = {k: v for k, v in opened.items() if k != "redis"}
-    per_topup = live_events / max(1, len(ledger))
+    new_balances, repeats = live_events
+    per_topup = new_balances / max(1, len(ledger))
+
+    def after_promotion(what: str, start: float, until: float) -> str:
+        promotion = promoted.get(what)
+        refused = _refused(timeline, start, until)
+        unanswered = _unanswered(timeline, start, until)
+        text = f"{what}: {len(refused)} top-ups refused, {unanswered} unanswered"
+        if promotion is None:
+            return text + "; no promotion seen"
+        text += f"; promoted at +{promotion - start:.2f} s (a surviving node's view)"
+        later = [round(at - promotion, 2) for at in refused if at >= promotion]
+        if not later:
+            return text + "; no top-up refused after the promotion (within 1 s)"
+        verdict = "within" if later[-1] <= 1.0 else "NOT within"
+        return (
+            text + f"; refused after the promotion: {len(later)}, at +s {later[:12]}; writes "
+            f"succeed again {later[-1]:+.2f} s after the promotion ({verdict} 1 s)"
+        )
+
     mem_end = rss.last_mb
     facts = [
         f"requests: {result['requests']} in {result['load_s']:.0f} s; by status "
@@ -347,14 +468,18 @@ def _finish(
         f"{len(ledger)} applied at billing; doubled {len(check.doubled)}, lost "
         f"{len(check.lost)}, unacknowledged {len(check.unacknowledged)}; still unknown "
         f"at the end {check.unsettled}",
-        f"after the kill, the last top-up refused for want of Redis was at +{kill_recovery:.1f} s "
-        f"(cluster-node-timeout 3 s); after the stall began, at +{stall_recovery:.1f} s",
+        "promotion vs writes (cluster-node-timeout 3 s; a top-up's time is when it was "
+        f"sent; {baseline} refused in the 15 s before any fault): "
+        + after_promotion("kill", KILL_AT, RESTART_AT)
+        + "; "
+        + after_promotion("stall", STALL_AT, STALL_AT + STALL_S + 10),
         f"home screens within {FAST_MS:.0f} ms: {kill_fast} of {kill_reads} in the 10 s after "
         f"the kill, {stall_fast} of {stall_reads} during the stall",
         f"breakers opened: healthy backends {dict(healthy_opened) or 'none'}, redis "
         f"{opened.get('redis', 0)} times",
-        f"live: {live_events} balance events for {len(ledger)} top-ups = {per_topup:.2f} per "
-        f"top-up per subscriber (resyncs after the bus moved included); error events "
+        f"live: {new_balances} balance events with a new balance for {len(ledger)} top-ups "
+        f"= {per_topup:.3f} per top-up per subscriber; {repeats} more repeating the balance "
+        f"the subscriber already had (resyncs, duplicated events); error events "
         f"{live_errors or 'none'}; subscriptions alive at the end {alive} of {LIVE}"
         + (f" (ended: {ended})" if ended else ""),
         "worker memory at the end: "
@@ -363,6 +488,10 @@ def _finish(
     ]
     windows = _windows(timeline)
     print("\n".join(["", *facts, "", "per window:", *windows]))
+    if args.timeline:
+        Path(args.timeline).write_text(
+            json.dumps({"timeline": timeline, "promoted": promoted, "events": events})
+        )
     if not args.no_results:
         parts = [
             "## Failover",
@@ -391,6 +520,9 @@ def main() -> None:
     parser.add_argument("--size", type=int, default=2000)
     parser.add_argument("--latency-ms", type=float, default=20.0)
     parser.add_argument("--no-results", action="store_true", help="do not write RESULTS.md")
+    parser.add_argument(
+        "--timeline", help="write the requests' timeline and the promotions to this JSON file"
+    )
     raise SystemExit(run(parser.parse_args()))
 
 

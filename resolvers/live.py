@@ -10,6 +10,12 @@ down, an answer it could not use), the client gets that event as an error -- the
 masked error with a stable code (BACKEND_UNAVAILABLE, BACKEND_TIMEOUT, BACKEND_ERROR) as
 over HTTP -- and the subscription keeps listening. It ends only when the principal lost
 access to the number (FORBIDDEN, checked again on each event) or its token expired (4403).
+
+Pub/sub keeps nothing: when the event bus lost its node and moved (a RESYNC), whatever
+was published meanwhile is gone. A balance subscription reads the balance again and sends
+it; an order or conversation subscription cannot rebuild the moves it missed, so it sends
+one error `next` with the code RESYNC_REQUIRED (the client refetches `orders` / the
+conversation) and goes on listening.
 """
 
 from __future__ import annotations
@@ -49,6 +55,18 @@ class EventFailedError(GatewayError):
         self.extensions["code"] = error.code
 
 
+class ResyncRequiredError(GatewayError):
+    """Events of this subscription may have been missed (the event bus changed node):
+    the client refetches what it shows (orders, the conversation); the subscription goes on."""
+
+    code = "RESYNC_REQUIRED"
+
+    def __init__(self, request_id: str) -> None:
+        super().__init__(
+            "events may have been missed: fetch the current state again", requestId=request_id
+        )
+
+
 async def still_valid(ctx: Context) -> bool:
     """False (and the connection closed) once the connection's token has expired."""
     expires = ctx.token_expires_at
@@ -65,11 +83,13 @@ async def balance_changes(
     """Each change's balance, or the error that reading it met (for the schema to hand to
     the client as this event's error)."""
     granted = await reach(ctx, msisdn)
+    sent: BalanceRecord | None = None  # the last balance this subscriber got
     async with ctx.ports.events.follow(f"balance:{msisdn}") as follower:
         while True:
             # An event or a RESYNC (events may have been missed): either way the balance
-            # is read again and sent.
-            await follower.next()
+            # is read again; after a RESYNC it is sent only if it is not what this
+            # subscriber already has (nothing was missed: no duplicate `next`).
+            payload = await follower.next()
             if not await still_valid(ctx):
                 return
             try:
@@ -83,11 +103,26 @@ async def balance_changes(
                 log.warning("request %s: event of %s not read: %s", ctx.request_id, msisdn, error)
                 yield EventFailedError(error, ctx.request_id)
                 continue
-            if msisdn in found:
-                yield found[msisdn], granted
+            if msisdn not in found:
+                continue
+            if payload == RESYNC and _same_balance(found[msisdn], sent):
+                continue
+            sent = found[msisdn]
+            yield sent, granted
 
 
-async def order_updates(ctx: Context, msisdn: str) -> AsyncIterator[OrderRecord]:
+def _same_balance(now: BalanceRecord, sent: BalanceRecord | None) -> bool:
+    """The subscriber already has this balance (whatever the cache's staleness mark)."""
+    return sent is not None and (now.money, now.quotas, now.updated_at) == (
+        sent.money,
+        sent.quotas,
+        sent.updated_at,
+    )
+
+
+async def order_updates(
+    ctx: Context, msisdn: str
+) -> AsyncIterator[OrderRecord | ResyncRequiredError]:
     await reach(ctx, msisdn)
     async with ctx.ports.events.follow(f"order:{msisdn}") as follower:
         while True:
@@ -95,13 +130,17 @@ async def order_updates(ctx: Context, msisdn: str) -> AsyncIterator[OrderRecord]
             if not await still_valid(ctx):
                 return
             if payload == RESYNC:
-                continue  # an order's moves are not replayed: see docs/deploying.md
+                # An order's moves are not replayed: the client refetches its orders.
+                yield ResyncRequiredError(ctx.request_id)
+                continue
             event = decode_event(payload)
             if isinstance(event, OrderUpdated):
                 yield event.order
 
 
-async def support_messages(ctx: Context, conversation_id: str) -> AsyncIterator[MessageRecord]:
+async def support_messages(
+    ctx: Context, conversation_id: str
+) -> AsyncIterator[MessageRecord | ResyncRequiredError]:
     await reach_conversation(ctx, conversation_id)
     async with ctx.ports.events.follow(f"conversation:{conversation_id}") as follower:
         while True:
@@ -109,7 +148,9 @@ async def support_messages(ctx: Context, conversation_id: str) -> AsyncIterator[
             if not await still_valid(ctx):
                 return
             if payload == RESYNC:
-                continue  # messages are not replayed: see docs/deploying.md
+                # Messages are not replayed: the client refetches the conversation.
+                yield ResyncRequiredError(ctx.request_id)
+                continue
             event = decode_event(payload)
             if isinstance(event, MessagePosted):
                 yield event.message

@@ -32,6 +32,9 @@ class Subscription:
     @strawberry.subscription(description="Product orders of the number as they move.")
     async def order_updated(self, info: Info, msisdn: Msisdn) -> AsyncGenerator[Order, None]:
         async for record in live.order_updates(info.context, msisdn):
+            if isinstance(record, Exception):
+                yield cast(Order, record)  # RESYNC_REQUIRED: this event's error
+                continue
             yield Order.from_record(record)
 
     @strawberry.subscription(description="New messages of a support conversation.")
@@ -39,4 +42,7 @@ class Subscription:
         self, info: Info, conversation_id: strawberry.ID
     ) -> AsyncGenerator[SupportMessage, None]:
         async for record in live.support_messages(info.context, conversation_id):
+            if isinstance(record, Exception):
+                yield cast(SupportMessage, record)  # RESYNC_REQUIRED: this event's error
+                continue
             yield SupportMessage.from_record(record)

@@ -103,5 +103,10 @@ class MemoryBus:
     def following(self, topic: str) -> int:
         return self._local.following(topic)
 
+    def resync(self) -> None:
+        """Tell every follower that events may have been missed, as the Redis bus does
+        when it moves to another node (one process has no gap: for tests of followers)."""
+        self._local.resync()
+
     async def close(self) -> None:
         return None
