@@ -40,3 +40,10 @@ class Subscription:
     ) -> AsyncGenerator[SupportMessage, None]:
         async for record in live.support_messages(info.context, conversation_id):
             yield SupportMessage.from_record(record)
+
+    @strawberry.subscription(
+        description="Every new message of any open support conversation (agents only)."
+    )
+    async def support_inbox(self, info: Info) -> AsyncGenerator[SupportMessage, None]:
+        async for record in live.support_inbox(info.context):
+            yield SupportMessage.from_record(record)
