@@ -15,7 +15,7 @@ const STRINGS = {
     badNumber: "Проверьте номер", expired: "Сессия закончилась, войдите снова",
     unavailable: "Не удалось проверить вход, попробуйте позже", failed: "Не получилось",
     quotas: "Остатки", services: "Услуги", orders: "Заказы", offers: "Предложения",
-    links: "Связанные номера", conversation: "Обращение", none: "нет", unlimited: "безлимит",
+    links: "Связанные номера", linkedBy: "Кто управляет номером", conversation: "Обращение", none: "нет", unlimited: "безлимит",
     active: "подключено", inboxTitle: "Открытые обращения", answer: "Ответ", send: "Отправить",
     escalate: "Передать в заявку", ticket: "Заявка", filter: "Показать", from: "С", to: "По",
     noHistory: "Пополнения и выписки API не отдаёт", live: "на связи", offline: "нет связи",
@@ -29,7 +29,7 @@ const STRINGS = {
     badNumber: "Check the number", expired: "The session ended; sign in again",
     unavailable: "Sign-in cannot be checked now; try again later", failed: "That did not work",
     quotas: "Allowances left", services: "Services", orders: "Orders", offers: "Offers",
-    links: "Linked numbers", conversation: "Conversation", none: "none", unlimited: "unlimited",
+    links: "Linked numbers", linkedBy: "Managed by", conversation: "Conversation", none: "none", unlimited: "unlimited",
     active: "active", inboxTitle: "Open conversations", answer: "Answer", send: "Send",
     escalate: "Escalate to a ticket", ticket: "Ticket", filter: "Show", from: "From", to: "To",
     noHistory: "The API gives no top-ups or statements", live: "live", offline: "offline",
@@ -87,7 +87,7 @@ const PICTURE = `query($m: Msisdn!) {
     services { name status }
     orders { id state orderedAt items { action offeringId name } }
     offers { title partner activated }
-    linkedNumbers { msisdn alias status } }
+    linkedNumbers { msisdn alias status } linkedBy { owner alias } }
   supportConversation(msisdn: $m) { id status ticketId messages { author text } } }`;
 
 function listInto(name, items, render) {
@@ -135,6 +135,7 @@ async function openNumber(msisdn) {
     `${o.id}: ${o.state} — ${o.items.map((i) => `${i.action} ${i.name ?? i.offeringId}`).join(", ")}`);
   listInto("offers", who.offers, (o) => `${o.partner}: ${o.title}${o.activated ? ` (${t("active")})` : ""}`);
   listInto("links", who.linkedNumbers, (l) => `${l.msisdn}${l.alias ? ` «${l.alias}»` : ""} (${l.status})`);
+  listInto("linked-by", who.linkedBy, (l) => `${l.owner}${l.alias ? ` «${l.alias}»` : ""}`);
   const talk = answer.data?.supportConversation;
   listInto("conversation", talk ? talk.messages : [], (m) => `${m.author}: ${m.text}`);
   $("picture").hidden = false;
