@@ -114,6 +114,7 @@ async function openNumber(msisdn) {
     const code = codeOf(answer);
     if (code === "UNAUTHENTICATED") return signedOut("expired");
     $("picture").hidden = true;
+    $("no-history").hidden = true;
     $("find-problem").textContent = t(problemOf(code));
     return;
   }
@@ -139,6 +140,7 @@ async function openNumber(msisdn) {
   const talk = answer.data?.supportConversation;
   listInto("conversation", talk ? talk.messages : [], (m) => `${m.author}: ${m.text}`);
   $("picture").hidden = false;
+  $("no-history").hidden = false;
   await loadAudit(true);
 }
 
