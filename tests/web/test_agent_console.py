@@ -182,6 +182,7 @@ async def test_a_chat_message_reaches_the_console_live_and_the_answer_reaches_th
         await audit.get_by_role("button", name="Показать").click()
         rows = lead.locator("#audit-rows tr")
         await expect(rows.first).to_contain_text(caller)
+        await expect(rows.filter(has_text="supportConversation").first).to_be_visible()
         for row in await rows.all():
             await expect(row).to_contain_text("olga@demo")
             await expect(row).to_contain_text(caller)
