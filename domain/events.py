@@ -32,4 +32,8 @@ class MessagePosted:
     kind: Literal["message"] = "message"
 
 
+# The topic every support message is published on as well as its conversation's: the
+# agents' inbox (`supportInbox`) follows it.
+SUPPORT_INBOX = "support:inbox"
+
 Event = BalanceChanged | OrderUpdated | MessagePosted

@@ -22,7 +22,7 @@ from adapters.events.signature import is_signed_by
 from adapters.provisioning.http import parse_order
 from adapters.redis_guard import RedisGuard
 from adapters.support.http import parse_message
-from domain.events import BalanceChanged, MessagePosted, OrderUpdated
+from domain.events import SUPPORT_INBOX, BalanceChanged, MessagePosted, OrderUpdated
 from gateway.body_policy import BodyPolicy
 from gateway.lifespan import running
 from gateway.refusal import RefusedError
@@ -109,6 +109,8 @@ async def handle_event(
             for note in interaction.get("note") or ():
                 posted = MessagePosted(parse_message(note, conversation))
                 await events.publish(f"conversation:{conversation}", encode_event(posted))
+                # The agents' inbox hears every open conversation's messages on one topic.
+                await events.publish(SUPPORT_INBOX, encode_event(posted))
 
 
 def event_claims(runtime: Runtime) -> EventClaims:

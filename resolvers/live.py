@@ -1,7 +1,8 @@
 """Live updates: what a subscription yields when an event about its topic arrives.
 
 Events are published by the gateway's listener routes (from the backends' hubs) on the
-topics `balance:<msisdn>`, `order:<msisdn>` and `conversation:<id>`. Each subscription is
+topics `balance:<msisdn>`, `order:<msisdn>` and `conversation:<id>`, and every support
+message also on the agents' inbox topic (`SUPPORT_INBOX`). Each subscription is
 authorized once, like a query, and checks the connection's token before every delivery:
 an expired token ends the connection.
 
@@ -27,13 +28,14 @@ from adapters.errors import BackendError
 from adapters.events.bus import RESYNC
 from adapters.events.records import decode_event
 from domain.billing import BalanceRecord
-from domain.events import MessagePosted, OrderUpdated
+from domain.events import SUPPORT_INBOX, MessagePosted, OrderUpdated
+from domain.principals import AgentPrincipal
 from domain.provisioning import OrderRecord
 from domain.reach import Reach
 from domain.support import MessageRecord
-from resolvers.access import reach
+from resolvers.access import reach, require_principal
 from resolvers.context import Context
-from resolvers.errors import GatewayError
+from resolvers.errors import ForbiddenError, GatewayError
 from resolvers.support import reach_conversation
 
 TOKEN_EXPIRED = 4403
@@ -151,6 +153,23 @@ async def support_messages(
                 # Messages are not replayed: the client refetches the conversation.
                 yield ResyncRequiredError(ctx.request_id)
                 continue
+            event = decode_event(payload)
+            if isinstance(event, MessagePosted):
+                yield event.message
+
+
+async def support_inbox(ctx: Context) -> AsyncIterator[MessageRecord]:
+    """Every new message of every open conversation, for agents only: a subscriber asking
+    gets FORBIDDEN before anything is followed."""
+    if not isinstance(require_principal(ctx), AgentPrincipal):
+        raise ForbiddenError("the support inbox is for agents")
+    async with ctx.ports.events.follow(SUPPORT_INBOX) as follower:
+        while True:
+            payload = await follower.next()
+            if not await still_valid(ctx):
+                return
+            if payload == RESYNC:
+                continue  # messages are not replayed: the page reads the queue again
             event = decode_event(payload)
             if isinstance(event, MessagePosted):
                 yield event.message

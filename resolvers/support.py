@@ -18,6 +18,8 @@ from resolvers.errors import (
 )
 
 MAX_TEXT = 2000
+# What an agent's read of a number's conversation is called in the audit log.
+AUDITED = ("supportConversation",)
 
 
 def _text(text: str) -> str:
@@ -41,12 +43,12 @@ async def reach_conversation(ctx: Context, conversation_id: str) -> Conversation
         if isinstance(principal, AgentPrincipal):
             raise NotFoundError("no such conversation")
         raise ForbiddenError("this conversation is not yours")
-    await reach(ctx, found.msisdn)
+    await reach(ctx, found.msisdn, AUDITED)
     return found
 
 
 async def my_conversation(ctx: Context, msisdn: str) -> ConversationRecord | None:
-    await reach(ctx, msisdn)
+    await reach(ctx, msisdn, AUDITED)
     return await ctx.ports.support.open_conversation_of(msisdn)
 
 

@@ -10,13 +10,23 @@ from typing import Annotated
 import strawberry
 
 from domain.reach import Reach
-from resolvers import balances, expenses, linked_numbers, offers, services, subscribers, tariffs
+from resolvers import (
+    balances,
+    expenses,
+    linked_by,
+    linked_numbers,
+    offers,
+    services,
+    subscribers,
+    tariffs,
+)
 from resolvers.actions import orders as action_orders
 from resolvers.actions import payments
 from resolvers.linking import LinkView
 from schema.balance import Balance
 from schema.expense import Expense
 from schema.info import Info
+from schema.linked_by import LinkingNumber
 from schema.offer import Offer
 from schema.orders import Order
 from schema.payments import Autopay, SavedCard
@@ -81,6 +91,11 @@ class Subscriber:
     async def linked_numbers(self, info: Info) -> list[LinkedNumber] | None:
         links = await linked_numbers.linked_numbers(info.context, self.reach)
         return [LinkedNumber(link=link) for link in links]
+
+    @strawberry.field(description="Numbers that manage this one (agents only).")
+    async def linked_by(self, info: Info) -> list[LinkingNumber] | None:
+        links = await linked_by.linked_by(info.context, self.reach)
+        return [LinkingNumber.from_record(link) for link in links]
 
     @strawberry.field(description="Partner offers, with this number's activations.")
     async def offers(self, info: Info) -> list[Offer] | None:

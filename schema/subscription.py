@@ -46,3 +46,10 @@ class Subscription:
                 yield cast(SupportMessage, record)  # RESYNC_REQUIRED: this event's error
                 continue
             yield SupportMessage.from_record(record)
+
+    @strawberry.subscription(
+        description="Every new message of any open support conversation (agents only)."
+    )
+    async def support_inbox(self, info: Info) -> AsyncGenerator[SupportMessage, None]:
+        async for record in live.support_inbox(info.context):
+            yield SupportMessage.from_record(record)

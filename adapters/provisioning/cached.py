@@ -54,6 +54,11 @@ class CachedProvisioning:
     async def links(self, owners: Sequence[str]) -> Mapping[str, Sequence[LinkRecord]]:
         return await self._links.get(owners)
 
+    async def linked_by(self, numbers: Sequence[str]) -> Mapping[str, Sequence[LinkRecord]]:
+        # Not kept: an agent's occasional read, and the kept links are keyed (and dropped
+        # on a change) by owner, which a change of this number's side would not reach.
+        return await self._inner.linked_by(numbers)
+
     async def verify_password(self, msisdn: str, password: str) -> bool:
         return await self._inner.verify_password(msisdn, password)
 

@@ -74,6 +74,21 @@ class HttpProvisioning:
                     found[link.owner].append(link)
         return found
 
+    async def linked_by(self, numbers: Sequence[str]) -> Mapping[str, Sequence[LinkRecord]]:
+        if not numbers:
+            return {}
+        # TMF672: the number that granted the permission is its `granter`.
+        payload = await self._client.get(
+            f"{PERMISSION_API}/permission", {"granter.id": join_ids(numbers)}
+        )
+        found: dict[str, list[LinkRecord]] = defaultdict(list)
+        with parsing(self._client.name, "permission"):
+            for item in entities(payload):
+                link = parse_link(item)
+                if link is not None:
+                    found[link.msisdn].append(link)
+        return found
+
     async def verify_password(self, msisdn: str, password: str) -> bool:
         answer = await self._client.post(
             f"{IDENTITY_API}/credentialVerification", {"loginId": msisdn, "password": password}

@@ -32,6 +32,10 @@ class ProvisioningPort(Protocol):
         """Confirmed linked numbers each owner manages."""
         ...
 
+    async def linked_by(self, numbers: Sequence[str]) -> Mapping[str, Sequence[LinkRecord]]:
+        """Confirmed links that let another number manage each of these (who links to it)."""
+        ...
+
     async def verify_password(self, msisdn: str, password: str) -> bool:
         """Whether the number's permanent password is this one (TMF720 credential).
         An unknown number answers False, like a wrong password."""

@@ -191,6 +191,15 @@ class FakeProvisioning:
         self._op.reads.append("links")
         return {o: tuple(self._op.links[o]) for o in owners if o in self._op.links}
 
+    async def linked_by(self, numbers: Sequence[str]) -> Mapping[str, Sequence[LinkRecord]]:
+        self._op.reads.append("linked_by")
+        found: dict[str, list[LinkRecord]] = {}
+        for links in self._op.links.values():
+            for link in links:
+                if link.msisdn in numbers:
+                    found.setdefault(link.msisdn, []).append(link)
+        return found
+
     async def verify_password(self, msisdn: str, password: str) -> bool:
         return False
 

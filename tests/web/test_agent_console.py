@@ -1,22 +1,31 @@
-"""The agents' console, first slice, in Chromium: an agent signs in through the demo's
+"""The agents' console in Chromium: an agent signs in through the demo's
 identity provider, opens a number typed the way a caller says it, and a supervisor finds
-that read in the audit log. Numbers +79000000399 is this file's."""
+that read in the audit log; the live inbox: a subscriber's chat message reaches the console
+over the WebSocket, the agent answers from it and the subscriber's page shows the answer
+live; axe-core on the console's screens. Numbers +79000000398 and 399 are this file's."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import aiohttp
 import pytest
 from playwright.async_api import Browser, Page, expect
 from starlette.applications import Starlette
 
 from backends.identity.app import AUDIENCE, RunningIdentityProvider, start_identity_provider
+from backends.runner import BackendsThread
 from gateway.web.assets import web_routes
 from tests.conftest import SettingsFactory
 from tests.harness import gateway as harness
+from tests.harness.backends import BackendAdmin
 from tests.harness.gateway import GatewayClient
-from tests.web.conftest import DESKTOP, SCREENSHOTS
+from tests.harness.live import hubs_registered, until_following
+from tests.web.axe import assert_no_serious_violations
+from tests.web.conftest import DESKTOP, SCREENSHOTS, WebGateway
+from tests.web.flows import log_in_as, open_screen
+from tests.web.test_support import chat_log, conversation_of, write
 
 CALLER = "+79000000399"
 
@@ -76,7 +85,7 @@ async def test_an_agent_opens_a_number_and_a_supervisor_finds_the_read(
         await sign_in(agent, gateway.url, "olga")
         # An agent is not a supervisor: no audit log.
         await expect(agent.locator("#audit")).to_be_hidden()
-        await agent.get_by_label("Номер").fill("8 (900) 000-03-99")
+        await agent.get_by_label("Номер", exact=True).first.fill("8 (900) 000-03-99")
         await agent.get_by_role("button", name="Открыть").click()
         await expect(agent.locator('#picture [data-field="msisdn"]')).to_have_text(CALLER)
         await expect(agent.locator('#picture [data-field="tariff"]')).not_to_have_text("")
@@ -85,10 +94,102 @@ async def test_an_agent_opens_a_number_and_a_supervisor_finds_the_read(
         lead_context = await browser.new_context(viewport=DESKTOP, locale="ru-RU")
         lead = watched(await lead_context.new_page(), problems)
         await sign_in(lead, gateway.url, "lead")
-        row = lead.locator("#audit-rows tr").filter(has_text=CALLER)
+        # The picture's read (the conversation's read is an entry of its own).
+        row = lead.locator("#audit-rows tr").filter(has_text=CALLER).filter(has_text="tariff")
         await expect(row.first).to_contain_text("olga@demo")
-        await expect(row.first).to_contain_text("tariff")
+        await expect(row.first).to_contain_text("balance")
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         await lead.screenshot(path=SCREENSHOTS / "agent-console-audit.png", full_page=True)
         await lead_context.close()
         assert problems == []
+
+
+async def test_a_chat_message_reaches_the_console_live_and_the_answer_reaches_the_page(
+    browser: Browser,
+    make_settings: SettingsFactory,
+    identity: RunningIdentityProvider,
+    backends: BackendsThread,
+    http: aiohttp.ClientSession,
+    admins: dict[str, BackendAdmin],
+) -> None:
+    caller = "+79000000398"
+    problems: list[str] = []
+    async with console_gateway(make_settings, identity) as gateway, hubs_registered(gateway):
+        web = WebGateway(gateway, backends.sms_url, http, admins)
+        agent_context = await browser.new_context(viewport=DESKTOP, locale="ru-RU")
+        agent = watched(await agent_context.new_page(), problems)
+        await sign_in(agent, gateway.url, "olga")
+        await expect(agent.locator("#inbox-state")).to_have_text("на связи")
+        await until_following(gateway, "support:inbox")
+
+        # The whole picture of the number, typed as a caller says it.
+        await agent.get_by_label("Номер", exact=True).first.fill("+7 (900) 000-03-98")
+        await agent.get_by_role("button", name="Открыть").click()
+        picture = agent.locator("#picture")
+        await expect(picture.locator('[data-field="msisdn"]')).to_have_text(caller)
+        sections = ("quotas", "services", "orders", "offers", "links", "linked-by", "conversation")
+        for name in sections:
+            await expect(picture.locator(f'[data-field="{name}"] li').first).to_be_visible()
+        quotas = await picture.locator('[data-field="quotas"] li').count()
+        account = await web.read("{ me { balance { quotas { kind } } } }", caller)
+        assert quotas == max(1, len(account["me"]["balance"]["quotas"]))
+
+        subscriber_context = await browser.new_context(viewport=DESKTOP, locale="ru-RU")
+        page = watched(await subscriber_context.new_page(), problems)
+        await log_in_as(page, web, caller)
+        await open_screen(page, "support")
+        await write(page, "Не приходят SMS")
+
+        # It arrives in the console without a reload.
+        conversation = await conversation_of(web, caller)
+        card = agent.locator(f'[data-conversation="{conversation["id"]}"]')
+        await expect(card).to_contain_text("Не приходят SMS")
+        await assert_no_serious_violations(agent, "agent console: number and inbox")
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        await agent.screenshot(path=SCREENSHOTS / "agent-console-number.png", full_page=True)
+        await until_following(gateway, f"conversation:{conversation['id']}")
+        await card.get_by_label(f"Ответ {caller}").fill("Перезагрузите телефон, пожалуйста")
+        await card.get_by_role("button", name="Отправить").click()
+        # The answer comes back to the console over the inbox, and to the subscriber's page.
+        await expect(card.locator(".messages li").last).to_have_text(
+            "agent:olga@demo: Перезагрузите телефон, пожалуйста"
+        )
+        await expect(chat_log(page).locator("li[data-message-id]").last).to_contain_text(
+            "Перезагрузите телефон, пожалуйста"
+        )
+        await agent.screenshot(path=SCREENSHOTS / "agent-console-inbox.png", full_page=True)
+
+        # Escalating from the console: the ticket's id on the card.
+        await card.get_by_role("button", name="Передать в заявку").click()
+        await expect(card.locator(".ticket")).to_contain_text("Заявка: ")
+        escalated = await web.read(
+            "query($m: Msisdn!) { supportConversation(msisdn: $m) { ticketId } }",
+            caller,
+            {"m": caller},
+        )
+        ticket_id = escalated["supportConversation"]["ticketId"]
+        await expect(card.locator(".ticket")).to_have_text(f"Заявка: {ticket_id}")
+        await agent_context.close()
+        await subscriber_context.close()
+
+        # The supervisor finds olga's read of this number with the filters.
+        lead_context = await browser.new_context(viewport=DESKTOP, locale="ru-RU")
+        lead = watched(await lead_context.new_page(), problems)
+        await sign_in(lead, gateway.url, "lead")
+        audit = lead.locator("#audit")
+        await audit.get_by_label("Сотрудник").fill("olga@demo")
+        await audit.get_by_label("Номер").fill("8 900 000 03 98")
+        await audit.get_by_role("button", name="Показать").click()
+        rows = lead.locator("#audit-rows tr")
+        await expect(rows.first).to_contain_text(caller)
+        await expect(rows.filter(has_text="supportConversation").first).to_be_visible()
+        for row in await rows.all():
+            await expect(row).to_contain_text("olga@demo")
+            await expect(row).to_contain_text(caller)
+        await assert_no_serious_violations(lead, "agent console: audit log")
+        # A bad filter is said beside the form, not a blank table.
+        await audit.get_by_label("Номер").fill("12")
+        await audit.get_by_role("button", name="Показать").click()
+        await expect(lead.locator("#audit-problem")).to_have_text("Проверьте номер")
+        await lead_context.close()
+    assert problems == []

@@ -1,7 +1,9 @@
-// The support agents' console (first slice): sign in with the company's identity provider,
-// open a number (balance, tariff), and, for supervisors, the audit log of agents' reads.
-// Plain module, no build step, same origin's /graphql. Not yet: the whole picture of a
-// number, the live inbox, answering and escalating (README, "Agents' console").
+// The support agents' console: sign in with the company's identity provider, open a number
+// (its whole picture on one screen), the live inbox of open conversations (supportInbox over
+// graphql-transport-ws, answering, escalating), and, for supervisors, the audit log of
+// agents' reads, filtered and paged. Plain module, no build step, same origin's /graphql.
+
+import { follow } from "../js/live.js";
 
 const STRINGS = {
   ru: {
@@ -12,6 +14,11 @@ const STRINGS = {
     agent: "Сотрудник", fields: "Поля", more: "Ещё", notFound: "Такого номера нет",
     badNumber: "Проверьте номер", expired: "Сессия закончилась, войдите снова",
     unavailable: "Не удалось проверить вход, попробуйте позже", failed: "Не получилось",
+    quotas: "Остатки", services: "Услуги", orders: "Заказы", offers: "Предложения",
+    links: "Связанные номера", linkedBy: "Кто управляет номером", conversation: "Обращение", none: "нет", unlimited: "безлимит",
+    active: "подключено", inboxTitle: "Открытые обращения", answer: "Ответ", send: "Отправить",
+    escalate: "Передать в заявку", ticket: "Заявка", filter: "Показать", from: "С", to: "По",
+    noHistory: "Пополнения и выписки API не отдаёт", live: "на связи", offline: "нет связи",
   },
   en: {
     brand: "Support console", signInTitle: "Staff sign-in",
@@ -21,6 +28,11 @@ const STRINGS = {
     agent: "Agent", fields: "Fields", more: "More", notFound: "No such number",
     badNumber: "Check the number", expired: "The session ended; sign in again",
     unavailable: "Sign-in cannot be checked now; try again later", failed: "That did not work",
+    quotas: "Allowances left", services: "Services", orders: "Orders", offers: "Offers",
+    links: "Linked numbers", linkedBy: "Managed by", conversation: "Conversation", none: "none", unlimited: "unlimited",
+    active: "active", inboxTitle: "Open conversations", answer: "Answer", send: "Send",
+    escalate: "Escalate to a ticket", ticket: "Ticket", filter: "Show", from: "From", to: "To",
+    noHistory: "The API gives no top-ups or statements", live: "live", offline: "offline",
   },
 };
 let lang = localStorage.getItem("tgw-agent-lang") || "ru";
@@ -53,6 +65,7 @@ const codeOf = (answer) => answer.errors?.[0]?.extensions?.code;
 function signedOut(problem) {
   sessionStorage.removeItem(TOKEN);
   $("desk").hidden = true;
+  $("inbox").hidden = true;
   $("audit").hidden = true;
   $("sign-in").hidden = false;
   $("sign-in-problem").textContent = problem ? t(problem) : "";
@@ -66,8 +79,33 @@ function problemOf(code) {
   return "failed";
 }
 
-const PICTURE = `query($m: Msisdn!) { subscriber(msisdn: $m) { msisdn
-  balance { money { amount currency } stale } tariff { name } } }`;
+const PICTURE = `query($m: Msisdn!) {
+  subscriber(msisdn: $m) { msisdn
+    balance { money { amount currency } stale
+      quotas { kind name remaining total unit unlimited } }
+    tariff { name monthlyFee { amount currency } }
+    services { name status }
+    orders { id state orderedAt items { action offeringId name } }
+    offers { title partner activated }
+    linkedNumbers { msisdn alias status } linkedBy { owner alias } }
+  supportConversation(msisdn: $m) { id status ticketId messages { author text } } }`;
+
+function listInto(name, items, render) {
+  const list = document.querySelector(`#picture [data-field="${name}"]`);
+  list.replaceChildren();
+  for (const item of items ?? []) {
+    const row = document.createElement("li");
+    row.textContent = render(item);
+    list.append(row);
+  }
+  if (!list.children.length) {
+    const row = document.createElement("li");
+    row.textContent = t("none");
+    list.append(row);
+  }
+}
+
+const moneyText = (money) => (money ? `${money.amount} ${money.currency}` : "—");
 
 async function openNumber(msisdn) {
   const answer = await ask(PICTURE, { m: msisdn });
@@ -76,33 +114,149 @@ async function openNumber(msisdn) {
     const code = codeOf(answer);
     if (code === "UNAUTHENTICATED") return signedOut("expired");
     $("picture").hidden = true;
+    $("no-history").hidden = true;
     $("find-problem").textContent = t(problemOf(code));
     return;
   }
+  // A partial answer (one backend down) still shows what came, "—" for the rest.
   $("find-problem").textContent = "";
   const field = (name) => document.querySelector(`#picture [data-field="${name}"]`);
   field("msisdn").textContent = who.msisdn;
   const money = who.balance?.money;
   field("balance").textContent = money
-    ? `${money.amount} ${money.currency}${who.balance.stale ? ` ${t("stale")}` : ""}`
+    ? `${moneyText(money)}${who.balance.stale ? ` ${t("stale")}` : ""}`
     : "—";
-  field("tariff").textContent = who.tariff?.name ?? "—";
+  field("tariff").textContent = who.tariff
+    ? `${who.tariff.name} (${moneyText(who.tariff.monthlyFee)})`
+    : "—";
+  listInto("quotas", who.balance?.quotas, (q) =>
+    `${q.name ?? q.kind}: ${q.unlimited ? t("unlimited") : `${q.remaining}${q.total != null ? ` / ${q.total}` : ""} ${q.unit}`}`);
+  listInto("services", who.services, (s) => `${s.name} (${s.status})`);
+  listInto("orders", who.orders, (o) =>
+    `${o.id}: ${o.state} — ${o.items.map((i) => `${i.action} ${i.name ?? i.offeringId}`).join(", ")}`);
+  listInto("offers", who.offers, (o) => `${o.partner}: ${o.title}${o.activated ? ` (${t("active")})` : ""}`);
+  listInto("links", who.linkedNumbers, (l) => `${l.msisdn}${l.alias ? ` «${l.alias}»` : ""} (${l.status})`);
+  listInto("linked-by", who.linkedBy, (l) => `${l.owner}${l.alias ? ` «${l.alias}»` : ""}`);
+  const talk = answer.data?.supportConversation;
+  listInto("conversation", talk ? talk.messages : [], (m) => `${m.author}: ${m.text}`);
   $("picture").hidden = false;
+  $("no-history").hidden = false;
   await loadAudit(true);
 }
 
-const AUDIT = `query($after: String) { auditLog(first: 20, after: $after) {
+// The inbox: the open conversations, and every new message over the WebSocket.
+const QUEUE = `{ openSupportConversations { id msisdn reason status ticketId messages { author text } } }`;
+const SEND = `mutation($c: ID!, $t: String!) { sendSupportMessage(conversationId: $c, text: $t) { id } }`;
+const ESCALATE = `mutation($c: ID!, $d: String!) { escalateToTicket(conversationId: $c, description: $d) { id } }`;
+const INBOX = { name: "SupportInbox", text: "subscription SupportInbox { supportInbox { conversationId author text } }" };
+
+function messageItem(message) {
+  const item = document.createElement("li");
+  item.textContent = `${message.author}: ${message.text}`;
+  return item;
+}
+
+function conversationCard(talk) {
+  const card = document.createElement("article");
+  card.className = "card";
+  card.dataset.conversation = talk.id;
+  const title = document.createElement("h3");
+  title.textContent = `${talk.msisdn}${talk.reason ? ` — ${talk.reason}` : ""}`;
+  const messages = document.createElement("ul");
+  messages.className = "messages";
+  messages.setAttribute("aria-live", "polite");
+  messages.append(...talk.messages.map(messageItem));
+  const ticket = document.createElement("p");
+  ticket.className = "ticket";
+  if (talk.ticketId) ticket.textContent = `${t("ticket")}: ${talk.ticketId}`;
+  const form = document.createElement("form");
+  const label = document.createElement("label");
+  const caption = document.createElement("span");
+  caption.textContent = `${t("answer")} ${talk.msisdn}`;
+  const input = document.createElement("input");
+  input.name = "text";
+  input.required = true;
+  input.autocomplete = "off";
+  label.append(caption, " ", input);
+  const send = document.createElement("button");
+  send.type = "submit";
+  send.textContent = t("send");
+  const escalate = document.createElement("button");
+  escalate.type = "button";
+  escalate.textContent = t("escalate");
+  form.append(label, " ", send, " ", escalate);
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const answer = await ask(SEND, { c: talk.id, t: input.value });
+    if (answer.data?.sendSupportMessage) input.value = ""; // the message comes back live
+    else ticket.textContent = t("failed");
+  });
+  escalate.addEventListener("click", async () => {
+    const text = input.value.trim() || talk.messages.at(-1)?.text || talk.reason || "—";
+    const answer = await ask(ESCALATE, { c: talk.id, d: text });
+    const made = answer.data?.escalateToTicket;
+    ticket.textContent = made ? `${t("ticket")}: ${made.id}` : t("failed");
+  });
+  card.append(title, messages, ticket, form);
+  return card;
+}
+
+async function loadQueue() {
+  const answer = await ask(QUEUE);
+  const queue = answer.data?.openSupportConversations;
+  if (!queue) return;
+  $("inbox-list").replaceChildren(...queue.map(conversationCard));
+}
+
+function heard(message) {
+  const card = document.querySelector(`[data-conversation="${CSS.escape(message.conversationId)}"]`);
+  if (!card) return loadQueue(); // a new conversation: read the queue again
+  card.querySelector(".messages").append(messageItem(message));
+}
+
+function startInbox() {
+  const token = sessionStorage.getItem(TOKEN);
+  // live.js's Session contract: the console's token is not refreshed; once refused, it ends.
+  const session = { active: true, state: {}, accessToken: () => token,
+    refresh: async () => { session.active = false; return false; } };
+  follow({
+    operation: INBOX,
+    variables: {},
+    session,
+    onNext: (data) => heard(data.supportInbox),
+    onState: (state) => {
+      $("inbox-state").textContent = t(state === "live" ? "live" : "offline");
+      $("inbox").dataset.state = state;
+    },
+    onLive: loadQueue, // what came while the socket was closed
+  });
+}
+
+const AUDIT = `query($after: String, $agent: String, $m: Msisdn, $from: DateTime, $to: DateTime) {
+  auditLog(first: 20, after: $after, agent: $agent, msisdn: $m, from: $from, to: $to) {
   entries { at agent msisdn fields } endCursor hasNextPage } }`;
 let auditCursor = null;
 
+function auditFilters() {
+  const form = new FormData($("audit-filter"));
+  const text = (name) => String(form.get(name) ?? "").trim() || null;
+  // datetime-local is the agent's own time: sent as an instant.
+  const instant = (name) => (text(name) ? new Date(text(name)).toISOString() : null);
+  return { agent: text("agent"), m: text("msisdn"), from: instant("from"), to: instant("to") };
+}
+
 async function loadAudit(fresh) {
   if (fresh) auditCursor = null;
-  const answer = await ask(AUDIT, { after: auditCursor });
+  const answer = await ask(AUDIT, { after: auditCursor, ...auditFilters() });
   const page = answer.data?.auditLog;
   if (!page) {
-    $("audit").hidden = true; // agents without the supervisor role: FORBIDDEN
+    // Agents without the supervisor role: FORBIDDEN; a bad filter: said beside the form.
+    const code = codeOf(answer);
+    if (code === "FORBIDDEN") $("audit").hidden = true;
+    else $("audit-problem").textContent = t(problemOf(code));
     return;
   }
+  $("audit-problem").textContent = "";
   const rows = $("audit-rows");
   if (fresh) rows.replaceChildren();
   for (const entry of page.entries) {
@@ -152,9 +306,15 @@ async function start() {
     openNumber(new FormData(event.target).get("msisdn"));
   });
   $("audit-more").addEventListener("click", () => loadAudit(false));
+  $("audit-filter").addEventListener("submit", (event) => {
+    event.preventDefault();
+    loadAudit(true);
+  });
   if (!sessionStorage.getItem(TOKEN) || !config.agentSignIn) return signedOut();
   $("sign-in").hidden = true;
   $("desk").hidden = false;
+  $("inbox").hidden = false;
+  startInbox();
   await loadAudit(true);
 }
 
