@@ -36,21 +36,27 @@ import pytest
 from redis.asyncio import Redis
 
 from adapters.clock import SystemClock
+from adapters.idempotency.port import ClaimState
 from adapters.sagas.redis_store import RedisSagaLog
 from backends.ocs.auth import DEFAULT_PASSWORD, DEFAULT_USERNAME
 from backends.runner import BackendsThread
+from domain.payments import MethodKind, PaymentMethodSpec
 from domain.principals import SubscriberPrincipal
 from gateway.runtime import build_tokens
 from gateway.settings import Settings
+from resolvers.actions.payments import _method_inputs
+from resolvers.idempotency import RUNNING_TTL, _fingerprint
 from resolvers.money.saga_record import Step, TopUpSaga
-from tests.harness.gateway import TEST_SECRET
+from tests.conftest import SettingsFactory
+from tests.harness.gateway import TEST_SECRET, Answer, GatewayClient
 from tests.harness.network import free_port
-from tests.money.conftest import MoneyBackends
+from tests.money.conftest import MoneyBackends, gateway_on
 
 TOP_UP = """mutation($m: Msisdn!, $a: Decimal!, $p: PaymentMethodInput!) {
   topUp(msisdn: $m, amount: $a, paymentMethod: $p) {
     topUpId amount { amount } userErrors { field code message }
   } }"""
+CARD_TOKEN = PaymentMethodSpec(MethodKind.CARD_TOKEN, "tok_visa")
 BOUND = 30.0  # seconds any wait may take before the test fails (two cores, shared)
 
 
@@ -145,7 +151,7 @@ async def top_up(
     )
     body = {
         "query": TOP_UP,
-        "variables": {"m": msisdn, "a": amount, "p": {"cardToken": "tok_visa"}},
+        "variables": {"m": msisdn, "a": amount, "p": {"cardToken": CARD_TOKEN.value}},
     }
     headers = {"authorization": f"Bearer {token}", "idempotency-key": key}
     async with http.post(f"{served.url}/graphql", json=body, headers=headers) as answer:
@@ -244,3 +250,54 @@ async def test_a_gateway_killed_mid_top_up_is_finished_by_the_next_process(
         assert await log.open_ids(10) == []
     finally:
         await redis.aclose()
+
+
+async def test_a_retry_is_not_kept_waiting_by_a_dead_processs_idempotency_claim(
+    make_settings: SettingsFactory, money: MoneyBackends
+) -> None:
+    """In process, the claim a killed process leaves behind (running, for RUNNING_TTL):
+    once recovery has finished the saga, the retry answers its outcome at once rather than
+    waiting on the claim and failing IDEMPOTENCY_IN_PROGRESS (what the kill tests found)."""
+    msisdn, amount, key = "+79000000022", "90", f"kill-{uuid.uuid4().hex}"
+    async with gateway_on(make_settings, money) as first:
+        assert first.runtime.recovery is not None
+        await first.runtime.recovery.stop()
+        first.runtime.ports.top_ups.checkpoint = crash_at("credited")  # type: ignore[union-attr]
+        crashed = await asyncio.wait_for(in_process_top_up(first, msisdn, amount, key), BOUND)
+        assert crashed.errors, crashed.body
+        # The claim as a killed process leaves it: taken, never finished nor released.
+        inputs = {"msisdn": msisdn, "amount": amount, "method": _method_inputs(CARD_TOKEN)}
+        left = await first.runtime.ports.idempotency.claim(
+            f"{msisdn}:topUp:{key}", _fingerprint("topUp", inputs), RUNNING_TTL
+        )
+        assert left.state is ClaimState.CLAIMED
+    async with gateway_on(make_settings, money) as restarted:
+        sagas = restarted.runtime.ports.top_ups
+        assert sagas is not None
+
+        async def done() -> bool:
+            return bool(await sagas.log.open_ids(10) == [])
+
+        await until(done, "recovery finished the saga")
+        retried = await asyncio.wait_for(in_process_top_up(restarted, msisdn, amount, key), BOUND)
+    assert retried.errors == [], retried.body
+    assert retried.data["topUp"]["userErrors"] == []
+    assert retried.data["topUp"]["topUpId"]
+    assert await money.books.taken(msisdn) == await money.books.credited(msisdn) == Decimal(90)
+
+
+def crash_at(boundary: str) -> Callable[[str], Awaitable[None]]:
+    async def checkpoint(reached: str) -> None:
+        if reached == boundary:
+            raise RuntimeError(f"the process dies at {boundary}")
+
+    return checkpoint
+
+
+async def in_process_top_up(gateway: GatewayClient, msisdn: str, amount: str, key: str) -> Answer:
+    return await gateway.query(
+        TOP_UP,
+        {"m": msisdn, "a": amount, "p": {"cardToken": CARD_TOKEN.value}},
+        token=gateway.subscriber_token(msisdn),
+        headers={"idempotency-key": key},
+    )
