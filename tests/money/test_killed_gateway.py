@@ -131,8 +131,11 @@ def gateway_env(
         "REDIS_URL": redis_url,
         "TGW_CACHE_NAMESPACE": namespace,
         "TGW_METRICS_LISTEN": "off",
-        # Short, so the dead owner's lease runs out and recovery comes round quickly.
-        "TGW_SAGA_LEASE_SECONDS": "1",
+        # Short, so the dead owner's lease runs out and recovery comes round quickly, yet
+        # long enough (with a call timeout beyond it) that the kill lands inside the
+        # lease: the next process must wait it out, the path a real crash takes.
+        "TGW_SAGA_LEASE_SECONDS": "3",
+        "TGW_BILLING_TIMEOUT": "10",
         "TGW_SAGA_RECOVERY_INTERVAL": "0.2",
         "TGW_SAGA_SETTLE_SECONDS": "0.5",
         # Faults here are on purpose: a breaker opening would only slow the settling down.
@@ -220,6 +223,9 @@ async def test_a_gateway_killed_mid_top_up_is_finished_by_the_next_process(
                 saga_ids = await until(lambda: log.open_ids(10), "the saga is in the log")
                 assert len(saga_ids) == 1, saga_ids
                 await first.kill()
+                # The dead process still owns the saga: only the lease running out frees it.
+                lease = f"{namespace}:saga-lease:{saga_ids[0]}"
+                assert await redis.exists(lease), "killed while holding the saga's lease"
             finally:
                 await put(http, fault_url, off)
             with pytest.raises(aiohttp.ClientError):
