@@ -63,7 +63,12 @@ async def once(
     run: Callable[[], Awaitable[T]],
     encode: Callable[[T], bytes],
     decode: Callable[[bytes], T],
+    settled: Callable[[], Awaitable[T | None]] | None = None,
 ) -> T:
+    """`run` once per key. `settled`, when given, is asked while another holder's claim
+    is running: a result it finds is the answer. A process killed mid-request leaves its
+    claim running until RUNNING_TTL, while its work may be finished meanwhile by someone
+    else (a top-up saga by the next process's recovery): the retry gets that outcome."""
     principal = require_principal(ctx)
     who = (
         principal.msisdn
@@ -85,6 +90,10 @@ async def once(
             break
         # Another process is running the same request: wait for its result rather than
         # run it twice. Polling, because the result lands in Redis, not in this process.
+        if settled is not None:
+            found = await settled()
+            if found is not None:
+                return found
         if loop.time() >= give_up:
             raise IdempotencyInProgressError("the same request is still running; retry shortly")
         await asyncio.sleep(WAIT_STEP)

@@ -365,7 +365,9 @@ PATHS = {
     **hub_paths(PREPAY_BALANCE),
     "/admin/payment-faults": {
         "get": admin_list_operation(
-            "each payment operation's fault: '', error, refuse or lose", STRING, {}
+            "each payment operation's fault: '', error, refuse, lose, hang or hang_after",
+            STRING,
+            {},
         ),
         "put": admin_list_operation(
             'set payment operations\' faults ({"capture": "refuse"})', STRING, {}

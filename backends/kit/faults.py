@@ -35,6 +35,10 @@ class Faults:
     # A change (any method but GET) whose path contains this text is refused for good:
     # a 422 REFUSED_BY_FAULT, nothing done. Empty: off.
     refuse_path: str = ""
+    # A change (any method but GET) whose path contains this text is held until this is
+    # cleared, then dropped unanswered if its caller went away meanwhile (a caller killed
+    # mid-request: nothing done). Other requests pass. Empty: off.
+    hang_path: str = ""
 
     def __post_init__(self) -> None:
         if self.latency_ms < 0 or self.jitter_ms < 0:
@@ -74,6 +78,7 @@ class FaultInjector:
     def __init__(self, faults: Faults) -> None:
         self._faults = faults
         self._released = asyncio.Event()
+        self._path_released = asyncio.Event()
         self._random = random.Random()
         self._sync_gate()
 
@@ -88,12 +93,17 @@ class FaultInjector:
     def release_all(self) -> None:
         """Let every hung request through (at shutdown, so stopping never waits on them)."""
         self._released.set()
+        self._path_released.set()
 
     def _sync_gate(self) -> None:
         if self._faults.hang:
             self._released.clear()
         else:
             self._released.set()
+        if self._faults.hang_path:
+            self._path_released.clear()
+        else:
+            self._path_released.set()
 
     async def apply(self, request: web.Request) -> bool:
         """Apply the faults to one request; False when the connection was dropped."""
@@ -104,6 +114,16 @@ class FaultInjector:
                 raise TmfError(
                     503, "HANG_TIMEOUT", "Service unavailable", "held by the hang fault"
                 ) from None
+        hang_path = self._faults.hang_path
+        if hang_path and request.method != "GET" and hang_path in request.path:
+            try:
+                await asyncio.wait_for(self._path_released.wait(), HANG_LIMIT_SECONDS)
+            except TimeoutError:
+                raise TmfError(
+                    503, "HANG_TIMEOUT", "Service unavailable", "held by the hang_path fault"
+                ) from None
+            if caller_gone(request):
+                return False
         # Read after the hang: whoever released it may have changed the rest too.
         faults = self._faults
         if faults.down:
@@ -118,6 +138,11 @@ class FaultInjector:
         if faults.error_rate > 0 and self._random.random() < faults.error_rate:
             raise TmfError(500, "INJECTED_FAULT", "Internal error", "injected by error_rate")
         return True
+
+
+def caller_gone(request: web.Request) -> bool:
+    """Whether the caller closed its connection (it was killed) while its request waited."""
+    return request.transport is None or request.transport.is_closing()
 
 
 FAULTS = web.AppKey("faults", FaultInjector)

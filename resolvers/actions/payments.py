@@ -71,8 +71,17 @@ async def top_up(
             )
         return top_up_result(saga)
 
+    async def settled(resolved: str) -> ActionResult | None:
+        # The saga is the top-up's own record: finished (by whichever process), it is the
+        # outcome, even while a killed process's idempotency claim is still running.
+        sagas = ctx.ports.top_ups
+        if sagas is None:
+            return None
+        saga = await sagas.finished(backend_key(ctx, "topUp", resolved, "saga"))
+        return None if saga is None else top_up_result(saga)
+
     inputs = {"amount": str(amount), "method": _method_inputs(method)}
-    return await perform(ctx, "topUp", msisdn, key, inputs, act)
+    return await perform(ctx, "topUp", msisdn, key, inputs, act, settled)
 
 
 def _method_inputs(method: PaymentMethodSpec | None) -> str | None:

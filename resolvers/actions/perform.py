@@ -20,6 +20,8 @@ from resolvers.context import Context
 from resolvers.idempotency import once, resolve_key
 
 Act = Callable[[Reach, str], Awaitable[ActionResult]]
+# The outcome of the action under this (resolved) key if it is known already, else None.
+Settled = Callable[[str], Awaitable[ActionResult | None]]
 
 
 async def perform(
@@ -29,6 +31,7 @@ async def perform(
     key: str | None,
     inputs: Mapping[str, Any],
     act: Act,
+    settled: Settled | None = None,
 ) -> ActionResult:
     who = await reach_for_change(ctx, msisdn)
     resolved = resolve_key(ctx, key)
@@ -43,4 +46,9 @@ async def perform(
         except BackendNotFoundError:
             return ActionResult(msisdn, user_errors=(UserErrorRecord("NOT_FOUND", "no such item"),))
 
-    return await once(ctx, mutation, resolved, {"msisdn": msisdn, **inputs}, run, encode, decode)
+    async def known() -> ActionResult | None:
+        return None if settled is None else await settled(resolved)
+
+    return await once(
+        ctx, mutation, resolved, {"msisdn": msisdn, **inputs}, run, encode, decode, known
+    )

@@ -121,6 +121,14 @@ class TopUpSagas:
             return saga
         return await self._owned(saga, method)
 
+    async def finished(self, saga_id: str) -> TopUpSaga | None:
+        """The saga if it has finished, else None (open, or never started)."""
+        raw = await self.log.load(saga_id)
+        if raw is None:
+            return None
+        saga = TopUpSaga.decode(raw)
+        return saga if saga.finished else None
+
     async def recover_open(self, limit: int = 100) -> int:
         """Drive every open saga this process can take to its end; how many finished."""
         finished = 0

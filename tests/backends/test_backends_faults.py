@@ -45,6 +45,7 @@ async def test_faults_read_back_and_partial_update(faults: Simulators) -> None:
         "down": False,
         "lose_answer": False,
         "refuse_path": "",
+        "hang_path": "",
     }
     await faults.set_faults("loyalty", jitter_ms=1)
     current = await faults.get_ok("loyalty", "/admin/faults")

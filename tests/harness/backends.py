@@ -15,6 +15,7 @@ NO_FAULTS: dict[str, Any] = {
     "down": False,
     "lose_answer": False,
     "refuse_path": "",
+    "hang_path": "",
 }
 
 
