@@ -83,7 +83,10 @@ class RedisAuditStore:
                         day + timedelta(days=self._retention + 1), datetime.min.time(), UTC
                     )
                     pipe.xadd(key, {"e": entry.to_json()}, maxlen=self._per_day, approximate=True)
-                    pipe.expireat(key, expires)
+                    # Seconds from now by our clock, not an instant: Redis's own clock
+                    # may differ from the gateway's (and does under a moved test clock).
+                    left = (expires - self._clock.now()).total_seconds()
+                    pipe.expire(key, max(1, int(left)))
                 try:
                     await self._guard.bounded(pipe.execute())
                 except (RedisError, OSError) as exc:

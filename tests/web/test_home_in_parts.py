@@ -45,3 +45,25 @@ async def test_a_failed_deferred_part_says_so_in_its_section(
         offers = page.locator("#offers")
         await expect(offers.locator("[data-notice]")).to_contain_text("недоступн")
         await expect(offers).not_to_have_attribute("data-skeleton", "")
+
+
+async def test_an_actions_notice_stays_when_its_deferred_section_is_drawn_again(
+    page: Page, start_web: WebGatewayFactory
+) -> None:
+    # The demo subscriber is a loyalty member: an activation needs no e-mail.
+    async with start_web() as web:
+        await log_in_with_password(page, web, DEMO, DEMO_PASSWORD)
+        await expect_home_of(page, web, DEMO, "Анна Смирнова")
+        await open_screen(page, "offers")
+        offers = page.locator("#offers")
+        offer = offers.locator("[data-offer]").filter(
+            has=page.get_by_role("button", name="Активировать")
+        )
+        await expect(offer.first).to_be_visible()
+        # Loyalty slow from here: after the activation the screen is drawn again with the
+        # offers as a skeleton (the notice shown on it), and again when their part comes.
+        await web.admins["loyalty"].faults(latency_ms=600)
+        await offer.first.get_by_role("button", name="Активировать").click()
+        await expect(offers).to_have_attribute("data-skeleton", "")
+        await expect(offers.locator("[data-offer]").first).to_be_visible()
+        await expect(offers.locator("[data-flash]")).to_contain_text("Промокод:")

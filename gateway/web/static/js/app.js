@@ -148,13 +148,13 @@ function renderTools(results) {
   replaceChildren(tools, ...nodes);
 }
 
-/** A sentence shown at the top of a section after an action (and read out). */
-function flash(notice) {
+/** A sentence shown at the top of a section after an action (and read out, once). */
+function flash(notice, { readOut = true } = {}) {
   const section = notice && document.getElementById(notice.section);
   if (!section) return;
   const note = h("p", { class: `notice ${notice.kind || "notice--ok"}`, "data-flash": "" }, notice.text);
   section.querySelector("h2")?.after(note);
-  announce(notice.text);
+  if (readOut) announce(notice.text);
 }
 
 function draw(results, { focusHeading = false, focusSection = null, notice = null } = {}) {
@@ -190,7 +190,7 @@ async function showHome(options = {}) {
   const onPart = (answer) => {
     home = answer;
     if (!drawn) firstCame();
-    else if (mine === loads) drawParts(answer);
+    else if (mine === loads) drawParts(answer, options.notice);
   };
   const { operation, variables } = homeInParts(msisdn);
   const inParts = api.inParts(operation, variables, onPart);
@@ -216,7 +216,7 @@ async function showHome(options = {}) {
   draw(results, options);
   drawn = true;
   // A part may have come while the rest of the screen was being waited for.
-  drawParts(home);
+  drawParts(home, options.notice);
   inParts.catch((error) => {
     // The connection broke between parts: what did not come is said to be unavailable.
     if (mine !== loads || !home?.data?.subscriber) return;
@@ -226,14 +226,20 @@ async function showHome(options = {}) {
   });
 }
 
-/** The deferred sections whose part has come, drawn in place of their skeletons. */
-function drawParts(home) {
+/**
+ * The deferred sections whose part has come, drawn in place of their skeletons. The notice
+ * of the action that led here stays with its section: a deferred section is drawn again
+ * when its part comes, after the notice was first shown on its skeleton.
+ */
+function drawParts(home, notice = null) {
   const ctx = { api, config, msisdn: viewing, owner: api.session.msisdn, reload, switchTo, afterOrder };
   for (const id of DEFERRED_SECTIONS) {
     const shown = document.getElementById(id);
     if (!shown?.hasAttribute("data-skeleton")) continue;
     const fresh = renderDeferred(ctx, home, id);
-    if (!fresh.hasAttribute("data-skeleton")) shown.replaceWith(fresh);
+    if (fresh.hasAttribute("data-skeleton")) continue;
+    shown.replaceWith(fresh);
+    if (notice?.section === id) flash(notice, { readOut: false });
   }
 }
 
