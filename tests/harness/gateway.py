@@ -119,6 +119,9 @@ async def running_gateway(
             port=port,
             log_level="warning",
             lifespan="on",
+            # As `serve` does: a connection a test left open (a browser's live socket or
+            # stream) cannot hold the teardown for ever; uvicorn's default waits unbounded.
+            timeout_graceful_shutdown=5,
         )
     )
     serving = asyncio.create_task(server.serve())
