@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 # Days the suite must also pass on: a month's end, a leap day, a year's last day.
 TEST_DATES ?= 2027-01-31 2028-02-29 2026-12-31
 
-.PHONY: demo test test-dates lint typecheck contracts schema-check pytest schema bench soak failover money-soak clean
+.PHONY: bench-tools demo test test-dates lint typecheck contracts schema-check pytest schema bench soak failover money-soak clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -47,13 +47,18 @@ test-dates: $(STAMP)
 		bash scripts/with-redis.sh bash scripts/at-date.sh $$day $(BIN)/pytest -q -p no:cacheprovider || exit 1; \
 	done
 
-bench: $(STAMP)
+# The benches drive load with wrk and start redis-servers of their own.
+bench-tools:
+	@command -v wrk >/dev/null 2>&1 || bash scripts/debian-package.sh wrk
+	@command -v redis-server >/dev/null 2>&1 || bash scripts/debian-package.sh redis-server
+
+bench: $(STAMP) bench-tools
 	$(BIN)/python -m bench
 
-soak: $(STAMP)
+soak: $(STAMP) bench-tools
 	$(BIN)/python -m bench --soak 3
 
-failover: $(STAMP)
+failover: $(STAMP) bench-tools
 	$(BIN)/python -m bench.failover
 
 money-soak: $(STAMP)

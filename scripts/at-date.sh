@@ -11,11 +11,7 @@ day="$1"
 shift
 lib=$(ls /usr/lib/*/faketime/libfaketime.so.1 2>/dev/null | head -n 1 || true)
 if [ -z "$lib" ]; then
-    echo "at-date: libfaketime not found, installing Debian's package" >&2
-    sudo_cmd=""
-    [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
-    $sudo_cmd apt-get update -qq >&2
-    DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq faketime >&2
+    bash "$(dirname "$0")/debian-package.sh" faketime
     lib=$(ls /usr/lib/*/faketime/libfaketime.so.1 | head -n 1)
 fi
 # redis-server (jemalloc) clashes with libfaketime and keeps the real clock: only durations

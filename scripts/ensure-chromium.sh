@@ -4,8 +4,4 @@
 set -euo pipefail
 browser="${TGW_CHROMIUM:-/usr/bin/chromium}"
 [ -x "$browser" ] && exit 0
-echo "ensure-chromium: installing Debian's chromium" >&2
-sudo_cmd=""
-[ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
-$sudo_cmd apt-get update -qq >&2
-DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq chromium fonts-dejavu-core >&2
+exec bash "$(dirname "$0")/debian-package.sh" chromium fonts-dejavu-core

@@ -20,11 +20,7 @@ PY
 }
 
 if ! command -v redis-server >/dev/null 2>&1; then
-    echo "with-redis: redis-server not found, installing Debian's package" >&2
-    sudo_cmd=""
-    [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
-    $sudo_cmd apt-get update -qq >&2
-    DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq redis-server >&2
+    bash "$(dirname "$0")/debian-package.sh" redis-server
 fi
 export REDIS_SERVER_BIN="$(command -v redis-server)"
 
