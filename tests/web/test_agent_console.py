@@ -248,7 +248,14 @@ async def page_is_narrow(page: Page) -> None:
     widths = await page.evaluate(
         "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
     )
-    assert widths[0] <= widths[1], f"the page is {widths[0]}px wide in {widths[1]}px"
+    # The elements reaching past the right edge, to say what to fix.
+    wide = await page.evaluate(
+        """() => [...document.querySelectorAll("body *")]
+          .filter((e) => e.getBoundingClientRect().right > document.documentElement.clientWidth)
+          .map((e) => `${e.tagName}#${e.id}.${e.className}: ${e.getBoundingClientRect().right}`)
+          .slice(0, 8)"""
+    )
+    assert widths[0] <= widths[1], f"the page is {widths[0]}px wide in {widths[1]}px: {wide}"
 
 
 async def test_the_console_on_a_phone(
@@ -279,7 +286,9 @@ async def test_the_console_on_a_phone(
         audit = lead.locator("#audit")
         await audit.get_by_label("Номер").fill(caller)
         await audit.get_by_role("button", name="Показать").click()
-        await expect(lead.locator("#audit-rows tr").first).to_contain_text("topUps")
+        read = lead.locator("#audit-rows tr").filter(has_text="topUps").first
+        await expect(read).to_contain_text("statements")
+        await expect(read).to_contain_text("lead@demo")
         await lead.locator("#audit").scroll_into_view_if_needed()
         await assert_no_serious_violations(lead, "agent console on a phone: audit log")
         await page_is_narrow(lead)
