@@ -92,9 +92,10 @@ def web_routes(
     top_up: tuple[Decimal, Decimal] | None = None,
     agent_sign_in: AgentSignIn | None = None,
 ) -> list[BaseRoute]:
-    """`/web-config.json` and the page at `/` (the agents' console at `/agent/`). Append
-    them after every other route: the mount at `/` answers whatever path nothing before
-    it took."""
+    """`/web-config.json`, the agents' console's page at `/agent/` (its CSP naming the
+    provider's token endpoint), and the page at `/` (the console's modules under
+    `/agent/`). Append them after every other route, in this order: the mount at `/`
+    answers whatever path nothing before it took."""
     config = web_config(demo=demo, sms_inbox=sms_inbox, top_up=top_up, agent_sign_in=agent_sign_in)
 
     async def config_endpoint(request: Request) -> JSONResponse:
