@@ -85,3 +85,19 @@ class StatementRecord:
     msisdn: str
     state: str
     email: str
+
+
+@dataclass(frozen=True, slots=True)
+class OrderedStatementRecord:
+    """A statement ordered earlier (TMF678 customerBillOnDemand), as a number's list shows
+    it. The period is [start, end): `end` is the midnight after its last day."""
+
+    id: str
+    msisdn: str
+    start: datetime
+    end: datetime
+    format: str  # pdf or xlsx
+    email: str
+    state: str  # inProgress, done or terminatedWithError (TMF678)
+    ordered_at: datetime
+    error: str | None

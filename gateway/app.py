@@ -25,7 +25,7 @@ from gateway.ocs_listener import ocs_listener
 from gateway.runtime import start_runtime
 from gateway.scrape import ON_API_PORT
 from gateway.settings import Settings
-from gateway.web.assets import web_routes
+from gateway.web.assets import AgentSignIn, web_routes
 
 
 def create_app(
@@ -90,6 +90,8 @@ def create_app(
             demo=settings.web_demo,
             sms_inbox=settings.web_sms_inbox,
             top_up=(settings.top_up_min, settings.top_up_max),
-            agent_sign_in=settings.agent_sign_in_url,
+            agent_sign_in=AgentSignIn.of(
+                settings.agent_sign_in_url, settings.agent_token_url, settings.agent_client_id
+            ),
         )
     return Starlette(middleware=middleware, routes=routes, lifespan=lifespan)

@@ -98,6 +98,7 @@ async def run_demo(
                 "agent_issuer": identity.url,
                 "agent_audience": AUDIENCE,
                 "agent_sign_in_url": f"{identity.url}/authorize",
+                "agent_token_url": f"{identity.url}/token",
             }
         )
         secret = (

@@ -138,7 +138,17 @@ class Settings(BaseSettings):
     agent_issuer: str | None = Field(None, description="`iss` of the provider's tokens")
     agent_audience: str | None = Field(None, description="`aud` the provider's tokens must carry")
     agent_sign_in_url: str | None = Field(
-        None, description="the provider's sign-in page the agents' console (/agent/) links to"
+        None,
+        description="the provider's authorization endpoint the agents' console (/agent/) "
+        "sends agents to (authorization code with PKCE)",
+    )
+    agent_token_url: str | None = Field(
+        None,
+        description="the provider's token endpoint, where the console exchanges its code "
+        "(it must answer the console's origin with CORS)",
+    )
+    agent_client_id: str = Field(
+        "telecom-gateway-console", description="the console's client_id at the provider"
     )
     agent_roles_claim: str = Field(
         "roles", description="claim with the agent's roles (dotted for nested: realm_access.roles)"

@@ -15,8 +15,9 @@ from prometheus_client import Histogram
 
 from adapters.cache.number_reads import NumberRead
 from adapters.metrics import LOADER_BATCH
-from domain.billing import BalanceRecord, ChargeRecord
+from domain.billing import BalanceRecord, ChargeRecord, OrderedStatementRecord
 from domain.loyalty import ActivationRecord
+from domain.payments import TopUpPaymentRecord
 from domain.provisioning import CustomerRecord, LinkRecord, ProductRecord
 from resolvers.ports import Ports
 
@@ -59,6 +60,9 @@ class Loaders:
     charges_by_period: DataLoader[ChargesKey, Sequence[ChargeRecord]]
     # Links asked for and not yet confirmed, from the security store: target -> alias.
     pending_by_owner: DataLoader[str, Mapping[str, str | None]]
+    # Read for the payments screen and the agents' console only; not cached.
+    top_ups_by_msisdn: DataLoader[str, Sequence[TopUpPaymentRecord]]
+    statements_by_msisdn: DataLoader[str, Sequence[OrderedStatementRecord]]
 
     @classmethod
     def build(cls, ports: Ports, max_batch: int = 500) -> Loaders:
@@ -75,6 +79,10 @@ class Loaders:
             activations_by_msisdn=_by_key("activations", ports.loyalty.activations, (), max_batch),
             charges_by_period=DataLoader(_charges_batch(ports), max_batch_size=max_batch),
             pending_by_owner=_by_key("pending", ports.security.pending_many, no_pending, max_batch),
+            top_ups_by_msisdn=_by_key("top_ups", ports.payments.top_ups, (), max_batch),
+            statements_by_msisdn=_by_key(
+                "statements", ports.billing.actions.statements, (), max_batch
+            ),
         )
 
     def forget(self, msisdns: Sequence[str], reads: Collection[NumberRead]) -> None:
@@ -87,6 +95,8 @@ class Loaders:
             NumberRead.LINKS: self.links_by_owner,
             NumberRead.ACTIVATIONS: self.activations_by_msisdn,
             NumberRead.PENDING: self.pending_by_owner,
+            NumberRead.TOP_UPS: self.top_ups_by_msisdn,
+            NumberRead.STATEMENTS: self.statements_by_msisdn,
         }
         for read in reads:
             loader = by_number[read]

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from enum import Enum
 
 import strawberry
 
@@ -64,12 +63,6 @@ class PaymentMethodInput:
             given(self.apple_pay_token),
             given(self.google_pay_token),
         )
-
-
-@strawberry.enum
-class StatementFormat(Enum):
-    PDF = "pdf"
-    XLSX = "xlsx"
 
 
 def _subscriber(result: ActionResult, principal: Principal) -> Subscriber:

@@ -21,10 +21,10 @@ from schema.actions import (
     OrderPayload,
     PaymentMethodInput,
     ShareDataPayload,
-    StatementFormat,
     StatementPayload,
     TopUpPayload,
 )
+from schema.history import StatementFormat
 from schema.info import Info
 from schema.scalars import Msisdn
 from schema.session import AuthPayload, CodeSentPayload

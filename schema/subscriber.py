@@ -13,6 +13,7 @@ from domain.reach import Reach
 from resolvers import (
     balances,
     expenses,
+    history,
     linked_by,
     linked_numbers,
     offers,
@@ -25,6 +26,7 @@ from resolvers.actions import payments
 from resolvers.linking import LinkView
 from schema.balance import Balance
 from schema.expense import Expense
+from schema.history import Statement, TopUp
 from schema.info import Info
 from schema.linked_by import LinkingNumber
 from schema.offer import Offer
@@ -115,6 +117,18 @@ class Subscriber:
         return [
             SavedCard.from_record(c) for c in await payments.saved_cards(info.context, self.reach)
         ]
+
+    @strawberry.field(
+        description="Recent top-ups, newest first: payments made to top the number up."
+    )
+    async def top_ups(self, info: Info, first: int = 10) -> list[TopUp] | None:
+        records = await history.top_ups(info.context, self.reach, first)
+        return [TopUp.from_record(r) for r in records]
+
+    @strawberry.field(description="Statements ordered by e-mail (orderStatement), newest first.")
+    async def statements(self, info: Info, first: int = 10) -> list[Statement] | None:
+        records = await history.statements(info.context, self.reach, first)
+        return [Statement.from_record(r) for r in records]
 
 
 @strawberry.type

@@ -7,13 +7,14 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from adapters.billing.tmf import parse_balances, parse_charge
-from adapters.clock import Clock, format_timestamp
+from adapters.clock import Clock, format_timestamp, parse_timestamp
 from adapters.http import BackendClient, join_ids
-from adapters.tmf import Entity, entities, parsing, ref_ids
+from adapters.tmf import Entity, characteristics, entities, parsing, ref_id, ref_ids
 from domain.billing import (
     AutopayRecord,
     BalanceRecord,
     ChargeRecord,
+    OrderedStatementRecord,
     StatementRecord,
     TopUpRecord,
     TransferRecord,
@@ -151,6 +152,41 @@ class HttpBilling:
         )
         with parsing(self._client.name, "customerBillOnDemand"):
             return StatementRecord(str(answer["id"]), msisdn, str(answer["state"]), email)
+
+    async def statements(
+        self, msisdns: Sequence[str]
+    ) -> Mapping[str, Sequence[OrderedStatementRecord]]:
+        if not msisdns:
+            return {}
+        payload = await self._client.get(
+            f"{BILL_API}/customerBillOnDemand", {"billingAccount.id": join_ids(msisdns)}
+        )
+        found: dict[str, list[OrderedStatementRecord]] = defaultdict(list)
+        with parsing(self._client.name, "customerBillOnDemand"):
+            for item in entities(payload):
+                record = _statement(item)
+                found[record.msisdn].append(record)
+        return found
+
+
+def _statement(item: Entity) -> OrderedStatementRecord:
+    msisdn = ref_id(item, "billingAccount")
+    if msisdn is None:
+        raise ValueError("a statement without a billing account")
+    period = item["billingPeriod"]
+    errors = item.get("errorMessage") or ()
+    return OrderedStatementRecord(
+        id=str(item["id"]),
+        msisdn=msisdn,
+        start=parse_timestamp(str(period["startDateTime"])),
+        end=parse_timestamp(str(period["endDateTime"])),
+        format=str(item.get("format") or "pdf"),
+        email=str(characteristics(item).get("email") or ""),
+        state=str(item["state"]),
+        # A TMF678 billing without the simulator's `orderDate` has `lastUpdate` only.
+        ordered_at=parse_timestamp(str(item.get("orderDate") or item["lastUpdate"])),
+        error=str(errors[0].get("message") or errors[0].get("reason")) if errors else None,
+    )
 
 
 def _quantity(amount: Money) -> dict[str, object]:

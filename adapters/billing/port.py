@@ -10,6 +10,7 @@ from domain.billing import (
     AutopayRecord,
     BalanceRecord,
     ChargeRecord,
+    OrderedStatementRecord,
     StatementRecord,
     TopUpRecord,
     TransferRecord,
@@ -59,3 +60,9 @@ class BillingActionsPort(Protocol):
     async def order_statement(
         self, msisdn: str, start: datetime, end: datetime, email: str, fmt: str, key: str
     ) -> StatementRecord: ...
+
+    async def statements(
+        self, msisdns: Sequence[str]
+    ) -> Mapping[str, Sequence[OrderedStatementRecord]]:
+        """Each number's ordered statements, oldest first; none: absent."""
+        ...

@@ -12,6 +12,10 @@ What is read about a number, and where it is kept between its backend and a reso
     LINKS         provisioning   <ns>:links:r1:<owner>                       read TTL
     ACTIVATIONS   loyalty        <ns>:activations:r1:<msisdn>                read TTL
     PENDING       security store (not cached)
+    TOP_UPS       payments       (not cached: a top-up shows at once,
+                                 whichever process finished its saga)
+    STATEMENTS    billing        (not cached: a statement's state moves
+                                 in billing, with no event to us)
     (all)         whole answers  <ns>:answer:a1:<msisdn>:<digest>, valid while
                                  <ns>:epoch:a1:<msisdn> is unchanged         answer TTL
 
@@ -49,6 +53,8 @@ class NumberRead(Enum):
     LINKS = "links"
     ACTIVATIONS = "activations"
     PENDING = "pending"
+    TOP_UPS = "top_ups"
+    STATEMENTS = "statements"
 
 
 # Everything: an event that says only "this number changed".

@@ -5,10 +5,18 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 
+from adapters.clock import parse_timestamp
 from adapters.http import BackendClient, join_ids
 from adapters.tmf import Entity, entities, parsing, ref_id
 from domain.money import Money, parse_money
-from domain.payments import PaymentMethodSpec, PaymentRecord, SavedCardRecord
+from domain.payments import (
+    MethodKind,
+    PaymentMethodSpec,
+    PaymentRecord,
+    SavedCardRecord,
+    TopUpPaymentRecord,
+    top_up_state,
+)
 
 PAYMENT_API = "/tmf-api/paymentManagement/v4"
 METHOD_API = "/tmf-api/paymentMethod/v4"
@@ -96,6 +104,20 @@ class HttpPayments:
                 refunded=parse_money(refunded) if refunded else None,
             )
 
+    async def top_ups(self, msisdns: Sequence[str]) -> Mapping[str, Sequence[TopUpPaymentRecord]]:
+        if not msisdns:
+            return {}
+        # One call for the batch; payments lists them oldest first, as they were made.
+        payload = await self._client.get(
+            f"{PAYMENT_API}/payment", {"account.id": join_ids(msisdns)}
+        )
+        found: dict[str, list[TopUpPaymentRecord]] = defaultdict(list)
+        with parsing(self._client.name, "payment"):
+            for item in entities(payload):
+                record = _top_up(item)
+                found[record.msisdn].append(record)
+        return found
+
     async def saved_cards(self, msisdns: Sequence[str]) -> Mapping[str, Sequence[SavedCardRecord]]:
         if not msisdns:
             return {}
@@ -117,3 +139,35 @@ class HttpPayments:
                     )
                 )
         return found
+
+
+# TMF670 method types (with the wallet's service) as the gateway's kinds of method.
+_KINDS = {
+    ("bankCard", None): MethodKind.SAVED_CARD,
+    ("tokenizedCard", None): MethodKind.CARD_TOKEN,
+    ("digitalWallet", "ApplePay"): MethodKind.APPLE_PAY,
+    ("digitalWallet", "GooglePay"): MethodKind.GOOGLE_PAY,
+}
+
+
+def _top_up(item: Entity) -> TopUpPaymentRecord:
+    amount = parse_money(item.get("totalAmount") or item["amount"])
+    refunded = parse_money(item["refundedAmount"]) if item.get("refundedAmount") else None
+    method = item.get("paymentMethod") or {}
+    kind = str(method.get("@type") or "")
+    service = method.get("service") if kind == "digitalWallet" else None
+    msisdn = ref_id(item, "account")
+    if msisdn is None:
+        raise ValueError("a payment without an account")
+    name = method.get("name")
+    return TopUpPaymentRecord(
+        id=str(item["id"]),
+        msisdn=msisdn,
+        amount=amount,
+        state=top_up_state(str(item["status"]), amount, refunded),
+        paid_at=parse_timestamp(str(item.get("paymentDate") or item["statusDate"])),
+        method=_KINDS.get((kind, service)),
+        method_name=str(name) if name else None,
+        top_up_id=ref_id(item, "topupBalance"),
+        refunded=refunded,
+    )

@@ -6,7 +6,12 @@ from collections.abc import Mapping, Sequence
 from typing import Protocol
 
 from domain.money import Money
-from domain.payments import PaymentMethodSpec, PaymentRecord, SavedCardRecord
+from domain.payments import (
+    PaymentMethodSpec,
+    PaymentRecord,
+    SavedCardRecord,
+    TopUpPaymentRecord,
+)
 
 
 class PaymentsPort(Protocol):
@@ -37,3 +42,7 @@ class PaymentsPort(Protocol):
     async def saved_cards(
         self, msisdns: Sequence[str]
     ) -> Mapping[str, Sequence[SavedCardRecord]]: ...
+
+    async def top_ups(self, msisdns: Sequence[str]) -> Mapping[str, Sequence[TopUpPaymentRecord]]:
+        """Each number's payments made to top it up, oldest first; none: absent."""
+        ...

@@ -206,6 +206,7 @@ SCHEMAS = {
             "name": STRING,
             "state": STRING,
             "lastUpdate": DATE_TIME,
+            "orderDate": DATE_TIME,
             "billingAccount": ref("EntityRef"),
             "relatedParty": ref("EntityRef"),
             "billingPeriod": ref("TimePeriod"),

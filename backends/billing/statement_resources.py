@@ -1,5 +1,7 @@
 """Statements as TMF678 ``CustomerBillOnDemand`` bodies (with the simulator's extensions:
-``billingPeriod``, ``format``, the e-mail as a characteristic, ``errorMessage``)."""
+``billingPeriod``, ``format``, the e-mail as a characteristic, ``errorMessage``, and
+``orderDate``: TMF678 gives an on-demand bill only ``lastUpdate``, which moves when the
+e-mail goes out, and a subscriber's list of statements shows when each was ordered)."""
 
 from __future__ import annotations
 
@@ -24,6 +26,7 @@ def statement_json(statement: StatementRecord) -> dict[str, Any]:
         "name": statement.name,
         "state": statement.state.value,
         "lastUpdate": format_timestamp(statement.updated),
+        "orderDate": format_timestamp(statement.created),
         "billingAccount": {"id": statement.msisdn, "@referredType": "BillingAccount"},
         "relatedParty": {"id": statement.msisdn, "role": "customer", "@referredType": "Customer"},
         "billingPeriod": {

@@ -59,8 +59,9 @@ async def top_up(
         sagas = ctx.ports.top_ups
         if sagas is None:
             raise RuntimeError("top-ups need the saga runner (gateway/ports.py wires it)")
-        # Dropped after the saga, whatever it came to: the payload shows billing's figure.
-        async with changing(ctx, [msisdn], NumberRead.BALANCE):
+        # Dropped after the saga, whatever it came to: the payload shows billing's figure
+        # and the payment among the number's top-ups.
+        async with changing(ctx, [msisdn], NumberRead.BALANCE, NumberRead.TOP_UPS):
             saga = await sagas.top_up(
                 backend_key(ctx, "topUp", resolved, "saga"),
                 msisdn,

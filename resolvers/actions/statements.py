@@ -5,9 +5,11 @@ from __future__ import annotations
 import re
 from datetime import UTC, date, datetime, time, timedelta
 
+from adapters.cache.number_reads import NumberRead
 from domain.reach import Reach
 from resolvers.actions.outcome import ActionResult, backend_key, refuse
 from resolvers.actions.perform import perform
+from resolvers.changes import changing
 from resolvers.context import Context
 
 EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
@@ -50,14 +52,16 @@ async def order_statement(
         address = check_email(email)
         if fmt not in FORMATS:
             raise refuse("INVALID_INPUT", "pdf or xlsx", "format")
-        statement = await ctx.ports.billing.actions.order_statement(
-            msisdn,
-            datetime.combine(start, time.min, UTC),
-            datetime.combine(end + timedelta(days=1), time.min, UTC),
-            address,
-            fmt,
-            backend_key(ctx, "orderStatement", resolved, "statement"),
-        )
+        # The payload's `statements` shows the new one.
+        async with changing(ctx, [msisdn], NumberRead.STATEMENTS):
+            statement = await ctx.ports.billing.actions.order_statement(
+                msisdn,
+                datetime.combine(start, time.min, UTC),
+                datetime.combine(end + timedelta(days=1), time.min, UTC),
+                address,
+                fmt,
+                backend_key(ctx, "orderStatement", resolved, "statement"),
+            )
         return ActionResult(msisdn, {"statementId": statement.id, "state": statement.state})
 
     inputs = {"from": start.isoformat(), "to": end.isoformat(), "email": email, "format": fmt}

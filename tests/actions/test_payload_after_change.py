@@ -48,3 +48,26 @@ async def test_add_package_answers_with_the_new_quota_and_money(gateway: Gateway
         if q not in before["balance"]["quotas"]
     ]
     assert any(q["kind"] == "DATA" and q["total"] == 5 for q in added)
+
+
+async def test_a_second_top_up_in_the_same_request_lists_both(gateway: GatewayClient) -> None:
+    # The first payload read the number's top-ups through the request's loader; the second
+    # top-up drops that read, so its payload lists both (tests/api/test_history.py has more).
+    number = "+79000000075"
+    pay = 'paymentMethod: {cardToken: "tok_visa"}'
+    answer = await gateway.query(
+        f"""mutation($k1: String, $k2: String) {{
+          a: topUp(msisdn: "{number}", amount: "10", {pay}, idempotencyKey: $k1) {{
+            topUpId subscriber {{ topUps {{ topUpId }} }} }}
+          b: topUp(msisdn: "{number}", amount: "20", {pay}, idempotencyKey: $k2) {{
+            topUpId subscriber {{ topUps {{ topUpId }} }} }} }}""",
+        {"k1": key(), "k2": key()},
+        token=gateway.subscriber_token(number),
+    )
+    assert answer.errors == [], answer.errors
+    first, second = answer.data["a"], answer.data["b"]
+    assert first["subscriber"]["topUps"][0]["topUpId"] == first["topUpId"]
+    assert [t["topUpId"] for t in second["subscriber"]["topUps"][:2]] == [
+        second["topUpId"],
+        first["topUpId"],
+    ]

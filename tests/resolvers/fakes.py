@@ -32,6 +32,7 @@ from domain.billing import (
     AutopayRecord,
     BalanceRecord,
     ChargeRecord,
+    OrderedStatementRecord,
     QuotaRecord,
     StatementRecord,
     TopUpRecord,
@@ -39,7 +40,7 @@ from domain.billing import (
 )
 from domain.loyalty import ActivationRecord, PromotionRecord
 from domain.money import Money
-from domain.payments import PaymentMethodSpec, PaymentRecord, SavedCardRecord
+from domain.payments import PaymentMethodSpec, PaymentRecord, SavedCardRecord, TopUpPaymentRecord
 from domain.principals import Principal, SubscriberPrincipal
 from domain.provisioning import (
     AllowanceRecord,
@@ -120,6 +121,7 @@ class FakeBilling:
 
     def __init__(self, operator: Operator) -> None:
         self._op = operator
+        self._statements: dict[str, list[OrderedStatementRecord]] = {}
 
     async def balances(self, msisdns: Sequence[str]) -> Mapping[str, BalanceRecord]:
         self._op.reads.append("balances")
@@ -168,7 +170,17 @@ class FakeBilling:
     async def order_statement(
         self, msisdn: str, start: datetime, end: datetime, email: str, fmt: str, key: str
     ) -> StatementRecord:
-        return StatementRecord(self._op.new_id("ST"), msisdn, "acknowledged", email)
+        record = StatementRecord(self._op.new_id("ST"), msisdn, "acknowledged", email)
+        ordered = OrderedStatementRecord(
+            record.id, msisdn, start, end, fmt, email, "done", self._op.clock.now(), None
+        )
+        self._statements.setdefault(msisdn, []).append(ordered)
+        return record
+
+    async def statements(
+        self, msisdns: Sequence[str]
+    ) -> Mapping[str, Sequence[OrderedStatementRecord]]:
+        return {m: self._statements[m] for m in msisdns if m in self._statements}
 
 
 class FakeProvisioning:
@@ -284,6 +296,10 @@ class FakePayments:
         return PaymentRecord(f"PAY-{key}", amount, not declined, "declined" if declined else None)
 
     async def saved_cards(self, msisdns: Sequence[str]) -> Mapping[str, Sequence[SavedCardRecord]]:
+        return {}
+
+    async def top_ups(self, msisdns: Sequence[str]) -> Mapping[str, Sequence[TopUpPaymentRecord]]:
+        # The resolver tests make no top-ups (below), so no number has any.
         return {}
 
     # The two-step payment of the top-up saga: its own tests run against the simulators

@@ -113,13 +113,14 @@ def _with_page(app: Starlette, sms_url: str) -> Starlette:
         Settings.model_fields["top_up_min"].default,
         Settings.model_fields["top_up_max"].default,
     )
-    config_route, mount = web_routes(
+    config_route, *page = web_routes(
         demo=True, sms_inbox=f"{sms_url}/admin/messages?msisdn=", top_up=top_up
     )
-    # The test's own config answers first; the page is mounted unless the app has it.
+    # The test's own config answers first; the page (the console's route, then the mount
+    # at "/") is added unless the app has it.
     app.router.routes.insert(0, config_route)
     if not any(isinstance(r, Mount) and r.path == "" for r in app.router.routes):
-        app.router.routes.append(mount)
+        app.router.routes.extend(page)
     return app
 
 

@@ -1,29 +1,39 @@
 """The agents' console in Chromium: an agent signs in through the demo's
-identity provider, opens a number typed the way a caller says it, and a supervisor finds
-that read in the audit log; the live inbox: a subscriber's chat message reaches the console
-over the WebSocket, the agent answers from it and the subscriber's page shows the answer
-live; axe-core on the console's screens. Numbers +79000000398 and 399 are this file's."""
+identity provider (authorization code with PKCE), opens a number typed the way a caller
+says it, with its recent top-ups and statements, and a supervisor finds that read in the
+audit log; the live inbox: a subscriber's chat message reaches the console over the
+WebSocket, the agent answers from it and the subscriber's page shows the answer live;
+axe-core on the console's screens at desktop and phone sizes, and no sideways scrolling
+on a phone. Numbers +79000000393, 394, 398 and 399 are this file's."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import timedelta
+from urllib.parse import parse_qs, urlsplit
 
 import aiohttp
 import pytest
 from playwright.async_api import Browser, Page, expect
 from starlette.applications import Starlette
 
-from backends.identity.app import AUDIENCE, RunningIdentityProvider, start_identity_provider
+from backends.identity.app import (
+    AUDIENCE,
+    CLIENT_ID,
+    RunningIdentityProvider,
+    start_identity_provider,
+)
 from backends.runner import BackendsThread
-from gateway.web.assets import web_routes
+from gateway.web.assets import AgentSignIn, web_routes
 from tests.conftest import SettingsFactory
 from tests.harness import gateway as harness
 from tests.harness.backends import BackendAdmin
 from tests.harness.gateway import GatewayClient
 from tests.harness.live import hubs_registered, until_following
 from tests.web.axe import assert_no_serious_violations
-from tests.web.conftest import DESKTOP, SCREENSHOTS, WebGateway
+from tests.web.conftest import DESKTOP, PHONE, SCREENSHOTS, WebGateway
 from tests.web.flows import log_in_as, open_screen
 from tests.web.test_support import chat_log, conversation_of, write
 
@@ -41,10 +51,10 @@ async def identity() -> AsyncIterator[RunningIdentityProvider]:
 async def console_gateway(
     make_settings: SettingsFactory, identity: RunningIdentityProvider
 ) -> AsyncIterator[GatewayClient]:
-    sign_in = f"{identity.url}/authorize"
+    sign_in, token = f"{identity.url}/authorize", f"{identity.url}/token"
 
     def with_console(app: Starlette) -> Starlette:
-        app.router.routes += web_routes(agent_sign_in=sign_in)
+        app.router.routes += web_routes(agent_sign_in=AgentSignIn(sign_in, token, CLIENT_ID))
         return app
 
     settings = make_settings(
@@ -52,6 +62,7 @@ async def console_gateway(
         agent_issuer=identity.url,
         agent_audience=AUDIENCE,
         agent_sign_in_url=sign_in,
+        agent_token_url=token,
         web=False,  # mounted above, with this test's provider in its config
     )
     async with harness.running_gateway(settings, wrap=with_console) as client:
@@ -69,10 +80,39 @@ def watched(page: Page, problems: list[str]) -> Page:
 async def sign_in(page: Page, url: str, user: str) -> None:
     await page.goto(f"{url}/agent/")
     await page.get_by_role("link", name="Войти через корпоративную учётную запись").click()
+    # The provider's form, reached with a code request bound to an S256 challenge.
+    request = parse_qs(urlsplit(page.url).query)
+    assert request["response_type"] == ["code"]
+    assert request["code_challenge_method"] == ["S256"]
+    assert len(request["code_challenge"][0]) == 43
     await page.get_by_label("Логин / Login").fill(user)
     await page.get_by_label("Пароль / Password").fill("demo")
     await page.get_by_role("button", name="Войти / Sign in").click()
     await expect(page.get_by_role("heading", name="Номер абонента")).to_be_visible()
+    # The code was exchanged and taken out of the address.
+    assert urlsplit(page.url).query == ""
+
+
+TOP_UP = """mutation($m: Msisdn!, $k: String) {
+  topUp(msisdn: $m, amount: "250", paymentMethod: {googlePayToken: "g-console"},
+    idempotencyKey: $k) { topUpId userErrors { code } } }"""
+STATEMENT = """mutation($m: Msisdn!, $f: Date!, $t: Date!, $k: String) {
+  orderStatement(msisdn: $m, from: $f, to: $t, email: "console@example.ru",
+    idempotencyKey: $k) { statementId userErrors { code } } }"""
+
+
+async def money_and_paperwork(gateway: GatewayClient, msisdn: str) -> str:
+    """A top-up and a statement order for the number, as its owner makes them; the
+    top-up's id."""
+    token = gateway.subscriber_token(msisdn)
+    paid = await gateway.query(TOP_UP, {"m": msisdn, "k": uuid.uuid4().hex}, token=token)
+    assert paid.data["topUp"]["userErrors"] == []
+    today = gateway.runtime.clock.now().date()
+    variables = {"m": msisdn, "f": str(today - timedelta(days=7)), "t": str(today)}
+    ordered = await gateway.query(STATEMENT, {**variables, "k": uuid.uuid4().hex}, token=token)
+    assert ordered.data["orderStatement"]["userErrors"] == []
+    top_up_id: str = paid.data["topUp"]["topUpId"]
+    return top_up_id
 
 
 async def test_an_agent_opens_a_number_and_a_supervisor_finds_the_read(
@@ -116,6 +156,7 @@ async def test_a_chat_message_reaches_the_console_live_and_the_answer_reaches_th
     problems: list[str] = []
     async with console_gateway(make_settings, identity) as gateway, hubs_registered(gateway):
         web = WebGateway(gateway, backends.sms_url, http, admins)
+        top_up_id = await money_and_paperwork(gateway, caller)
         agent_context = await browser.new_context(viewport=DESKTOP, locale="ru-RU")
         agent = watched(await agent_context.new_page(), problems)
         await sign_in(agent, gateway.url, "olga")
@@ -128,8 +169,15 @@ async def test_a_chat_message_reaches_the_console_live_and_the_answer_reaches_th
         picture = agent.locator("#picture")
         await expect(picture.locator('[data-field="msisdn"]')).to_have_text(caller)
         sections = ("quotas", "services", "orders", "offers", "links", "linked-by", "conversation")
-        for name in sections:
+        for name in (*sections, "top-ups", "statements"):
             await expect(picture.locator(f'[data-field="{name}"] li').first).to_be_visible()
+        # The owner's top-up a moment ago, newest first, and the statement just ordered.
+        newest = picture.locator('[data-field="top-ups"] li').first
+        await expect(newest).to_contain_text("250.00 RUB, зачислено, Google Pay")
+        await expect(newest).to_contain_text(top_up_id)
+        await expect(picture.locator('[data-field="statements"] li').first).to_contain_text(
+            "PDF, console@example.ru: отправлена"
+        )
         quotas = await picture.locator('[data-field="quotas"] li').count()
         account = await web.read("{ me { balance { quotas { kind } } } }", caller)
         assert quotas == max(1, len(account["me"]["balance"]["quotas"]))
@@ -192,4 +240,59 @@ async def test_a_chat_message_reaches_the_console_live_and_the_answer_reaches_th
         await audit.get_by_role("button", name="Показать").click()
         await expect(lead.locator("#audit-problem")).to_have_text("Проверьте номер")
         await lead_context.close()
+    assert problems == []
+
+
+async def page_is_narrow(page: Page) -> None:
+    """Nothing of the page needs scrolling sideways (the phone's width is the page's)."""
+    widths = await page.evaluate(
+        "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+    )
+    # The elements reaching past the right edge, to say what to fix.
+    wide = await page.evaluate(
+        """() => [...document.querySelectorAll("body *")]
+          .filter((e) => e.getBoundingClientRect().right > document.documentElement.clientWidth)
+          .map((e) => `${e.tagName}#${e.id}.${e.className}: ${e.getBoundingClientRect().right}`)
+          .slice(0, 8)"""
+    )
+    assert widths[0] <= widths[1], f"the page is {widths[0]}px wide in {widths[1]}px: {wide}"
+
+
+async def test_the_console_on_a_phone(
+    browser: Browser, make_settings: SettingsFactory, identity: RunningIdentityProvider
+) -> None:
+    caller = "+79000000394"
+    problems: list[str] = []
+    async with console_gateway(make_settings, identity) as gateway:
+        await money_and_paperwork(gateway, caller)
+        context = await browser.new_context(viewport=PHONE, locale="ru-RU")
+        lead = watched(await context.new_page(), problems)
+        await lead.goto(f"{gateway.url}/agent/")
+        await expect(lead.get_by_role("link", name="Войти через")).to_be_visible()
+        await assert_no_serious_violations(lead, "agent console on a phone: sign-in")
+        await page_is_narrow(lead)
+        await sign_in(lead, gateway.url, "lead")
+
+        # The signed-in picture of a number with top-ups and a statement.
+        await lead.get_by_label("Номер", exact=True).first.fill("8 900 000-03-94")
+        await lead.get_by_role("button", name="Открыть").click()
+        picture = lead.locator("#picture")
+        await expect(picture.locator('[data-field="msisdn"]')).to_have_text(caller)
+        await expect(picture.locator('[data-field="top-ups"] li').first).to_contain_text("250.00")
+        await assert_no_serious_violations(lead, "agent console on a phone: a number")
+        await page_is_narrow(lead)
+
+        # The audit log with that read in it.
+        audit = lead.locator("#audit")
+        await audit.get_by_label("Номер").fill(caller)
+        await audit.get_by_role("button", name="Показать").click()
+        read = lead.locator("#audit-rows tr").filter(has_text="topUps").first
+        await expect(read).to_contain_text("statements")
+        await expect(read).to_contain_text("lead@demo")
+        await lead.locator("#audit").scroll_into_view_if_needed()
+        await assert_no_serious_violations(lead, "agent console on a phone: audit log")
+        await page_is_narrow(lead)
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        await lead.screenshot(path=SCREENSHOTS / "agent-console-phone.png", full_page=True)
+        await context.close()
     assert problems == []

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from graphql import build_schema, parse, validate
 
-from gateway.web.assets import static_directory, web_config
+from gateway.web.assets import AgentSignIn, console_page, static_directory, web_config
 from tests.web.conftest import WebGateway
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -135,3 +135,31 @@ async def test_the_gateway_serves_the_page_and_its_config(web: WebGateway) -> No
     async with web.http.get(f"{web.url}/js/app.js") as response:
         assert response.status == 200
         assert "javascript" in response.headers["content-type"]
+
+
+CONSOLE_OPERATION = re.compile(r"`((?:query|mutation|subscription)\b.*?|\{.*?)`", re.DOTALL)
+
+
+def test_the_consoles_operations_are_valid() -> None:
+    # The console sends its operations inline (no allow-list entry): checked here instead.
+    schema = build_schema((ROOT / "schema.graphql").read_text(encoding="utf-8"))
+    text = (static_directory() / "agent" / "console.js").read_text(encoding="utf-8")
+    bodies = [b for b in CONSOLE_OPERATION.findall(text) if "${" not in b]
+    assert any("topUps" in body and "statements" in body for body in bodies)
+    for body in bodies:
+        assert validate(schema, parse(body)) == [], body
+
+
+def test_the_console_is_told_where_to_sign_in_and_may_reach_only_that_token_endpoint() -> None:
+    sign_in = AgentSignIn.of("https://id.example/realms/ops/auth", None, "console")
+    assert sign_in is not None
+    assert sign_in.token == "https://id.example/realms/ops/token"
+    assert web_config(demo=False, sms_inbox=None, agent_sign_in=sign_in) == {
+        "demo": False,
+        "agentSignIn": "https://id.example/realms/ops/auth",
+        "agentToken": "https://id.example/realms/ops/token",
+        "agentClientId": "console",
+    }
+    assert "connect-src 'self' https://id.example;" in console_page(sign_in)
+    assert "connect-src 'self';" in console_page(None)
+    assert AgentSignIn.of(None, "https://id.example/token", "console") is None

@@ -2,16 +2,23 @@
 
 OCS credits balances (`balanceTopup`); it has no autopay, no gifting of data between
 subscribers and no statements by e-mail. Those answer BACKEND_ERROR with that reason
-rather than pretend.
+rather than pretend; a number's list of ordered statements is empty, which is true.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from adapters.billing.ocs.billing import BACKEND_NAME, OcsBilling
 from adapters.errors import BackendResponseError
-from domain.billing import AutopayRecord, StatementRecord, TopUpRecord, TransferRecord
+from domain.billing import (
+    AutopayRecord,
+    OrderedStatementRecord,
+    StatementRecord,
+    TopUpRecord,
+    TransferRecord,
+)
 from domain.money import Money
 from domain.payments import PaymentMethodSpec
 
@@ -53,3 +60,10 @@ class OcsActions:
         self, msisdn: str, start: datetime, end: datetime, email: str, fmt: str, key: str
     ) -> StatementRecord:
         raise _unsupported("statements by e-mail")
+
+    async def statements(
+        self, msisdns: Sequence[str]
+    ) -> Mapping[str, Sequence[OrderedStatementRecord]]:
+        # No statement can be ordered through OCS, so a number has none: an honest empty
+        # list, not an error on every console picture.
+        return {}

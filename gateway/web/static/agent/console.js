@@ -1,4 +1,6 @@
-// The support agents' console: sign in with the company's identity provider, open a number
+// The support agents' console: sign in with the company's identity provider (authorization
+// code with PKCE: the page makes the verifier, the provider binds the code to its S256
+// challenge, the page exchanges the code at the token endpoint), open a number
 // (its whole picture on one screen), the live inbox of open conversations (supportInbox over
 // graphql-transport-ws, answering, escalating), and, for supervisors, the audit log of
 // agents' reads, filtered and paged. Plain module, no build step, same origin's /graphql.
@@ -18,7 +20,12 @@ const STRINGS = {
     links: "Связанные номера", linkedBy: "Кто управляет номером", conversation: "Обращение", none: "нет", unlimited: "безлимит",
     active: "подключено", inboxTitle: "Открытые обращения", answer: "Ответ", send: "Отправить",
     escalate: "Передать в заявку", ticket: "Заявка", filter: "Показать", from: "С", to: "По",
-    noHistory: "Пополнения и выписки API не отдаёт", live: "на связи", offline: "нет связи",
+    live: "на связи", offline: "нет связи",
+    topUps: "Пополнения", statements: "Детализации", refused: "Вход не выполнен, попробуйте снова",
+    PENDING: "в обработке", COMPLETED: "зачислено", DECLINED: "отклонено", CANCELLED: "отменено",
+    REFUNDED: "возвращено", inProgress: "готовится", done: "отправлена",
+    terminatedWithError: "не отправлена", SAVED_CARD: "сохранённая карта", CARD_TOKEN: "карта",
+    APPLE_PAY: "Apple Pay", GOOGLE_PAY: "Google Pay",
   },
   en: {
     brand: "Support console", signInTitle: "Staff sign-in",
@@ -32,13 +39,19 @@ const STRINGS = {
     links: "Linked numbers", linkedBy: "Managed by", conversation: "Conversation", none: "none", unlimited: "unlimited",
     active: "active", inboxTitle: "Open conversations", answer: "Answer", send: "Send",
     escalate: "Escalate to a ticket", ticket: "Ticket", filter: "Show", from: "From", to: "To",
-    noHistory: "The API gives no top-ups or statements", live: "live", offline: "offline",
+    live: "live", offline: "offline",
+    topUps: "Top-ups", statements: "Statements", refused: "Sign-in did not complete; try again",
+    PENDING: "in progress", COMPLETED: "credited", DECLINED: "declined", CANCELLED: "cancelled",
+    REFUNDED: "refunded", inProgress: "being prepared", done: "sent",
+    terminatedWithError: "not sent", SAVED_CARD: "saved card", CARD_TOKEN: "card",
+    APPLE_PAY: "Apple Pay", GOOGLE_PAY: "Google Pay",
   },
 };
 let lang = localStorage.getItem("tgw-agent-lang") || "ru";
 const t = (key) => STRINGS[lang][key] || key;
 const $ = (id) => document.getElementById(id);
 const TOKEN = "tgw-agent-token";
+const PENDING = "tgw-agent-sign-in"; // the state and code_verifier of a sign-in under way
 
 function translate() {
   document.documentElement.lang = lang;
@@ -87,7 +100,10 @@ const PICTURE = `query($m: Msisdn!) {
     services { name status }
     orders { id state orderedAt items { action offeringId name } }
     offers { title partner activated }
-    linkedNumbers { msisdn alias status } linkedBy { owner alias } }
+    linkedNumbers { msisdn alias status } linkedBy { owner alias }
+    topUps(first: 5) { id amount { amount currency } state paidAt paymentMethod
+      paymentMethodName topUpId }
+    statements(first: 5) { id from to format email state orderedAt } }
   supportConversation(msisdn: $m) { id status ticketId messages { author text } } }`;
 
 function listInto(name, items, render) {
@@ -106,6 +122,8 @@ function listInto(name, items, render) {
 }
 
 const moneyText = (money) => (money ? `${money.amount} ${money.currency}` : "—");
+const whenText = (instant) =>
+  new Date(instant).toLocaleString(lang === "ru" ? "ru-RU" : "en-GB", { dateStyle: "short", timeStyle: "short" });
 
 async function openNumber(msisdn) {
   const answer = await ask(PICTURE, { m: msisdn });
@@ -114,7 +132,6 @@ async function openNumber(msisdn) {
     const code = codeOf(answer);
     if (code === "UNAUTHENTICATED") return signedOut("expired");
     $("picture").hidden = true;
-    $("no-history").hidden = true;
     $("find-problem").textContent = t(problemOf(code));
     return;
   }
@@ -137,10 +154,14 @@ async function openNumber(msisdn) {
   listInto("offers", who.offers, (o) => `${o.partner}: ${o.title}${o.activated ? ` (${t("active")})` : ""}`);
   listInto("links", who.linkedNumbers, (l) => `${l.msisdn}${l.alias ? ` «${l.alias}»` : ""} (${l.status})`);
   listInto("linked-by", who.linkedBy, (l) => `${l.owner}${l.alias ? ` «${l.alias}»` : ""}`);
+  listInto("top-ups", who.topUps, (p) =>
+    `${whenText(p.paidAt)}: ${moneyText(p.amount)}, ${t(p.state)}, ` +
+    `${p.paymentMethodName ?? t(p.paymentMethod ?? "—")} (${p.topUpId ?? p.id})`);
+  listInto("statements", who.statements, (s) =>
+    `${s.from} – ${s.to}, ${s.format}, ${s.email}: ${t(s.state)} (${whenText(s.orderedAt)})`);
   const talk = answer.data?.supportConversation;
   listInto("conversation", talk ? talk.messages : [], (m) => `${m.author}: ${m.text}`);
   $("picture").hidden = false;
-  $("no-history").hidden = false;
   await loadAudit(true);
 }
 
@@ -274,15 +295,48 @@ async function loadAudit(fresh) {
   $("audit").hidden = false;
 }
 
-function takeTokenFromRedirect() {
-  // The provider sends the browser back with #access_token=...&state=...
-  const fragment = new URLSearchParams(location.hash.slice(1));
-  const token = fragment.get("access_token");
-  if (!token) return;
-  const expected = sessionStorage.getItem("tgw-agent-state");
-  sessionStorage.removeItem("tgw-agent-state");
+// Sign-in: authorization code with PKCE (RFC 7636, S256).
+const base64url = (bytes) =>
+  btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+const randomText = (size) => base64url(crypto.getRandomValues(new Uint8Array(size)));
+const consoleUrl = () => `${location.origin}${location.pathname}`;
+
+async function signIn(config) {
+  const verifier = randomText(32); // 43 characters, 256 random bits
+  const state = randomText(16);
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(verifier));
+  sessionStorage.setItem(PENDING, JSON.stringify({ state, verifier }));
+  const request = new URLSearchParams({
+    response_type: "code", client_id: config.agentClientId, redirect_uri: consoleUrl(), state,
+    code_challenge: base64url(new Uint8Array(digest)), code_challenge_method: "S256",
+  });
+  location.assign(`${config.agentSignIn}?${request}`);
+}
+
+// Back from the provider with ?code=&state= (or ?error=): the problem to show, if any.
+async function finishSignIn(config) {
+  const answer = new URLSearchParams(location.search);
+  if (!answer.has("code") && !answer.has("error")) return null;
+  const pending = JSON.parse(sessionStorage.getItem(PENDING) ?? "null");
+  sessionStorage.removeItem(PENDING); // one try per sign-in: a code is single-use anyway
   history.replaceState(null, "", location.pathname);
-  if (expected && fragment.get("state") === expected) sessionStorage.setItem(TOKEN, token);
+  // A redirect this page did not ask for (another tab's, a forged link) is not taken.
+  if (!pending || answer.get("state") !== pending.state || !answer.has("code")) return "refused";
+  try {
+    const response = await fetch(config.agentToken, {
+      method: "POST",
+      body: new URLSearchParams({
+        grant_type: "authorization_code", code: answer.get("code"),
+        code_verifier: pending.verifier, redirect_uri: consoleUrl(), client_id: config.agentClientId,
+      }),
+    });
+    const token = response.ok ? (await response.json()).access_token : null;
+    if (!token) return "refused";
+    sessionStorage.setItem(TOKEN, token);
+    return null;
+  } catch {
+    return "unavailable";
+  }
 }
 
 async function start() {
@@ -293,13 +347,10 @@ async function start() {
     translate();
   });
   const config = await (await fetch("/web-config.json")).json();
-  takeTokenFromRedirect();
+  const problem = config.agentSignIn ? await finishSignIn(config) : null;
   $("sign-in-link").addEventListener("click", (event) => {
     event.preventDefault();
-    const state = crypto.getRandomValues(new Uint32Array(4)).join("-");
-    sessionStorage.setItem("tgw-agent-state", state);
-    const back = `${location.origin}${location.pathname}`;
-    location.assign(`${config.agentSignIn}?${new URLSearchParams({ redirect_uri: back, state })}`);
+    signIn(config);
   });
   $("find").addEventListener("submit", (event) => {
     event.preventDefault();
@@ -310,7 +361,7 @@ async function start() {
     event.preventDefault();
     loadAudit(true);
   });
-  if (!sessionStorage.getItem(TOKEN) || !config.agentSignIn) return signedOut();
+  if (!sessionStorage.getItem(TOKEN) || !config.agentSignIn) return signedOut(problem);
   $("sign-in").hidden = true;
   $("desk").hidden = false;
   $("inbox").hidden = false;
