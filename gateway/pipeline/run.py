@@ -14,7 +14,7 @@ from gateway import incremental
 from gateway.edge import Edge
 from gateway.errors import format_error
 from gateway.persisted import learn
-from gateway.pipeline.admission import guard, read_operation
+from gateway.pipeline.admission import guard, read_operation, within_deadline
 from gateway.pipeline.execute import execute
 from gateway.pipeline.kept import keeping
 from gateway.pipeline.outcome import Outcome, refused
@@ -42,9 +42,10 @@ async def run_operation(
             # A GET must never change anything: browsers send GETs cross-site freely.
             raise RefusedError("METHOD_NOT_ALLOWED", "mutations must be POSTed", status=405)
         await guard(runtime, edge, context, shape)
+        invalid = edge.shapes.validate(query)
+        within_deadline("executing")
     except RefusedError as error:
         return refused(error, request_id, label)
-    invalid = edge.shapes.validate(query)
     if invalid:
         # What strawberry would answer; validated here so that only a valid document is
         # ever kept (gateway/documents.py) and execution finds it ready.
