@@ -13,7 +13,7 @@ from gateway.edge import Edge
 from gateway.errors import PARSE_FAILED, VALIDATION_FAILED
 from gateway.limits import check_shape
 from gateway.persisted import resolve_query
-from gateway.rate_limits import count_operation
+from gateway.rate_limits import count_operation, count_operations
 from gateway.refusal import RefusedError, deadline_exceeded
 from gateway.runtime import Runtime
 from gateway.shape import OperationNotFoundError, Shape
@@ -37,14 +37,34 @@ async def read_operation(edge: Edge, operation: OperationRequest) -> tuple[str, 
 
 async def guard(runtime: Runtime, edge: Edge, context: Context, shape: Shape) -> None:
     """The limits on an operation's shape, then the rate limits: a RefusedError or nothing."""
-    within_deadline("reading the document")
-    check_shape(shape, edge.limits, context.request_id)
+    check_limits(edge, context, shape)
     await count_operation(
         runtime.ports.security,
         edge.rates,
         context.principal,
         context.client_address,
         runtime.clock.now().timestamp(),
+    )
+
+
+def check_limits(edge: Edge, context: Context, shape: Shape) -> None:
+    """The deadline and the limits on an operation's shape: a RefusedError or nothing."""
+    within_deadline("reading the document")
+    check_shape(shape, edge.limits, context.request_id)
+
+
+async def count_rates(
+    runtime: Runtime, edge: Edge, context: Context, n: int
+) -> tuple[int, RefusedError | None]:
+    """The rate limits for `n` operations that passed their shape limits, counted at once:
+    how many (the first ones) are within them, and the refusal for the others."""
+    return await count_operations(
+        runtime.ports.security,
+        edge.rates,
+        context.principal,
+        context.client_address,
+        runtime.clock.now().timestamp(),
+        n,
     )
 
 
