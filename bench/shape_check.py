@@ -27,6 +27,7 @@ from graphql import (
     GraphQLNamedType,
     GraphQLObjectType,
     GraphQLSchema,
+    GraphQLSyntaxError,
     InlineFragmentNode,
     ListValueNode,
     OperationDefinitionNode,
@@ -40,7 +41,7 @@ from strawberry.extensions.parser_cache import _get_parse_cache
 from strawberry.extensions.validation_cache import _get_validate_cache
 
 from gateway.cost import CostTable, cost_table
-from gateway.documents import build_documents
+from gateway.documents import build_documents, token_count
 from gateway.settings import Settings
 from gateway.shape import measure
 from schema.build import build_schema
@@ -228,7 +229,65 @@ def main() -> int:
     print("|---|---|---|")
     for name, before, after in rows:
         print(f"| {name} | {before:,.1f} | {after:,.1f} |")
+    print()
+    print_worst_validations(schema)
     return 0
+
+
+def _chain(n: int) -> str:
+    fragments = " ".join(f"fragment F{i} on Subscriber {{ msisdn ...F{i + 1} }}" for i in range(n))
+    return f"{{ me {{ ...F0 }} }} {fragments} fragment F{n} on Subscriber {{ name }}"
+
+
+def _double_chain(n: int) -> str:
+    fragments = " ".join(
+        f"fragment D{i} on Subscriber {{ ...D{i + 1} ...D{i + 1} }}" for i in range(n)
+    )
+    return f"{{ me {{ ...D0 }} }} {fragments} fragment D{n} on Subscriber {{ name }}"
+
+
+# Documents that cost graphql-core's validation the most that we know of, by a size n:
+# pairs for the overlapping-fields rule, spread chains, wide inline fragments.
+WORST_DOCUMENTS: dict[str, Callable[[int], str]] = {
+    "one alias repeated": lambda n: "{ " + " ".join(["a: __typename"] * n) + " }",
+    "one field repeated under an alias": lambda n: "{ me { " + " ".join(["x: msisdn"] * n) + " } }",
+    "a chain of fragments": _chain,
+    "each fragment spreading the next twice": _double_chain,
+    "inline fragments": lambda n: (
+        "{ me { " + " ".join(["... on Subscriber { msisdn }"] * n) + " } }"
+    ),
+}
+
+
+def largest_under(tokens: int, make: Callable[[int], str]) -> str:
+    """`make(n)` with the largest n that still parses within `tokens`."""
+    low, high = 1, tokens
+    while low < high:
+        middle = (low + high + 1) // 2
+        try:
+            parse(make(middle), max_tokens=tokens)
+            low = middle
+        except GraphQLSyntaxError:
+            high = middle - 1
+    return make(low)
+
+
+def print_worst_validations(schema: GraphQLSchema) -> None:
+    """Validation time of the worst documents at the token cap: what bounds the work
+    before execution (docs/decisions.md, "the work before execution")."""
+    settings = Settings(_env_file=None)
+    print(f"| document at <= {settings.max_tokens} tokens | tokens | validation, ms | outcome |")
+    print("|---|---|---|---|")
+    for name, make in WORST_DOCUMENTS.items():
+        text = largest_under(settings.max_tokens, make)
+        documents = build_documents(schema, settings)
+        document = parse(text, max_tokens=settings.max_tokens)
+        started = time.perf_counter()
+        errors = documents.validate(text, document)
+        took = time.perf_counter() - started
+        # graphql-core gives up on long spread chains itself ("Validation aborted.").
+        outcome = errors[0].message if errors else "valid"
+        print(f"| {name} | {token_count(document)} | {took * 1e3:.1f} | {outcome} |")
 
 
 if __name__ == "__main__":

@@ -14,11 +14,14 @@ validation caches) kept every one of them, refused or not, at 1-2 MiB a parsed d
 
 Validation runs here too (strawberry's validation step asks the `KeptDocuments`
 extension), with suggestions ("Did you mean ...?") hidden unless introspection is on:
-they would give the schema away field by field.
+they would give the schema away field by field. It stops at the request's deadline: the
+token cap bounds it (~50 ms for the worst documents bench/shape_check.py knows at 2,000
+tokens), and the deadline bounds it when the machine is slower than that.
 """
 
 from __future__ import annotations
 
+import time
 from collections import OrderedDict
 from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -29,6 +32,8 @@ from graphql import (
     DocumentNode,
     GraphQLError,
     GraphQLSchema,
+    Node,
+    ValidationRule,
     parse,
     specified_rules,
     validate,
@@ -39,7 +44,9 @@ from strawberry.schema.validation_rules.maybe_null import MaybeNullValidationRul
 from strawberry.schema.validation_rules.one_of import OneOfInputValidationRule
 
 from adapters import metrics
+from adapters.scope import current_scope
 from gateway.cost import CostTable, cost_table
+from gateway.refusal import RefusedError, deadline_exceeded
 from gateway.settings import Settings
 from gateway.shape import Shape, measure
 
@@ -139,15 +146,22 @@ class Documents:
 
     def validate(self, query: str, document: DocumentNode | None = None) -> list[GraphQLError]:
         """Validation's errors; none, and the document is kept from now on.
-        Raises GraphQLSyntaxError when not given the document."""
+        Raises GraphQLSyntaxError when not given the document, and RefusedError
+        (DEADLINE_EXCEEDED) when the request's deadline passes first."""
         if query in self._kept:
             return []
         if document is None:
             document = self.parse(query)
-        errors = validate(
-            self._schema, document, self._rules, hide_suggestions=self._hide_suggestions
-        )
-        self._last = None
+        scope = current_scope()
+        rules = self._rules if scope is None else (*self._rules, _within(scope.deadline))
+        try:
+            errors = validate(
+                self._schema, document, rules, hide_suggestions=self._hide_suggestions
+            )
+        except _DeadlinePassedError as exc:
+            raise deadline_exceeded("validating the document") from exc
+        finally:
+            self._last = None
         if not errors:
             self._keep(query, document)
         return errors
@@ -163,6 +177,24 @@ class Documents:
             self.bytes -= dropped.size
         metrics.DOCUMENT_CACHE_BYTES.set(self.bytes)
         metrics.DOCUMENT_CACHE_ENTRIES.set(len(self._kept))
+
+
+class _DeadlinePassedError(Exception):
+    pass
+
+
+def _within(deadline: float) -> type[ASTValidationRule]:
+    """A validation rule that stops validation once `deadline` (time.monotonic()) passes.
+    Checked at every node: validation's cost per node is small and bounded, so this cuts
+    it within a node's work of the deadline (~0.1 us a check; validation runs once per
+    document, not per request)."""
+
+    class WithinDeadline(ValidationRule):
+        def enter(self, *_: Node) -> None:
+            if time.monotonic() > deadline:
+                raise _DeadlinePassedError
+
+    return WithinDeadline
 
 
 class KeptDocuments(SchemaExtension):
@@ -182,9 +214,14 @@ class KeptDocuments(SchemaExtension):
     def on_validate(self) -> Iterator[None]:
         context = self.execution_context
         if context.graphql_document is not None and context.query:
-            context.pre_execution_errors = self._documents.validate(
-                context.query, context.graphql_document
-            )
+            try:
+                context.pre_execution_errors = self._documents.validate(
+                    context.query, context.graphql_document
+                )
+            except RefusedError as error:
+                context.pre_execution_errors = [
+                    GraphQLError(error.message, extensions={"code": error.code})
+                ]
         yield
 
 

@@ -9,7 +9,6 @@ before it has passed all of that.
 
 from __future__ import annotations
 
-import asyncio
 import time
 from typing import Any
 
@@ -27,9 +26,9 @@ from gateway.edge import Edge
 from gateway.lifespan import running
 from gateway.logs import log_request
 from gateway.media import Media, negotiate, status_for
-from gateway.pipeline.batch import run_together
+from gateway.pipeline.batch import all_queries
 from gateway.pipeline.outcome import Outcome, refused
-from gateway.pipeline.run import run_operation
+from gateway.pipeline.run import run_operation, run_together
 from gateway.refusal import RefusedError
 from gateway.runtime import Runtime
 from gateway.transport import read_operations
@@ -97,15 +96,8 @@ async def _serve(
         settings.request_deadline, settings.retry_budget, request_id, trace_id
     ) as scope:
         fields["trace_id"] = scope.trace_id
-        if is_batch and run_together(edge.shapes, operations):
-            outcomes = list(
-                await asyncio.gather(
-                    *(
-                        run_operation(runtime, edge, context, op, request.method)
-                        for op in operations
-                    )
-                )
-            )
+        if is_batch and all_queries(edge.shapes, operations):
+            outcomes = await run_together(runtime, edge, context, operations, request.method)
         else:
             # Mutations run one after another, in the order sent.
             outcomes = [

@@ -1,5 +1,6 @@
 """Requests per principal and per client address, counted in the shared store (Redis) so
-that the limits hold across processes. Each operation of a batch counts on its own.
+that the limits hold across processes. Each operation of a batch counts on its own; the
+queries of a batch that run together are counted in one hit per limit (`count_operations`).
 
 Rate limits fail open: if the store is down, requests go through (the endpoint's other
 limits still hold); login tries, which fail closed, are counted elsewhere."""
@@ -38,24 +39,48 @@ async def count_operation(
     client: str,
     now: float,
 ) -> None:
+    """Count one operation; RATE_LIMITED (a RefusedError) when it is over a limit."""
+    within, refusal = await count_operations(store, limits, principal, client, now, 1)
+    if refusal is not None and within < 1:
+        raise refusal
+
+
+async def count_operations(
+    store: SecurityStore,
+    limits: RateLimits,
+    principal: Principal | None,
+    client: str,
+    now: float,
+    n: int,
+) -> tuple[int, RefusedError | None]:
+    """Count `n` operations at once (a batch's queries: one store hit per limit instead of
+    one per operation). Returns how many of them, the first ones, are within every limit,
+    and the refusal for the rest: the same operations as counting them one by one."""
     checks = [(f"rate:client:{client}", limits.per_client, "client address")]
     if principal is not None:
         key, kind = _principal_key(principal)
         limit = limits.per_agent if isinstance(principal, AgentPrincipal) else limits.per_subscriber
         checks.append((key, limit, kind))
+    within = n
+    refused_by = ""
     for key, limit, who in checks:
         try:
-            count = await store.hit(key, WINDOW)
+            count = await store.hit(key, WINDOW, n)
         except SecurityStoreUnavailableError as exc:
             log.warning("rate limits not counted: %s", exc)
-            return
-        if count > limit:
-            retry_after = max(1, int(WINDOW - now % WINDOW + 0.999))
-            refusal = RefusedError(
-                "RATE_LIMITED",
-                f"too many requests for this {who}; try again in {retry_after} s",
-                status=429,
-                retryAfter=retry_after,
-            )
-            refusal.headers["Retry-After"] = str(retry_after)
-            raise refusal
+            return n, None
+        # Counted one by one, the i-th operation (from 1) would have seen count - n + i.
+        allowed = max(0, min(n, limit - (count - n)))
+        if allowed < within:
+            within, refused_by = allowed, who
+    if within == n:
+        return n, None
+    retry_after = max(1, int(WINDOW - now % WINDOW + 0.999))
+    refusal = RefusedError(
+        "RATE_LIMITED",
+        f"too many requests for this {refused_by}; try again in {retry_after} s",
+        status=429,
+        retryAfter=retry_after,
+    )
+    refusal.headers["Retry-After"] = str(retry_after)
+    return within, refusal

@@ -27,6 +27,13 @@ class RefusedError(Exception):
         }
 
 
+def deadline_exceeded(step: str) -> RefusedError:
+    """The request's deadline ran out before execution: nothing ran, try again."""
+    return RefusedError(
+        "DEADLINE_EXCEEDED", f"the request's deadline passed while {step}", status=503
+    )
+
+
 def refusal_response(error: RefusedError, request_id: str) -> Response:
     """A refusal as the whole answer of a request: the error, its status and its headers."""
     metrics.REFUSALS.labels(error.code).inc()

@@ -85,9 +85,9 @@ class MemorySecurityStore:
         del self._codes[key]
         return True
 
-    async def hit(self, key: str, window: float) -> int:
+    async def hit(self, key: str, window: float, by: int = 1) -> int:
         slot = (key, int(self._now() // window))
-        self._hits[slot] = self._hits.get(slot, 0) + 1
+        self._hits[slot] = self._hits.get(slot, 0) + by
         return self._hits[slot]
 
     async def spend(self, key: str, window: float, limit: int) -> int | None:

@@ -35,9 +35,9 @@ class SecurityStore(Protocol):
         """Delete the code if it is still the one with `code_hash` (a code works once)."""
         ...
 
-    async def hit(self, key: str, window: float) -> int:
-        """Count one event in the current fixed window of `window` seconds (windows start at
-        multiples of `window` on the store's clock); returns the count so far."""
+    async def hit(self, key: str, window: float, by: int = 1) -> int:
+        """Count `by` events in the current fixed window of `window` seconds (windows start
+        at multiples of `window` on the store's clock); returns the count so far."""
         ...
 
     async def spend(self, key: str, window: float, limit: int) -> int | None:

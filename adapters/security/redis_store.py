@@ -69,9 +69,11 @@ end
 return 0
 """
 
+# ARGV: the key's lifetime (ms), how many events to count.
 _HIT = """
-local n = redis.call('INCR', KEYS[1])
-if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+local by = tonumber(ARGV[2])
+local n = redis.call('INCRBY', KEYS[1], by)
+if n == by then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
 return n
 """
 
@@ -214,10 +216,10 @@ class RedisSecurityStore:
     def _hit_key(self, key: str, slot: int) -> str:
         return f"{self._ns}:hit:{key}:{slot}"
 
-    async def hit(self, key: str, window: float) -> int:
+    async def hit(self, key: str, window: float, by: int = 1) -> int:
         slot = int(self._now() // window)
         count = await self._run(
-            self._hit(keys=[self._hit_key(key, slot)], args=[int(window * 1000) + 60_000]),
+            self._hit(keys=[self._hit_key(key, slot)], args=[int(window * 1000) + 60_000, by]),
             self._counters,
         )
         return int(count)

@@ -14,7 +14,7 @@ Authorization is not a step: it is structural (`domain/reach.py`, granted by
 - `execute.py`: the executor's one seam (strawberry's today);
 - `run.py`: the steps in order for one operation of HTTP, giving an `Outcome`;
 - `outcome.py`: the `Outcome` and the refusal's, counted once in `tgw_refusals_total`;
-- `batch.py`: whether the operations of a batch may run together.
+- `batch.py`: whether the operations of a batch may run together (`run.py` runs them).
 
 HTTP (`gateway/endpoint.py`) runs each operation through `run.py`; the live transports
 (`gateway/live.py`: WebSocket and SSE) pass each operation through `admission.py` before

@@ -30,5 +30,5 @@ def is_query(shapes: Documents, operation: OperationRequest) -> bool:
     return shape.operation is OperationType.QUERY
 
 
-def run_together(shapes: Documents, operations: Sequence[OperationRequest]) -> bool:
+def all_queries(shapes: Documents, operations: Sequence[OperationRequest]) -> bool:
     return all(is_query(shapes, op) for op in operations)

@@ -1,7 +1,15 @@
-"""One operation of an HTTP request through every step, to its `Outcome`."""
+"""The operations of an HTTP request through every step, to their `Outcome`s.
+
+One operation: admitted (read, shape limits, rate limits), validated, then answered from
+a kept answer or executed. The queries of a batch that run together are admitted first,
+all of them, and their rate limits counted in one store hit per limit (the same
+operations refused as counting them one by one), then run concurrently."""
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import orjson
@@ -14,14 +22,31 @@ from gateway import incremental
 from gateway.edge import Edge
 from gateway.errors import format_error
 from gateway.persisted import learn
-from gateway.pipeline.admission import guard, read_operation
+from gateway.pipeline.admission import (
+    check_limits,
+    count_rates,
+    guard,
+    read_operation,
+    within_deadline,
+)
 from gateway.pipeline.execute import execute
 from gateway.pipeline.kept import keeping
 from gateway.pipeline.outcome import Outcome, refused
 from gateway.refusal import RefusedError
 from gateway.runtime import Runtime
+from gateway.shape import Shape
 from gateway.transport import OperationRequest
 from resolvers.context import Context
+
+
+@dataclass(frozen=True, slots=True)
+class Admitted:
+    """An operation past its limits: its text, shape and metrics label."""
+
+    operation: OperationRequest
+    query: str
+    shape: Shape
+    label: str
 
 
 async def run_operation(
@@ -31,7 +56,46 @@ async def run_operation(
     operation: OperationRequest,
     method: str,
 ) -> Outcome:
-    request_id = context.request_id
+    """One operation, its rate limits counted on its own."""
+    admitted = await admit(edge, context, operation, method)
+    if isinstance(admitted, Outcome):
+        return admitted
+    try:
+        await guard(runtime, edge, context, admitted.shape)
+    except RefusedError as error:
+        return refused(error, context.request_id, admitted.label)
+    return await answer(runtime, edge, context, admitted)
+
+
+async def run_together(
+    runtime: Runtime,
+    edge: Edge,
+    context: Context,
+    operations: Sequence[OperationRequest],
+    method: str,
+) -> list[Outcome]:
+    """The queries of a batch: admitted, rate limits counted at once, run concurrently."""
+    steps: list[Admitted | Outcome] = [await admit(edge, context, op, method) for op in operations]
+    admitted = [step for step in steps if isinstance(step, Admitted)]
+    within, refusal = (
+        await count_rates(runtime, edge, context, len(admitted)) if admitted else (0, None)
+    )
+    over = {id(step) for step in admitted[within:]}
+
+    async def finish(step: Admitted | Outcome) -> Outcome:
+        if isinstance(step, Outcome):
+            return step
+        if id(step) in over and refusal is not None:
+            return refused(refusal, context.request_id, step.label)
+        return await answer(runtime, edge, context, step)
+
+    return list(await asyncio.gather(*(finish(step) for step in steps)))
+
+
+async def admit(
+    edge: Edge, context: Context, operation: OperationRequest, method: str
+) -> Admitted | Outcome:
+    """The operation read and within its shape limits, or the refusal's Outcome."""
     label = operation_label(operation.operation_name)
     try:
         query, shape = await read_operation(edge, operation)
@@ -41,10 +105,26 @@ async def run_operation(
         if method == "GET" and shape.operation is not OperationType.QUERY:
             # A GET must never change anything: browsers send GETs cross-site freely.
             raise RefusedError("METHOD_NOT_ALLOWED", "mutations must be POSTed", status=405)
-        await guard(runtime, edge, context, shape)
+        check_limits(edge, context, shape)
+    except RefusedError as error:
+        return refused(error, context.request_id, label)
+    return Admitted(operation, query, shape, label)
+
+
+async def answer(runtime: Runtime, edge: Edge, context: Context, admitted: Admitted) -> Outcome:
+    """An admitted operation validated, then answered: kept answer or execution."""
+    request_id = context.request_id
+    operation, query, shape, label = (
+        admitted.operation,
+        admitted.query,
+        admitted.shape,
+        admitted.label,
+    )
+    try:
+        invalid = edge.shapes.validate(query)
+        within_deadline("executing")
     except RefusedError as error:
         return refused(error, request_id, label)
-    invalid = edge.shapes.validate(query)
     if invalid:
         # What strawberry would answer; validated here so that only a valid document is
         # ever kept (gateway/documents.py) and execution finds it ready.

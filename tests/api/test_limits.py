@@ -116,3 +116,17 @@ async def test_introspection_is_off_unless_enabled(start_gateway: GatewayFactory
         on = await gateway.query(query)
     assert set(off.codes) == {"GRAPHQL_VALIDATION_FAILED"}
     assert on.data == {"__schema": {"queryType": {"name": "Query"}}}
+
+
+async def test_an_operation_whose_deadline_passed_before_execution_is_not_run(
+    start_gateway: GatewayFactory, admins: dict[str, BackendAdmin]
+) -> None:
+    # A deadline shorter than reading any document: the edge's own work spends it.
+    async with start_gateway(request_deadline=1e-6) as gateway:
+        await admins["billing"].reset()
+        answer = await gateway.query(
+            "{ me { balance { money { amount } } } }", token=gateway.subscriber_token(DEMO)
+        )
+    assert answer.codes == ["DEADLINE_EXCEEDED"]
+    assert answer.status == 503
+    assert sum((await admins["billing"].counts()).values()) == 0

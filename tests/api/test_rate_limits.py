@@ -3,7 +3,10 @@ processes, with Retry-After; each operation of a batch counts on its own."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from prometheus_client import REGISTRY
+from redis.asyncio import Redis
 
 from tests.conftest import GatewayFactory
 from tests.harness.clock import FakeClock
@@ -44,11 +47,28 @@ def _refusals() -> float:
     return REGISTRY.get_sample_value("tgw_refusals_total", {"code": "RATE_LIMITED"}) or 0.0
 
 
-async def test_a_batch_counts_each_operation(start_gateway: GatewayFactory) -> None:
+async def test_a_batch_counts_each_operation(start_gateway: GatewayFactory, redis_url: str) -> None:
+    redis = Redis.from_url(redis_url)
     async with start_gateway(FakeClock(), rate_per_subscriber=3) as gateway:
         token = gateway.subscriber_token(DEMO)
+        counted_before = await _incrby_calls(redis)
         answer = await gateway.post([{"query": QUERY}] * 5, token=token)
+        counted = await _incrby_calls(redis) - counted_before
+        again = await gateway.post([{"query": QUERY}] * 2, token=token)
+    await redis.aclose()
     assert answer.status == 200
-    codes = [item.get("errors", [{}])[0].get("extensions", {}).get("code") for item in answer.body]
-    # The operations of a batch of queries run together: which ones win is not ordered.
-    assert sorted(codes, key=str) == [None, None, None, "RATE_LIMITED", "RATE_LIMITED"]
+    # As if counted one by one: the first three are within the limit, the rest refused.
+    assert _codes(answer.body) == [None, None, None, "RATE_LIMITED", "RATE_LIMITED"]
+    assert _codes(again.body) == ["RATE_LIMITED", "RATE_LIMITED"]
+    # ... but counted in one store hit per limit (the client's, the subscriber's).
+    assert counted == 2
+
+
+def _codes(items: list[dict[str, Any]]) -> list[str | None]:
+    return [item.get("errors", [{}])[0].get("extensions", {}).get("code") for item in items]
+
+
+async def _incrby_calls(redis: Redis) -> int:
+    """INCRBY calls the server has run (the rate limits' script counts with it)."""
+    stats = await redis.info("commandstats")
+    return int(stats.get("cmdstat_incrby", {}).get("calls", 0))

@@ -11,9 +11,11 @@ import pytest
 from graphql import FragmentDefinitionNode, OperationDefinitionNode, get_introspection_query, parse
 from prometheus_client import REGISTRY
 
+from adapters.scope import request_scope
 from bench.shape_check import _BeforeWalk, exponential
 from gateway.cost import cost_table
 from gateway.documents import Documents, build_documents, estimated_bytes
+from gateway.refusal import RefusedError
 from gateway.settings import Settings
 from gateway.shape import measure
 from schema.build import build_schema
@@ -128,3 +130,39 @@ def test_a_kept_document_is_measured_once_per_operation() -> None:
     assert documents.validate(HOME_SCREEN) == []
     first = documents.read(HOME_SCREEN, None, None)
     assert documents.read(HOME_SCREEN, None, None) is first
+
+
+class _TickingClock:
+    """time.monotonic() that moves one second a call: the deadline falls at a known node."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def __call__(self) -> float:
+        self.calls += 1
+        return float(self.calls)
+
+
+def test_validation_stops_at_the_request_deadline(monkeypatch: pytest.MonkeyPatch) -> None:
+    documents = _documents(max_bytes=10**9)
+    query = exponential(8)
+    clock = _TickingClock()
+    monkeypatch.setattr("gateway.documents.time.monotonic", clock)
+    with request_scope(0, 0) as scope:
+        scope.deadline = 10.0  # passes at the tenth node the rule checks
+        with pytest.raises(RefusedError) as refused:
+            documents.validate(query)
+    assert refused.value.code == "DEADLINE_EXCEEDED"
+    assert clock.calls == 11  # stopped there, not at the end of the document
+    assert query not in documents  # a document cut short is not kept
+
+
+def test_validation_within_the_deadline_keeps_the_document() -> None:
+    documents = _documents(max_bytes=10**9)
+    with request_scope(60, 0):
+        assert documents.validate(HOME_SCREEN) == []
+    assert HOME_SCREEN in documents
+    with request_scope(0, 0):
+        # Kept: nothing left to do, so a spent deadline does not refuse it here (the
+        # pipeline refuses it before executing: tests/api/test_limits.py).
+        assert documents.validate(HOME_SCREEN) == []
