@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -76,6 +76,9 @@ class Generated:
     caller: str
     changes: bool
     outage: Outage
+    # "cold": the numbers' cached reads dropped first; "warm": the caches as they are;
+    # "expired": the clock past a balance's freshness (a failing billing serves it stale).
+    caches: str = "warm"
 
 
 def literal(value: Any) -> str:
@@ -200,9 +203,9 @@ class _Document:
             return f"{arg}: ${variable}"
         if arg == "msisdn" and self.mutation and parent == "Mutation":
             return f"{arg}: $fresh"
-        if not required and not (parent == "Query" and name == "auditLog" and arg == "to"):
-            if not d(st.booleans()):
-                return None
+        forced = parent == "Query" and name == "auditLog" and arg == "to"
+        if not required and not forced and not d(st.booleans()):
+            return None
         value = self.value_of(parent, name, arg, kind)
         if d(st.integers(0, 3)) == 0:
             return f"{arg}: {self._variable(kind, value)}"
@@ -213,7 +216,12 @@ class _Document:
         d = self.draw
         variable = self.name("v")
         written = str(kind)
-        if d(st.booleans()) and value is not None:
+        if graphql.get_named_type(kind).name == "Msisdn" and d(st.integers(0, 9)) == 0:
+            # A value the scalar refuses (never as a default: the document would be
+            # invalid): the request fails before anything runs.
+            self.definitions.append(f"${variable}: {written}")
+            self.values[variable] = "12" if written.startswith("Msisdn") else ["12"]
+        elif d(st.booleans()) and value is not None:
             # Nullable, with the value as its default (allowed in a non-null position).
             nullable = written.removesuffix("!")
             self.definitions.append(f"${variable}: {nullable} = {literal(value)}")
@@ -341,7 +349,9 @@ def queries(draw: Draw, schema: graphql.GraphQLSchema, numbers: Numbers) -> Gene
     assert query is not None
     body = document.selection_set(query, draw(st.integers(1, MAX_DEPTH)))
     caller = draw(st.sampled_from(["own", "own", "agent", "supervisor", "anonymous"]))
-    return _finish(draw, document, "query", body, caller, draw(outages()))
+    generated = _finish(draw, document, "query", body, caller, draw(outages()))
+    caches = draw(st.sampled_from(["cold", "cold", "warm", "expired"]))
+    return replace(generated, caches=caches)
 
 
 @st.composite
@@ -351,11 +361,11 @@ def mutations(draw: Draw, schema: graphql.GraphQLSchema, numbers: Numbers) -> Ge
     assert mutation is not None
     document.definitions.append("$fresh: Msisdn!")
     document.values["fresh"] = FRESH
-    items = [
-        document._one_field(mutation, name, mutation.fields[name], MAX_DEPTH - 1)
-        for name in draw(st.lists(st.sampled_from(SAFE_MUTATIONS), min_size=1, max_size=2))
-    ]
-    body = "{ " + " ".join(items) + " }"
+    # One action a document: with two, the first one's payload is read before the second
+    # acts on the number, and in the replay after it -- a different state, not a different
+    # executor (the page's documents hold one action each).
+    name = draw(st.sampled_from(SAFE_MUTATIONS))
+    body = "{ " + document._one_field(mutation, name, mutation.fields[name], MAX_DEPTH - 1) + " }"
     # Actions run with every backend up: a failed action's retry is a different request
     # (resolvers/idempotency.py), not the same answer replayed.
     return _finish(draw, document, "mutation", body, "fresh", Outage())
@@ -378,4 +388,3 @@ def _finish(
     return Generated(
         "\n".join(parts), dict(document.values), operation_name, caller, kind == "mutation", outage
     )
-

@@ -96,6 +96,10 @@ class Cast:
     def dashboard(self, count: int = 50) -> list[str]:
         return [s.msisdn for s in self.world.subscribers[13 : 13 + count]]
 
+    def read(self) -> list[str]:
+        """Every number the queries read (to drop their cached reads: a cold trial)."""
+        return [self.own, *self.linked, self.stranger, self.unknown, *self.dashboard()]
+
 
 @dataclass(frozen=True, slots=True)
 class Operation:
@@ -145,7 +149,10 @@ def console_queries(cast: Cast) -> Iterator[Operation]:
     console = console_operations()
     yield Operation("console PICTURE", console["PICTURE"], {"m": cast.own}, AGENT)
     yield Operation(
-        "console PICTURE subscriber", console["PICTURE"], {"m": cast.own}, SubscriberPrincipal(cast.own)
+        "console PICTURE subscriber",
+        console["PICTURE"],
+        {"m": cast.own},
+        SubscriberPrincipal(cast.own),
     )
     yield Operation("console QUEUE", console["QUEUE"], None, AGENT)
     # Agents' reads are logged at the clock's instant, asynchronously: `to` (exclusive) at

@@ -44,11 +44,15 @@ def _floats(value: Any) -> Any:
 def _unpropagated(value: Any) -> Any:
     # A failed nullable object answered as an empty object instead of null.
     if isinstance(value, dict):
-        return {k: {} if k == "balance" and v is None else _unpropagated(v) for k, v in value.items()}
+        return {
+            k: {} if k == "balance" and v is None else _unpropagated(v) for k, v in value.items()
+        }
     return value
 
 
-def _errors(result: Result, change: Callable[[graphql.GraphQLError], graphql.GraphQLError]) -> Result:
+def _errors(
+    result: Result, change: Callable[[graphql.GraphQLError], graphql.GraphQLError]
+) -> Result:
     return Result(result.data, [change(e) for e in result.errors or []], result.extensions)
 
 

@@ -19,15 +19,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from domain.principals import Principal, SubscriberPrincipal
-from gateway.runtime import Runtime
 from tests.harness.backends import BackendAdmin
+from tests.harness.clock import FakeClock
 from tests.harness.gateway import GatewayClient
 from tests.plan.generator import FRESH, NEW_KEY, Generated, Numbers, mutations, queries
 from tests.plan.operations import AGENT, SUPERVISOR_AGENT, Cast, Operation, key
-from tests.plan.trial import Verdict, trial
+from tests.plan.trial import Seen, Verdict, trial
 
-QUERY_EXAMPLES = 150
-MUTATION_EXAMPLES = 40
+QUERY_EXAMPLES = 400
+MUTATION_EXAMPLES = 80
 # One trial's three runs against loopback simulators take milliseconds; this bounds a hang.
 TRIAL_TIMEOUT = 60.0
 
@@ -62,37 +62,36 @@ def _operation(generated: Generated, cast: Cast) -> Operation:
     )
 
 
-class _Seen:
-    """What the examples exercised, so the test can tell it compared something."""
-
-    def __init__(self) -> None:
-        self.trials = 0
-        self.with_errors = 0
-        self.partial = 0  # data and errors both
-
-    def add(self, verdict: Verdict) -> None:
-        self.trials += 1
-        if verdict.reference.errors:
-            self.with_errors += 1
-            if verdict.reference.data not in {"null"}:
-                self.partial += 1
-
-
 def _run(
     loop: asyncio.AbstractEventLoop,
-    runtime: Runtime,
+    gateway: GatewayClient,
     admins: dict[str, BackendAdmin],
-    operation: Operation,
+    cast: Cast,
     generated: Generated,
-    candidate_first: bool,
+    candidate_first: bool = False,
 ) -> Verdict:
+    runtime = gateway.runtime
+    operation = _operation(generated, cast)
     document = graphql.parse(operation.query)
     assert graphql.validate(runtime.schema._schema, document) == [], operation.query
-    pending = asyncio.run_coroutine_threadsafe(
-        trial(runtime, admins, operation, generated.outage, candidate_first=candidate_first),
-        loop,
-    )
-    return pending.result(timeout=TRIAL_TIMEOUT)
+
+    async def run() -> Verdict:
+        if generated.caches == "expired":
+            clock = runtime.clock
+            assert isinstance(clock, FakeClock)
+            clock.advance(runtime.settings.balance_ttl + 1)
+        cold = cast.read() if generated.caches == "cold" else ()
+        return await trial(
+            runtime,
+            admins,
+            operation,
+            generated.outage,
+            candidate_first=candidate_first,
+            cold=cold,
+        )
+
+    # Run on the test's loop, where the gateway's clients live; this thread waits.
+    return asyncio.run_coroutine_threadsafe(run(), loop).result(timeout=TRIAL_TIMEOUT)
 
 
 async def test_generated_queries_answer_the_same(
@@ -102,20 +101,22 @@ async def test_generated_queries_answer_the_same(
     runtime = plan_gateway.runtime
     schema = runtime.schema._schema
     numbers = Numbers(cast.own, cast.linked, cast.stranger, cast.unknown, cast.now)
-    seen = _Seen()
+    seen = Seen()
 
     @settings(PROFILE, max_examples=QUERY_EXAMPLES)
     @given(queries(schema, numbers))
     def same_answers(generated: Generated) -> None:
-        verdict = _run(loop, runtime, admins, _operation(generated, cast), generated, False)
+        verdict = _run(loop, plan_gateway, admins, cast, generated)
         seen.add(verdict)
         assert not verdict.differences, str(verdict)
 
     await asyncio.to_thread(same_answers)
     assert seen.trials >= QUERY_EXAMPLES
-    # Outages and refusals did happen, and answers in part with them.
+    # What the outages and refusals were drawn to make happen did happen, and was compared.
     assert seen.with_errors > QUERY_EXAMPLES // 5
-    assert seen.partial > 0
+    assert seen.partial > 0, "partial answers with errors"
+    assert seen.in_lists > 0, "errors inside lists"
+    assert seen.root_nulled > 0, "a non-null field's null propagated to the root"
 
 
 async def test_generated_actions_answer_the_same(
@@ -125,13 +126,12 @@ async def test_generated_actions_answer_the_same(
     runtime = plan_gateway.runtime
     schema = runtime.schema._schema
     numbers = Numbers(cast.own, cast.linked, cast.stranger, cast.unknown, cast.now)
-    seen = _Seen()
+    seen = Seen()
 
     @settings(PROFILE, max_examples=MUTATION_EXAMPLES)
     @given(mutations(schema, numbers), st.booleans())
     def same_answers(generated: Generated, candidate_first: bool) -> None:
-        operation = _operation(generated, cast)
-        verdict = _run(loop, runtime, admins, operation, generated, candidate_first)
+        verdict = _run(loop, plan_gateway, admins, cast, generated, candidate_first)
         seen.add(verdict)
         assert not verdict.differences, str(verdict)
 
