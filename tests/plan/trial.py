@@ -102,13 +102,18 @@ async def trial(
     assert invalid == [], (operation.name, invalid)
     idempotency_key = key()
 
+    runs = 0
+
     async def run(executor: Executor) -> graphql.ExecutionResult:
+        nonlocal runs
+        runs += 1
         context = request_context(runtime, operation.principal, REQUEST_ID)
         context.idempotency_key = idempotency_key
+        variables = operation.variables
+        if runs > 1 and operation.twin is not None:
+            variables = operation.twin
         before = asyncio.all_tasks()
-        result = await executor(
-            schema, document, operation.variables, operation.operation_name, context
-        )
+        result = await executor(schema, document, variables, operation.operation_name, context)
         await _settled(before)
         return result
 
