@@ -2,6 +2,14 @@
 queries under outages drawn per example (tests/plan/faults.py), and a safe subset of
 actions, each on a fresh number.
 
+The faults are deterministic per trial, random per example: hypothesis draws which
+backends fail and how (down, or a 500 on every call), and a failing backend fails every
+call of both executors alike. Not the simulators' per-call random `error_rate`, not a
+per-number fault: both would hit one executor's calls and not the other's as soon as the
+two batch their reads differently, and the answers would differ by chance
+(tests/plan/faults.py). The caches are drawn too: cold (an outage fails the reads), warm,
+or expired (a failing billing serves the kept balance stale).
+
 Hypothesis runs in a worker thread and hands each trial to the test's event loop (where
 the gateway's clients live), so a failing example is shrunk against the real property and
 reported as the smallest document that answers differently. The profile is fixed for
