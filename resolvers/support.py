@@ -16,6 +16,7 @@ from resolvers.errors import (
     InvalidInputError,
     NotFoundError,
 )
+from resolvers.idempotency import once, resolve_key
 
 MAX_TEXT = 2000
 # What an agent's read of a number's conversation is called in the audit log.
@@ -59,12 +60,39 @@ async def start(
     if isinstance(principal, AgentPrincipal):
         raise ForbiddenError("agents answer conversations; subscribers start them")
     await reach(ctx, msisdn)
+    given = key or ctx.idempotency_key
+    if given is None:
+        return await _start_or_add(ctx, msisdn, text, reason, _key(ctx, None))
+    resolved = resolve_key(ctx, given)
+
+    async def run() -> str:
+        return (await _start_or_add(ctx, msisdn, text, reason, resolved)).id
+
+    # Once per key at the gateway: a retry after the start went through must not find the
+    # conversation open and send its first message again under the start's key (support
+    # refuses a key reused for another request). The retry gets the conversation as it is.
+    conversation_id = await once(
+        ctx,
+        "startSupportConversation",
+        resolved,
+        {"msisdn": msisdn, "text": text, "reason": reason},
+        run,
+        str.encode,
+        bytes.decode,
+    )
+    return await reach_conversation(ctx, conversation_id)
+
+
+async def _start_or_add(
+    ctx: Context, msisdn: str, text: str, reason: str | None, key: str
+) -> ConversationRecord:
+    """A new conversation, or the text added to the one already open."""
     existing = await ctx.ports.support.open_conversation_of(msisdn)
     if existing is not None:
         await send(ctx, existing.id, text, key)
         return await reach_conversation(ctx, existing.id)
     return await ctx.ports.support.start(
-        msisdn, (reason or "Вопрос в чате")[:200], _text(text), _key(ctx, key)
+        msisdn, (reason or "Вопрос в чате")[:200], _text(text), key
     )
 
 

@@ -266,3 +266,27 @@ async def _after_opening(connection: LiveClient, number: str) -> dict[str, Any]:
     if message == {"author": number, "text": "Не работает интернет"}:
         message = (await connection.receive())["payload"]["data"]["supportMessages"]
     return message
+
+
+async def test_a_retried_conversation_start_is_the_same_conversation(
+    gateway: GatewayClient,
+) -> None:
+    number = "+79000000089"
+    token = gateway.subscriber_token(number)
+    start = """mutation($m: Msisdn!, $t: String!, $k: String) {
+      startSupportConversation(msisdn: $m, text: $t, idempotencyKey: $k) {
+        id messages { text } } }"""
+    first_key = key()
+    first = await gateway.query(start, {"m": number, "t": "Нет связи", "k": first_key}, token=token)
+    again = await gateway.query(start, {"m": number, "t": "Нет связи", "k": first_key}, token=token)
+    other = await gateway.query(start, {"m": number, "t": "Другое", "k": first_key}, token=token)
+    assert first.errors == []
+    assert again.errors == []
+    started, retried = (
+        first.data["startSupportConversation"],
+        again.data["startSupportConversation"],
+    )
+    assert retried["id"] == started["id"]
+    # The first message once, not sent again by the retry.
+    assert [m["text"] for m in retried["messages"]].count("Нет связи") == 1
+    assert other.codes == ["IDEMPOTENCY_KEY_REUSED"]
