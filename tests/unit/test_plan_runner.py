@@ -76,7 +76,7 @@ def _schema(log: list[str]) -> GraphQLSchema:
         return text * times
 
     def mutation(name: str, delay: int) -> Any:
-        async def run(*_: Any) -> str:
+        async def run(*_args: Any) -> str:
             log.append(f"start {name}")
             for _ in range(delay):
                 await asyncio.sleep(0)
