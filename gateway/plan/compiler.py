@@ -181,7 +181,7 @@ class _Compiler:
         resolve = definition.resolve or default_field_resolver
         attribute = None
         plain = None
-        if typename is None and not definition.args and getattr(resolve, "_is_default", False):
+        if typename is None and not definition.args and _is_basic(resolve):
             attribute = _default_attribute(resolve)
             if attribute is None:
                 plain = resolve
@@ -226,6 +226,14 @@ class _Compiler:
 
 # __typename: graphql-core answers the parent type's name, a String that serializes as is.
 _TYPENAME = Completion(LEAF, GraphQLString, coerce=GraphQLString.coerce_output_value)
+
+
+def _is_basic(resolve: Any) -> bool:
+    """strawberry's resolver of a field with no resolver, no permission classes and no
+    extensions: it reads an attribute and ignores `info`. (strawberry also marks its
+    full wrapper `_is_default` for a field with extensions but no resolver: that one needs
+    its info.)"""
+    return getattr(resolve, "_is_default", False) and resolve.__name__ == "_get_basic_result"
 
 
 def _default_attribute(resolve: Any) -> str | None:

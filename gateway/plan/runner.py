@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from asyncio import gather, get_running_loop
 from collections.abc import Awaitable, Sequence
+from types import CoroutineType
 from typing import Any
 
 from graphql import (
@@ -27,8 +28,7 @@ from graphql import (
 )
 from graphql.execution.executor import CollectedErrors
 from graphql.execution.values import VariableValues, get_argument_values, get_variable_values
-from graphql.pyutils import Path, Undefined, gather_with_cancel, inspect, is_iterable
-from graphql.pyutils import is_awaitable as _is_awaitable
+from graphql.pyutils import Path, Undefined, gather_with_cancel, inspect, is_awaitable, is_iterable
 from graphql.type.definition import GraphQLResolveInfoHelpers
 
 from adapters import metrics
@@ -37,6 +37,18 @@ from gateway.plan.fallback import Fallback, execute_generic
 from gateway.plan.nodes import LEAF, LIST, NON_NULL, OBJECT, Completion, Plan, PlannedField
 
 _NO_VARIABLES = VariableValues({}, {})
+# Values most fields answer, never awaitable: checked by type before graphql-core's test
+# (whose `hasattr(value, "__await__")` costs a failed lookup per plain value).
+_PLAIN = frozenset({str, int, float, bool, type(None), dict, list, tuple})
+
+
+def _is_awaitable(value: Any) -> bool:
+    kind = type(value)
+    if kind is CoroutineType:
+        return True
+    return kind not in _PLAIN and is_awaitable(value)
+
+
 # graphql-core's default, which strawberry's execute keeps.
 _MAX_COERCION_ERRORS = 50
 
@@ -163,7 +175,7 @@ class _Run:
             plan.operation,
             self.variables,
             self.context,
-            _is_awaitable,
+            is_awaitable,
             None,
             self.helpers,
         )
@@ -324,7 +336,7 @@ def _complete(run: _Run, field: PlannedField, complete: Completion, path: Path, 
 def _complete_list(
     run: _Run, field: PlannedField, item: Completion, path: Path, result: Any
 ) -> Any:
-    if hasattr(result, "__aiter__") or not is_iterable(result):
+    if type(result) is not list and (hasattr(result, "__aiter__") or not is_iterable(result)):
         # graphql-core would stream an async iterable; no field of the schema returns one.
         raise GraphQLError(field.iterable_message)
     nullable = item.kind is not NON_NULL

@@ -12,6 +12,7 @@ import json
 from typing import Any
 
 import pytest
+import strawberry
 from graphql import ExecutionResult, GraphQLSchema, build_schema, parse
 
 from gateway.plan import Fallback, Plan, compile_plan, run_plan
@@ -266,3 +267,39 @@ def test_constant_arguments_are_coerced_once_and_variables_per_run() -> None:
     a, b = plan.fields
     assert a.arguments == {"text": "x", "times": 1}
     assert b.arguments is None
+
+
+class _Allowed(strawberry.BasePermission):
+    message = "not allowed"
+
+    def has_permission(self, source: Any, info: strawberry.Info, **kwargs: Any) -> bool:
+        return bool(info.context == "allowed")
+
+
+@strawberry.type
+class _Thing:
+    plain: str
+    guarded: str = strawberry.field(permission_classes=[_Allowed])
+
+
+@strawberry.type
+class _Query:
+    @strawberry.field
+    def thing(self) -> _Thing:
+        return _Thing(plain="p", guarded="g")
+
+
+@pytest.mark.parametrize("context", ["allowed", "refused"])
+async def test_a_field_without_resolver_but_with_permissions_gets_its_info(context: str) -> None:
+    """strawberry marks that field's wrapper as a default resolver too: the plan must not
+    read it as a plain attribute."""
+    schema = strawberry.Schema(query=_Query)._schema
+    document = parse("{ thing { plain guarded } }")
+    plan = compile_plan(schema, document, None)
+    assert isinstance(plan, Plan)
+    planned = await run_plan(schema, document, variables=None, operation_name=None, context=context)
+    generic = await execute_generic(
+        schema, document, variables=None, operation_name=None, context=context
+    )
+    assert _wire(planned) == _wire(generic)
+    assert (planned.data is None) == (context == "refused")
