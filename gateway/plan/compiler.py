@@ -42,6 +42,7 @@ from graphql.language import DirectiveNode, Visitor
 from gateway.plan import fallback
 from gateway.plan.fallback import Fallback
 from gateway.plan.nodes import LEAF, LIST, NON_NULL, OBJECT, Completion, Plan, PlannedField
+from gateway.plan.reads import default_attribute, direct_call, is_basic
 
 _NO_VARIABLES = VariableValues({}, {})
 _DECIDED_AHEAD = frozenset({"include", "skip"})
@@ -181,10 +182,14 @@ class _Compiler:
         resolve = definition.resolve or default_field_resolver
         attribute = None
         plain = None
-        if typename is None and not definition.args and _is_basic(resolve):
-            attribute = _default_attribute(resolve)
-            if attribute is None:
-                plain = resolve
+        direct = None
+        if typename is None and not definition.args:
+            if is_basic(resolve):
+                attribute = default_attribute(resolve)
+                if attribute is None:
+                    plain = resolve
+            else:
+                direct = direct_call(resolve)
         has_arguments = bool(definition.args or node.arguments)
         return PlannedField(
             response_name=response_name,
@@ -196,6 +201,7 @@ class _Compiler:
             complete=complete,
             attribute=attribute,
             plain=plain,
+            direct=direct,
             resolve=resolve,
             arguments=_constant_arguments(definition, node) if has_arguments else {},
             has_arguments=has_arguments,
@@ -208,11 +214,13 @@ class _Compiler:
 
     def completion(self, type_: GraphQLOutputType, details: list[FieldDetails]) -> Completion:
         if isinstance(type_, GraphQLNonNull):
-            return Completion(NON_NULL, type_, inner=self.completion(type_.of_type, details))
+            inner = self.completion(type_.of_type, details)
+            return Completion(NON_NULL, type_, inner=inner, sync=inner.sync)
         if isinstance(type_, GraphQLList):
-            return Completion(LIST, type_, inner=self.completion(type_.of_type, details))
+            inner = self.completion(type_.of_type, details)
+            return Completion(LIST, type_, inner=inner, sync=inner.sync)
         if is_leaf_type(type_):
-            return Completion(LEAF, type_, coerce=type_.coerce_output_value)
+            return Completion(LEAF, type_, coerce=type_.coerce_output_value, sync=True)
         if is_abstract_type(type_):
             raise _CannotPlan(fallback.ABSTRACT)
         assert isinstance(type_, GraphQLObjectType)
@@ -225,29 +233,7 @@ class _Compiler:
 
 
 # __typename: graphql-core answers the parent type's name, a String that serializes as is.
-_TYPENAME = Completion(LEAF, GraphQLString, coerce=GraphQLString.coerce_output_value)
-
-
-def _is_basic(resolve: Any) -> bool:
-    """strawberry's resolver of a field with no resolver, no permission classes and no
-    extensions: it reads an attribute and ignores `info`. (strawberry also marks its
-    full wrapper `_is_default` for a field with extensions but no resolver: that one needs
-    its info.)"""
-    return getattr(resolve, "_is_default", False) and resolve.__name__ == "_get_basic_result"
-
-
-def _default_attribute(resolve: Any) -> str | None:
-    """The attribute strawberry's default resolver reads, when it reads one with getattr
-    (its `_get_basic_result` closes over the field)."""
-    for cell in getattr(resolve, "__closure__", None) or ():
-        field = cell.cell_contents
-        if (
-            getattr(field, "base_resolver", 1) is None
-            and getattr(field, "default_resolver", None) is getattr
-            and isinstance(getattr(field, "python_name", None), str)
-        ):
-            return str(field.python_name)
-    return None
+_TYPENAME = Completion(LEAF, GraphQLString, coerce=GraphQLString.coerce_output_value, sync=True)
 
 
 def _constant_arguments(definition: Any, node: FieldNode) -> dict[str, Any] | None:

@@ -19,6 +19,8 @@ from graphql import (
     OperationDefinitionNode,
 )
 
+from gateway.plan.reads import DirectCall
+
 # Completion kinds, compared by identity in the runner's hot loop.
 NON_NULL = 0
 LIST = 1
@@ -38,6 +40,9 @@ class Completion:
     coerce: Callable[[Any], Any] | None = None
     # OBJECT: the fields selected on it, fragments already flattened.
     fields: tuple[PlannedField, ...] = ()
+    # Completing never gives an awaitable (leaves, and lists or non-nulls of them): the
+    # runner skips the test.
+    sync: bool = False
 
 
 @dataclass(slots=True, eq=False)
@@ -55,8 +60,10 @@ class PlannedField:
     # The first of three ways to read the value, whichever is set:
     # an attribute read (strawberry's default resolver for a field without one),
     attribute: str | None
-    # a resolver that needs no info (another default resolver),
+    # a default resolver that ignores its info,
     plain: Callable[..., Any] | None
+    # the resolver strawberry's wrapper would call, called directly (gateway/plan/reads.py),
+    direct: DirectCall | None
     # or the field's resolver, called with a GraphQLResolveInfo and the arguments.
     resolve: Callable[..., Any] | None
     # Arguments coerced at compile time (constant), or None: coerced per run.

@@ -259,6 +259,9 @@ def _execute_field(run: _Run, field: PlannedField, source: Any, path: Path) -> A
             return field.typename
         elif field.plain is not None:
             result = field.plain(source, None)
+        elif field.direct is not None:
+            direct = field.direct
+            result = direct.call(source, run.info(field, path) if direct.info_name else None)
         else:
             info = run.info(field, path)
             arguments = field.arguments
@@ -274,7 +277,7 @@ def _execute_field(run: _Run, field: PlannedField, source: Any, path: Path) -> A
         if _is_awaitable(result):
             return _complete_awaitable(run, field, complete, path, result)
         completed = _complete(run, field, complete, path, result)
-        if _is_awaitable(completed):
+        if not complete.sync and _is_awaitable(completed):
             return _await_completed(run, field, complete, path, completed)
     except Exception as raw:
         run.field_error(raw, complete.kind is not NON_NULL, field.nodes, path)
@@ -288,7 +291,7 @@ async def _complete_awaitable(
     try:
         resolved = await result
         completed = _complete(run, field, complete, path, resolved)
-        if _is_awaitable(completed):
+        if not complete.sync and _is_awaitable(completed):
             completed = await completed
     except Exception as raw:
         run.field_error(raw, complete.kind is not NON_NULL, field.nodes, path)
@@ -355,7 +358,7 @@ def _complete_list(
                 run.field_error(raw, nullable, field.nodes, item_path)
                 completed.append(None)
                 continue
-            if _is_awaitable(done):
+            if not item.sync and _is_awaitable(done):
                 completed.append(_await_completed(run, field, item, item_path, done))
                 pending.append(index)
             else:

@@ -288,6 +288,47 @@ class _Query:
     def thing(self) -> _Thing:
         return _Thing(plain="p", guarded="g")
 
+    @strawberry.field
+    def method(self) -> str:
+        return f"method of {self!r}"
+
+    @strawberry.field
+    async def with_info(self, info: strawberry.Info) -> str:
+        return f"{info.field_name} in {info.context}"
+
+    @strawberry.field
+    def with_root(self, root: Any) -> str:
+        return f"root {root!r}"
+
+    @strawberry.field
+    async def fails(self) -> str | None:
+        raise ValueError("failed resolver")
+
+    @strawberry.field
+    def with_argument(self, times: int = 2) -> str:
+        return "x" * times
+
+
+DIRECT = "{ method withInfo withRoot fails withArgument a: withArgument(times: 3) }"
+
+
+@pytest.mark.parametrize("context", ["allowed", "refused"])
+async def test_strawberry_resolvers_called_directly_answer_the_same(context: str) -> None:
+    schema = strawberry.Schema(query=_Query)._schema
+    document = parse(DIRECT)
+    plan = compile_plan(schema, document, None)
+    assert isinstance(plan, Plan)
+    direct = [f.response_name for f in plan.fields if f.direct is not None]
+    assert direct == ["method", "withInfo", "withRoot", "fails"]
+    planned = await run_plan(schema, document, variables=None, operation_name=None, context=context)
+    generic = await execute_generic(
+        schema, document, variables=None, operation_name=None, context=context
+    )
+    assert _wire(planned) == _wire(generic)
+    assert planned.data is not None
+    assert planned.data["withInfo"] == f"withInfo in {context}"
+    assert planned.data["fails"] is None
+
 
 @pytest.mark.parametrize("context", ["allowed", "refused"])
 async def test_a_field_without_resolver_but_with_permissions_gets_its_info(context: str) -> None:
