@@ -11,7 +11,7 @@ operation fall back, counted as `extensions`."""
 
 from __future__ import annotations
 
-from graphql import ExecutionResult
+from graphql import ExecutionResult, GraphQLError
 
 from adapters import metrics
 from gateway.plan import run_compiled
@@ -27,16 +27,26 @@ async def execute(
     if runtime.settings.executor == "plan":
         if runtime.telemetry.provider is None:
             document, plan = runtime.documents.planned(query, operation.operation_name)
-            return await run_compiled(
-                plan,
-                runtime.schema._schema,
-                document,
-                variables=operation.variables,
-                operation_name=operation.operation_name,
-                context=context,
-                # As QuietExecutor (gateway/suggestions.py) hides them.
-                hide_suggestions=not runtime.settings.introspection,
-            )
+            try:
+                return await run_compiled(
+                    plan,
+                    runtime.schema._schema,
+                    document,
+                    variables=operation.variables,
+                    operation_name=operation.operation_name,
+                    context=context,
+                    # As QuietExecutor (gateway/suggestions.py) hides them.
+                    hide_suggestions=not runtime.settings.introspection,
+                )
+            except Exception as exc:  # what strawberry's execute does too
+                # Field errors never get here; anything else becomes the answer's one
+                # error, as strawberry made it (its `_coerce_error`), never a 500.
+                error = (
+                    exc
+                    if isinstance(exc, GraphQLError)
+                    else GraphQLError(str(exc), original_error=exc)
+                )
+                return ExecutionResult(None, [error])
         metrics.PLAN_FALLBACKS.labels(EXTENSIONS).inc()
     result = await runtime.schema.execute(
         query,
