@@ -328,6 +328,9 @@ def gateway_env(
     )
     if "support" in backends.urls:
         env["TGW_SUPPORT_URL"] = backends.urls["support"]
+    # The gateway runs in the work directory: without this it would import whatever
+    # checkout the venv has installed, not the one being measured (a git worktree).
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO), env.get("PYTHONPATH", "")) if p)
     if options.executor is not None:
         env["TGW_EXECUTOR"] = options.executor
     if options.answer_ttl is not None:

@@ -63,6 +63,7 @@ ALL_SCENARIOS = (
     "floor",
     "home-executed",
     "dashboard",
+    "dashboard-warm",
     "home-batched",
     "top-up",
     "mix",
@@ -351,6 +352,23 @@ class Bench:
             "dashboard", lambda: self.wrk_run("dashboard", items, self.options.duration, c), c
         )
 
+    def dashboard_warm(self) -> Row:
+        """The dashboard over the 500 warm numbers, read caches primed first: what
+        executing 50 numbers costs when no backend is called (issue #14's figure)."""
+        token = self.minter.agent("bench-dashboard")
+        pool = [s.msisdn for s in self.warm()]
+        items = [
+            [Step(queries.dashboard_body(self.rng.sample(pool, DASHBOARD_NUMBERS)), bearer(token))]
+            for _ in range(DASHBOARD_BODIES)
+        ]
+        self.prime("dashboard-warm", items)
+        c = max(4, self.options.connections // 4)
+        return self.measure(
+            "dashboard-warm",
+            lambda: self.wrk_run("dashboard-warm", items, self.options.duration, c),
+            c,
+        )
+
     def home_batched(self) -> Row:
         items = [[Step(queries.batched_home_body(), bearer(s.token))] for s in self.warm()]
         self.prime("home-batched", items)
@@ -436,6 +454,7 @@ def run_scenarios(
         ("floor", bench.floor),
         ("home-executed", bench.home_executed),
         ("dashboard", bench.dashboard),
+        ("dashboard-warm", bench.dashboard_warm),
         ("home-batched", bench.home_batched),
         ("top-up", bench.top_up),
         ("mix", bench.mix),

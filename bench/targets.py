@@ -96,9 +96,11 @@ def floor_targets(rows: dict[str, Row]) -> list[Verdict]:
     if floor is None or not floor.gateway_cpu_ms:
         return []
     verdicts = []
+    # The dashboard with read caches warm when measured (the figure), else cold.
+    dashboard = "dashboard-warm" if "dashboard-warm" in rows else "dashboard"
     for name, limit, what in (
         ("home-executed", EXECUTED_HOME_FLOORS, "executed home screen"),
-        ("dashboard", DASHBOARD_FLOORS, "50-number dashboard"),
+        (dashboard, DASHBOARD_FLOORS, f"50-number dashboard ({dashboard})"),
     ):
         target = f"{what} CPU <= {limit:g}x the floor request's"
         row = rows.get(name)
