@@ -10,6 +10,7 @@ the leaf's serializer, the object's own selection)."""
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from graphql import (
@@ -44,6 +45,8 @@ from gateway.plan.fallback import Fallback
 from gateway.plan.nodes import LEAF, LIST, NON_NULL, OBJECT, Completion, Plan, PlannedField
 from gateway.plan.reads import default_attribute, direct_call, is_basic
 
+log = logging.getLogger("gateway.plan")
+
 _NO_VARIABLES = VariableValues({}, {})
 _DECIDED_AHEAD = frozenset({"include", "skip"})
 _INCREMENTAL = frozenset({"defer", "stream"})
@@ -65,6 +68,10 @@ def compile_plan(
         return Fallback(cannot.reason)
     except RecursionError:
         return Fallback(fallback.DEPTH)
+    except Exception:
+        # A compiler bug must cost speed, never an answer: graphql-core runs it.
+        log.exception("compiling a plan failed; the document runs on graphql-core")
+        return Fallback(fallback.COMPILE_ERROR)
 
 
 def _compile(schema: GraphQLSchema, document: DocumentNode, operation_name: str | None) -> Plan:

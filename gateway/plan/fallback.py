@@ -26,9 +26,10 @@ TYPE_CHECK = "is-type-of"  # an object type with its own is_type_of check
 DEPTH = "depth"  # nested beyond what the compiler recurses through
 # A document the document cache did not keep: compiling it per request costs more than it saves.
 NOT_KEPT = "not-kept"
-EXTENSIONS = (
-    "extensions"  # schema extensions wrapping every resolver (tracing) need strawberry's path
-)
+# Schema extensions wrapping every resolver (tracing spans) need strawberry's path.
+EXTENSIONS = "extensions"
+# The compiler failed (a bug): logged, and graphql-core answers.
+COMPILE_ERROR = "compile-error"
 
 # graphql-core's message when a document needs incremental delivery (graphql.execute's).
 _MULTIPLE_PAYLOADS = (

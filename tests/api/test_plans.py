@@ -1,6 +1,7 @@
 """Operations executed through compiled plans (gateway/plan/), over HTTP: the same answers
 as graphql-core's executor (`TGW_EXECUTOR=graphql-core`), the fallbacks counted on
-/metrics, and the switch back. The full differential suite is tests/differential/."""
+/metrics, and the switch back. The differential suite over the web page's, the bench's
+and generated operations is its own (issue #14)."""
 
 from __future__ import annotations
 

@@ -2,8 +2,7 @@
 cases: errors raised sync and async, null propagation through non-null fields and list
 items, errors under a nulled position dropped, leaf serialization failures, variables and
 their defaults, serial mutations. Each case compares the whole answer, key order included.
-(The gateway's own schema is compared over HTTP in tests/api/test_plans.py and
-tests/differential/.)"""
+(The gateway's own schema is compared over HTTP in tests/api/test_plans.py.)"""
 
 from __future__ import annotations
 
@@ -344,3 +343,19 @@ async def test_a_field_without_resolver_but_with_permissions_gets_its_info(conte
     )
     assert _wire(planned) == _wire(generic)
     assert (planned.data is None) == (context == "refused")
+
+
+async def test_a_compiler_failure_falls_back_and_still_answers(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    def broken(*_args: Any, **_kwargs: Any) -> Any:
+        raise KeyError("a compiler bug")
+
+    monkeypatch.setattr("gateway.plan.compiler.collect_fields", broken)
+    document = parse("{ ok boom }")
+    assert compile_plan(_schema([]), document, None) == Fallback("compile-error")
+    answer = await run_plan(
+        _schema([]), document, variables=None, operation_name=None, context=None
+    )
+    assert answer.data == {"ok": "ok", "boom": None}
+    assert "compiling a plan failed" in caplog.text
