@@ -81,3 +81,18 @@ def operation_label(name: str | None) -> str:
         _seen_names.add(name)
         return name
     return "other"
+
+
+# Compiled plans (gateway/plan/): executions through a plan, and those that fell back to
+# graphql-core's executor, by the compiler's reason (gateway/plan/fallback.py).
+PLANNED_EXECUTIONS = Counter("tgw_plan_executions", "Operations executed through a compiled plan")
+PLAN_FALLBACKS = Counter(
+    "tgw_plan_fallbacks",
+    "Operations executed by graphql-core's generic executor instead of a plan, by reason",
+    ["reason"],
+)
+PLAN_CACHE_ENTRIES = Gauge(
+    "tgw_plan_cache_entries",
+    "Compiled plans kept beside the kept documents",
+    multiprocess_mode="livesum",
+)

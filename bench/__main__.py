@@ -60,6 +60,18 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         metavar="SECONDS",
         help="first wait up to this long for other programs to leave the CPUs (< 0.3 cores)",
     )
+    parser.add_argument(
+        "--executor",
+        choices=("plan", "graphql-core"),
+        default=None,
+        help="the gateway's TGW_EXECUTOR (default: the gateway's own, plan)",
+    )
+    parser.add_argument(
+        "--answer-ttl",
+        type=float,
+        default=None,
+        help="the gateway's TGW_ANSWER_TTL (0: every home screen executed)",
+    )
     parser.add_argument("--no-results", action="store_true", help="do not write RESULTS.md")
     parser.add_argument("--keep-workdir", action="store_true", help="keep logs and scripts")
     args = parser.parse_args(argv)
@@ -85,7 +97,13 @@ def run_default(args: argparse.Namespace, workdir: Path) -> int:
         scenarios=chosen,
         noisy_retries=args.noisy_retries,
     )
-    stack = StackOptions(size=args.size, latency_ms=args.latency_ms, secret=new_secret())
+    stack = StackOptions(
+        size=args.size,
+        latency_ms=args.latency_ms,
+        secret=new_secret(),
+        executor=args.executor,
+        answer_ttl=args.answer_ttl,
+    )
     started = time.monotonic()
     print(f"work directory {workdir}", flush=True)
     redis = RedisProcess(workdir)
@@ -156,6 +174,7 @@ def take_profile(bench: Bench) -> profiling.Profile | None:
         print("py-spy is not installed (.venv/bin/pip install py-spy): no profile")
         return None
     seconds = min(12.0, bench.options.duration)
+    # With --answer-ttl 0 this replay is the executed screen (issue #14: where its CPU goes).
     items = bench.warm_items()
     bench.prime("home-warm", items)
     print(f"profiling {gateway.workers} worker(s) for {seconds:.0f} s", flush=True)

@@ -187,6 +187,10 @@ class StackOptions:
     jitter_ms: float = 0.0
     # Set: the backends sign hub events with it (the failover run's live subscriptions).
     hub_secret: str | None = None
+    # Set: the gateway's TGW_EXECUTOR ("plan" or "graphql-core") and TGW_ANSWER_TTL
+    # (0: every screen executed), for before/after runs of compiled plans (issue #14).
+    executor: str | None = None
+    answer_ttl: float | None = None
 
 
 @dataclass
@@ -324,6 +328,13 @@ def gateway_env(
     )
     if "support" in backends.urls:
         env["TGW_SUPPORT_URL"] = backends.urls["support"]
+    # The gateway runs in the work directory: without this it would import whatever
+    # checkout the venv has installed, not the one being measured (a git worktree).
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO), env.get("PYTHONPATH", "")) if p)
+    if options.executor is not None:
+        env["TGW_EXECUTOR"] = options.executor
+    if options.answer_ttl is not None:
+        env["TGW_ANSWER_TTL"] = f"{options.answer_ttl:g}"
     if workers > 1:
         # What `serve` would do itself, but inside the run's directory (removed at the end).
         metrics = workdir / f"metrics-{time.monotonic_ns()}"

@@ -48,6 +48,10 @@ TOP_UP = """mutation TopUp($m: Msisdn!, $a: Decimal!, $p: PaymentMethodInput!, $
     topUpId amount { amount } userErrors { code message }
     subscriber { balance { money { amount } } } } }"""
 
+# The floor: what every request pays whatever it asks (HTTP, the token, the limits, the
+# JSON), with next to nothing executed.
+FLOOR = "query Floor { __typename }"
+
 READ_BALANCE = "query Balance { me { " + BALANCE + " } }"
 
 # Where the load generator puts a fresh idempotency key into a top-up's body.
@@ -66,6 +70,10 @@ def body(query: str, variables: Mapping[str, object] | None = None) -> str:
 
 def home_body() -> str:
     return body(HOME_SCREEN)
+
+
+def floor_body() -> str:
+    return body(FLOOR)
 
 
 def batched_home_body() -> str:

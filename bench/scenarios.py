@@ -60,8 +60,12 @@ ALL_SCENARIOS = (
     "home-cold",
     "home-warm",
     "home-warm-half",
+    "floor",
+    "home-executed",
     "dashboard",
+    "dashboard-warm",
     "home-batched",
+    "top-up",
     "mix",
     "naive",
     "home-warm-1w",
@@ -302,6 +306,40 @@ class Bench:
         )
         return row
 
+    def floor(self) -> Row:
+        """A token-checked `query { __typename }`: what any request costs at least."""
+        items = [[Step(queries.floor_body(), bearer(s.token))] for s in self.warm()]
+        c = self.options.connections
+        return self.measure(
+            "floor", lambda: self.wrk_run("floor", items, self.options.duration, c), c
+        )
+
+    def home_executed(self) -> Row:
+        """The warm home screen executed (read caches warm, the whole answer not kept):
+        only with `--answer-ttl 0`, otherwise most are kept answers and the note says so."""
+        items = self.warm_items()
+        self.prime("home-warm", items)
+        c = self.options.connections
+        row = self.measure(
+            "home-executed",
+            lambda: self.wrk_run("home-warm", items, self.options.duration, c),
+            c,
+        )
+        if self.stack.answer_ttl != 0:
+            add_note(row, "whole answers kept (run with --answer-ttl 0): mostly not executed")
+        return row
+
+    def top_up(self) -> Row:
+        """A top-up mutation, executed, a fresh idempotency key each."""
+        items = []
+        for s in self.warm():
+            before, after = queries.top_up_template(s.msisdn)
+            items.append([Step(before, bearer(s.token), key_suffix=after)])
+        c = self.options.connections
+        return self.measure(
+            "top-up", lambda: self.wrk_run("top-up", items, self.options.duration, c), c
+        )
+
     def dashboard(self) -> Row:
         token = self.minter.agent("bench-dashboard")
         pool = [s.msisdn for s in self.cold()]
@@ -312,6 +350,23 @@ class Bench:
         c = max(4, self.options.connections // 4)
         return self.measure(
             "dashboard", lambda: self.wrk_run("dashboard", items, self.options.duration, c), c
+        )
+
+    def dashboard_warm(self) -> Row:
+        """The dashboard over the 500 warm numbers, read caches primed first: what
+        executing 50 numbers costs when no backend is called (issue #14's figure)."""
+        token = self.minter.agent("bench-dashboard")
+        pool = [s.msisdn for s in self.warm()]
+        items = [
+            [Step(queries.dashboard_body(self.rng.sample(pool, DASHBOARD_NUMBERS)), bearer(token))]
+            for _ in range(DASHBOARD_BODIES)
+        ]
+        self.prime("dashboard-warm", items)
+        c = max(4, self.options.connections // 4)
+        return self.measure(
+            "dashboard-warm",
+            lambda: self.wrk_run("dashboard-warm", items, self.options.duration, c),
+            c,
         )
 
     def home_batched(self) -> Row:
@@ -396,8 +451,12 @@ def run_scenarios(
         ("home-cold", bench.home_cold),
         ("home-warm", bench.home_warm),
         ("home-warm-half", bench.home_warm_half),
+        ("floor", bench.floor),
+        ("home-executed", bench.home_executed),
         ("dashboard", bench.dashboard),
+        ("dashboard-warm", bench.dashboard_warm),
         ("home-batched", bench.home_batched),
+        ("top-up", bench.top_up),
         ("mix", bench.mix),
         ("naive", bench.naive),
     ]

@@ -12,6 +12,10 @@ validation caches) kept every one of them, refused or not, at 1-2 MiB a parsed d
   against tracemalloc by a test) and in entries, least recently used first out;
 - `tgw_document_cache_bytes` / `_entries` say how full it is.
 
+Each kept document also keeps its compiled plans (gateway/plan/), one per operation name,
+compiled on first execution and counted in its bytes: a plan goes when its document goes
+(`tgw_plan_cache_entries`).
+
 Validation runs here too (strawberry's validation step asks the `KeptDocuments`
 extension), with suggestions ("Did you mean ...?") hidden unless introspection is on:
 they would give the schema away field by field. It stops at the request's deadline: the
@@ -46,6 +50,8 @@ from strawberry.schema.validation_rules.one_of import OneOfInputValidationRule
 from adapters import metrics
 from adapters.scope import current_scope
 from gateway.cost import CostTable, cost_table
+from gateway.plan import Fallback, Plan, compile_plan
+from gateway.plan.fallback import NOT_KEPT, OPERATION
 from gateway.refusal import RefusedError, deadline_exceeded
 from gateway.settings import Settings
 from gateway.shape import Shape, measure
@@ -54,6 +60,9 @@ from gateway.shape import Shape, measure
 # node and location is 400-620 bytes; the estimate errs above that.
 BYTES_PER_TOKEN = 700
 BYTES_PER_ENTRY = 1_000
+# A compiled field (gateway/plan/nodes.py: a slotted record, its messages, its arguments):
+# an estimate above what tracemalloc shows.
+BYTES_PER_PLANNED_FIELD = 1_000
 
 
 def token_count(document: DocumentNode) -> int:
@@ -76,6 +85,8 @@ class _Entry:
     size: int
     # Variable-free shapes by operation name: they depend on the text alone.
     shapes: dict[str | None, Shape] = field(default_factory=dict)
+    # Compiled plans by operation name (gateway/plan/).
+    plans: dict[str | None, Plan | Fallback] = field(default_factory=dict)
 
 
 class Documents:
@@ -99,6 +110,7 @@ class Documents:
         self._hide_suggestions = hide_suggestions
         self._kept: OrderedDict[str, _Entry] = OrderedDict()
         self.bytes = 0
+        self.plans = 0
         # The last fresh parse, so that measuring then validating a new document parses
         # it once. One document at most: not a cache anyone can fill.
         self._last: tuple[str, DocumentNode] | None = None
@@ -159,12 +171,40 @@ class Documents:
                 self._schema, document, rules, hide_suggestions=self._hide_suggestions
             )
         except _DeadlinePassedError as exc:
-            raise deadline_exceeded("validating the document") from exc
-        finally:
             self._last = None
+            raise deadline_exceeded("validating the document") from exc
         if not errors:
             self._keep(query, document)
+        if errors or query in self._kept:
+            # A valid document not kept (over the budget) stays as the last parse, so
+            # that executing it right after does not parse it again.
+            self._last = None
         return errors
+
+    def planned(
+        self, query: str, operation_name: str | None
+    ) -> tuple[DocumentNode, Plan | Fallback]:
+        """A validated document and its compiled plan (compiled the first time)."""
+        entry = self._kept.get(query)
+        if entry is None:
+            # Compiling per request would cost more than graphql-core's executor.
+            return self.parse(query), Fallback(NOT_KEPT)
+        self._kept.move_to_end(query)
+        plan = entry.plans.get(operation_name)
+        if plan is None:
+            plan = compile_plan(self._schema, entry.document, operation_name)
+            if isinstance(plan, Fallback) and plan.reason == OPERATION:
+                # Not kept: a client may send any operation name.
+                return entry.document, plan
+            entry.plans[operation_name] = plan
+            self.plans += 1
+            if isinstance(plan, Plan):
+                size = plan.size * BYTES_PER_PLANNED_FIELD
+                entry.size += size
+                self.bytes += size
+                self._trim()
+            metrics.PLAN_CACHE_ENTRIES.set(self.plans)
+        return entry.document, plan
 
     def _keep(self, query: str, document: DocumentNode) -> None:
         size = estimated_bytes(query, document)
@@ -172,11 +212,19 @@ class Documents:
             return
         self._kept[query] = _Entry(document, size)
         self.bytes += size
-        while self.bytes > self._max_bytes or len(self._kept) > self._max_entries:
+        self._trim()
+
+    def _trim(self) -> None:
+        # The newest entry stays even when its plan took it over the budget: it is in use.
+        while len(self._kept) > 1 and (
+            self.bytes > self._max_bytes or len(self._kept) > self._max_entries
+        ):
             _, dropped = self._kept.popitem(last=False)
             self.bytes -= dropped.size
+            self.plans -= len(dropped.plans)
         metrics.DOCUMENT_CACHE_BYTES.set(self.bytes)
         metrics.DOCUMENT_CACHE_ENTRIES.set(len(self._kept))
+        metrics.PLAN_CACHE_ENTRIES.set(self.plans)
 
 
 class _DeadlinePassedError(Exception):

@@ -262,6 +262,11 @@ class Settings(BaseSettings):
     max_batch_load: int = Field(500, ge=1, description="keys per backend call from a loader")
     graphiql: bool = False
     introspection: bool = False
+    executor: Literal["plan", "graphql-core"] = Field(
+        "plan",
+        description="how queries and mutations run: compiled plans per document "
+        "(gateway/plan/), or graphql-core's generic executor through strawberry",
+    )
     parser_cache_size: int = Field(1000, ge=0)
     document_cache_bytes: int = Field(
         64 * 1024 * 1024, ge=0, description="estimated bytes of validated documents kept"

@@ -14,7 +14,14 @@ from prometheus_client import REGISTRY
 from adapters.scope import request_scope
 from bench.shape_check import _BeforeWalk, exponential
 from gateway.cost import cost_table
-from gateway.documents import Documents, build_documents, estimated_bytes
+from gateway.documents import (
+    BYTES_PER_PLANNED_FIELD,
+    Documents,
+    build_documents,
+    estimated_bytes,
+)
+from gateway.plan import Fallback, Plan, compile_plan
+from gateway.plan.nodes import PlannedField
 from gateway.refusal import RefusedError
 from gateway.settings import Settings
 from gateway.shape import measure
@@ -166,3 +173,54 @@ def test_validation_within_the_deadline_keeps_the_document() -> None:
         # Kept: nothing left to do, so a spent deadline does not refuse it here (the
         # pipeline refuses it before executing: tests/api/test_limits.py).
         assert documents.validate(HOME_SCREEN) == []
+
+
+def test_plans_are_kept_beside_their_documents_and_go_with_them() -> None:
+    documents = _documents(max_bytes=10**9, max_entries=2)
+    texts = [f"# {i}\n{HOME_SCREEN}" for i in range(3)]
+    plans = []
+    for text in texts:
+        assert documents.validate(text) == []
+        bytes_before = documents.bytes
+        document, plan = documents.planned(text, None)
+        assert isinstance(plan, Plan)
+        # Compiled once, counted in the document's bytes.
+        assert documents.planned(text, None) == (document, plan)
+        assert documents.bytes == bytes_before + plan.size * BYTES_PER_PLANNED_FIELD
+        plans.append(plan)
+    assert len(documents) == 2
+    assert documents.plans == 2
+    assert _gauge("tgw_plan_cache_entries") == 2
+    assert documents.bytes == sum(
+        estimated_bytes(t, parse(t)) + BYTES_PER_PLANNED_FIELD * p.size
+        for t, p in zip(texts[1:], plans[1:], strict=True)
+    )
+
+
+def test_a_document_not_kept_falls_back_unparsed_again() -> None:
+    documents = _documents(max_bytes=10)
+    assert documents.validate(HOME_SCREEN) == []
+    assert HOME_SCREEN not in documents
+    last = documents.parse(HOME_SCREEN)
+    document, plan = documents.planned(HOME_SCREEN, None)
+    assert document is last
+    assert plan == Fallback("not-kept")
+
+
+def _selected(field: PlannedField) -> dict[str, PlannedField]:
+    completion = field.complete
+    while completion.inner is not None:  # through non-null and list wrapping
+        completion = completion.inner
+    return {f.response_name: f for f in completion.fields}
+
+
+def test_strawberrys_default_resolvers_are_read_as_attributes() -> None:
+    plan = compile_plan(SCHEMA, parse(HOME_SCREEN), None)
+    assert isinstance(plan, Plan)
+    (me,) = plan.fields
+    subscriber = _selected(me)
+    money = _selected(_selected(subscriber["balance"])["money"]).values()
+    assert [(f.attribute, f.plain) for f in money] == [("amount", None), ("currency", None)]
+    # A field with its own resolver gets an info and its arguments.
+    assert subscriber["balance"].attribute is None
+    assert subscriber["balance"].resolve is not None
