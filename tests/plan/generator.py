@@ -154,6 +154,9 @@ class _Document:
             return Enum(d(st.sampled_from(["PDF", "XLSX"])))
         if parent == "Query" and name == "auditLog":
             return self._audit_argument(arg)
+        if parent == "Subscriber" and arg == "first":
+            # topUps / statements: within the range, at its ends and outside (refused).
+            return d(st.sampled_from([1, 3, 10, 50, 0, 51]))
         if arg in {"amount", "belowAmount"}:
             return d(st.sampled_from(["100", "10", "250.50", "1", "20000"]))
         if arg == "paymentMethod":
