@@ -81,3 +81,13 @@ def operation_label(name: str | None) -> str:
         _seen_names.add(name)
         return name
     return "other"
+
+
+REFRESHES = Counter(
+    "tgw_cache_refresh",
+    "Early refreshes of kept entries (adapters/cache/early.py), by cache and result: "
+    "started; ok; failed (the old entry is served until it expires); busy (over "
+    "TGW_REFRESH_CONCURRENCY, skipped); elsewhere (another process holds the lease); "
+    "superseded (the entry changed or was dropped meanwhile, not written)",
+    ["cache", "result"],
+)
