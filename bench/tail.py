@@ -12,7 +12,9 @@ Whole answers kept with short TTLs (answers `--tail-answer-ttl`, reads and balan
 4. the hold: half of peak for MINUTES (at least three read TTLs), measured in windows of
    one answer TTL, each a wrk run of its own: p50/p99/max, errors, backend calls per
    request and the CPU other programs took meanwhile ("others' CPU": the machine is
-   shared).
+   shared), and, sampled every second, the backend calls and the screens executed
+   (kept-answer misses and recomputations): their peak second against the mean shows
+   bunched expiries whatever the shared CPU does to the latencies.
 
 Verdict: every window's p99 within the slowest backend's latency + 15 ms, and no errors
 at all (socket errors, non-2xx, 5xx, answers with `errors`). The overall p99 of the hold
@@ -27,14 +29,20 @@ runs the gateway from another checkout (main's code) with the same driver.
 from __future__ import annotations
 
 import argparse
+import itertools
 import math
+import re
 import subprocess
+import threading
 import time
-from dataclasses import dataclass
+import urllib.request
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 from bench import report
+from bench.probes import backend_requests
 from bench.processes import (
     REPO,
     Gateway,
@@ -60,16 +68,79 @@ MARGIN_MS = 15.0
 TOKEN_TTL = 6 * 3600
 
 
+# Executions of a kept-answer screen: misses, and (with early refresh) recomputations.
+_EXECUTED = re.compile(
+    r'^tgw_(?:answer_cache_total\{result="miss"\}|cache_refresh_total\{cache="answer",'
+    r'result="started"\}) ([0-9.e+]+)$'
+)
+
+
+def executed_answers(metrics_url: str) -> float:
+    with urllib.request.urlopen(f"{metrics_url}/metrics", timeout=5) as answer:  # noqa: S310
+        text = answer.read().decode()
+    return sum(float(m.group(1)) for line in text.splitlines() if (m := _EXECUTED.match(line)))
+
+
+@dataclass
+class BurstSampler:
+    """Every second, in a thread: the backend calls and executed screens so far. Bunched
+    expiries show as seconds with many times the mean, whatever the CPU's noise."""
+
+    backends: Mapping[str, str]
+    metrics_url: str
+    samples: list[tuple[float, int, float]] = field(default_factory=list)
+    _stop: threading.Event = field(default_factory=threading.Event)
+    _thread: threading.Thread | None = None
+
+    def __enter__(self) -> BurstSampler:
+        self._thread = threading.Thread(target=self._run, name="burst-sampler", daemon=True)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join()
+
+    def _run(self) -> None:
+        while True:
+            try:
+                calls = sum(backend_requests(self.backends).values())
+                executed = executed_answers(self.metrics_url)
+            except OSError:
+                calls, executed = -1, -1.0
+            self.samples.append((time.monotonic(), calls, executed))
+            if self._stop.wait(1.0):
+                return
+
+    def per_second(self, start: float, end: float) -> tuple[list[float], list[float]]:
+        """Backend calls and executed screens in each second between the moments."""
+        inside = [s for s in self.samples if start <= s[0] <= end and s[1] >= 0]
+        calls, executed = [], []
+        for (t0, c0, e0), (t1, c1, e1) in itertools.pairwise(inside):
+            calls.append((c1 - c0) / (t1 - t0))
+            executed.append((e1 - e0) / (t1 - t0))
+        return calls, executed
+
+
 @dataclass(frozen=True)
 class Window:
     index: int
     started_s: float  # since the priming pass
     row: Row
     max_ms: float
+    calls_per_s: list[float]
+    executed_per_s: list[float]
 
     @property
     def errors(self) -> int:
         return self.row.errors + self.row.server_errors + self.row.graphql_errors
+
+    @staticmethod
+    def peak_mean(values: list[float]) -> str:
+        if not values:
+            return "-"
+        return f"{max(values):.0f} ({sum(values) / len(values):.0f})"
 
 
 def _commit(code: Path) -> str:
@@ -141,27 +212,33 @@ def run_tail(args: argparse.Namespace, workdir: Path) -> int:
         primed = time.monotonic()
         windows: list[Window] = []
         print(
-            "window  from-to s   req/s   p50 ms   p99 ms   max ms  errors  calls/req  others' CPU",
+            "window  from-to s   req/s   p50 ms   p99 ms   max ms  errors  calls/req  "
+            "calls/s peak (mean)  executed/s peak (mean)  others' CPU",
             flush=True,
         )
-        for index in range(windows_n):
-            started = time.monotonic() - primed
-            ran: list[LoadResult] = []
+        with BurstSampler(backends.urls, gateway.metrics_url) as bursts:
+            for index in range(windows_n):
+                started = time.monotonic()
+                ran: list[LoadResult] = []
 
-            def load(ran: list[LoadResult] = ran) -> LoadResult:
-                result = running.wrk_run("home-warm", items, window_s, c, think)
-                ran.append(result)
-                return result
+                def load(ran: list[LoadResult] = ran) -> LoadResult:
+                    result = running.wrk_run("home-warm", items, window_s, c, think)
+                    ran.append(result)
+                    return result
 
-            row = running.measure(f"tail-{index + 1}", load, c)
-            window = Window(index + 1, started, row, ran[0].max_ms)
-            windows.append(window)
-            print(
-                f"{window.index:>6}  {started:4.0f}-{started + row.duration_s:<4.0f}  "
-                f"{row.rps:6.0f}  {row.p50_ms:7.1f}  {row.p99_ms:7.1f}  {window.max_ms:7.1f}  "
-                f"{window.errors:6d}  {row.backend_calls:9.3f}  {row.other_cores:.2f} cores",
-                flush=True,
-            )
+                row = running.measure(f"tail-{index + 1}", load, c)
+                calls, executed = bursts.per_second(started, time.monotonic())
+                window = Window(index + 1, started - primed, row, ran[0].max_ms, calls, executed)
+                windows.append(window)
+                print(
+                    f"{window.index:>6}  {window.started_s:4.0f}-"
+                    f"{window.started_s + row.duration_s:<4.0f}  {row.rps:6.0f}  "
+                    f"{row.p50_ms:7.1f}  {row.p99_ms:7.1f}  {window.max_ms:7.1f}  "
+                    f"{window.errors:6d}  {row.backend_calls:9.3f}  "
+                    f"{Window.peak_mean(calls):>19}  {Window.peak_mean(executed):>22}  "
+                    f"{row.other_cores:.2f} cores",
+                    flush=True,
+                )
         return finish(args, code, peak, target, think, windows)
     finally:
         with signals_held():
@@ -198,6 +275,8 @@ def finish(
         report.Verdict("no errors", f"{errors} in {requests} requests", errors == 0),
     ]
     others = [w.row.other_cores for w in windows]
+    calls = [v for w in windows for v in w.calls_per_s]
+    executed = [v for w in windows for v in w.executed_per_s]
     facts = [
         f"gateway code: {code} ({_commit(code)}); TGW_REFRESH_AHEAD={args.refresh_ahead:g}",
         f"peak (closed loop, {args.connections} connections, {PEAK_SECONDS:g} s): "
@@ -209,6 +288,9 @@ def finish(
         f"overall p50 between {min(p50s):.1f} and {max(p50s):.1f} ms; p99 between "
         f"{min(p99s):.1f} and {max(p99s):.1f} ms; max {max(w.max_ms for w in windows):.1f} ms",
         f"slowest backend: {args.latency_ms:g} ms (the simulators' set latency, no jitter)",
+        f"backend calls per second over the hold: peak {Window.peak_mean(calls)} mean; "
+        f"screens executed per second (kept-answer misses and recomputations): peak "
+        f"{Window.peak_mean(executed)} mean",
         f"others' CPU during the hold: {min(others):.2f}-{max(others):.2f} cores "
         f"(mean {sum(others) / len(others):.2f})",
     ]
@@ -237,6 +319,8 @@ def finish(
                     f"{w.max_ms:.1f}",
                     str(w.errors),
                     f"{w.row.backend_calls:.3f}",
+                    Window.peak_mean(w.calls_per_s),
+                    Window.peak_mean(w.executed_per_s),
                     f"{w.row.other_cores:.2f}",
                 )
                 for w in windows
