@@ -54,7 +54,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         "--tail-read-ttl", type=float, default=30.0, help="--tail: reads and balances, seconds"
     )
     parser.add_argument(
-        "--refresh-ahead", type=float, default=0.2, help="--tail: TGW_REFRESH_AHEAD (0: off)"
+        "--refresh-ahead", type=float, default=0.5, help="--tail: TGW_REFRESH_AHEAD (0: off)"
     )
     parser.add_argument(
         "--gateway-code", default="", help="--tail: run the gateway from this checkout"

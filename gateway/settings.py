@@ -122,7 +122,7 @@ class Settings(BaseSettings):
         "dropped at once by any change to the number",
     )
     refresh_ahead: float = Field(
-        0.2,
+        0.5,
         ge=0,
         lt=1,
         description="the last fraction of each TTL (reads, balances, whole answers) in which "
