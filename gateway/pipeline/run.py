@@ -71,15 +71,17 @@ async def run_operation(
         )
     kept = keeping(runtime, context, operation, query, shape)
     if kept is None:
-        return _counted(await _execute(runtime, context, operation, query, shape, label))[0]
+        outcome, _ = await _execute(runtime, context, operation, query, shape, label)
+        return _counted(outcome)
     found = await kept.answers.lookup(kept.msisdn, kept.key)
     if found.answer is not None and not found.refreshing:
         return _kept_answer(found.answer, label, shape)
     if not found.refreshing:
         metrics.ANSWERS.labels("miss").inc()
-        return _counted(
-            await _execute(runtime, context, operation, query, shape, label, kept, found.epoch)
-        )[0]
+        outcome, _ = await _execute(
+            runtime, context, operation, query, shape, label, kept, found.epoch
+        )
+        return _counted(outcome)
     # This request computes the answer again before it expires (adapters/cache/answers.py).
     metrics.REFRESHES.labels("answer", "started").inc()
     try:
@@ -88,14 +90,13 @@ async def run_operation(
         )
     finally:
         kept.answers.done(kept.msisdn, kept.key)
-    if stored:
-        metrics.REFRESHES.labels("answer", "ok").inc()
-        return _counted((outcome, stored))[0]
-    # Failed, or not to be kept (a stale balance): the kept answer is still within its
-    # TTL, stays until it expires, and is this request's answer.
-    metrics.REFRESHES.labels("answer", "failed").inc()
-    assert found.answer is not None
-    return _kept_answer(found.answer, label, shape)
+    if not stored and found.answer is not None:
+        # Failed, or not to be kept (a stale balance): the kept answer is still within
+        # its TTL, stays until it expires, and is this request's answer.
+        metrics.REFRESHES.labels("answer", "failed").inc()
+        return _kept_answer(found.answer, label, shape)
+    metrics.REFRESHES.labels("answer", "ok").inc()
+    return _counted(outcome)
 
 
 def _kept_answer(answer: bytes, label: str, shape: Shape) -> Outcome:
@@ -107,10 +108,9 @@ def _kept_answer(answer: bytes, label: str, shape: Shape) -> Outcome:
     return Outcome(orjson.loads(answer), operation=label, shape=shape)
 
 
-def _counted(ran: tuple[Outcome, bool]) -> tuple[Outcome, bool]:
-    outcome = ran[0]
+def _counted(outcome: Outcome) -> Outcome:
     metrics.REQUESTS.labels(outcome.operation, "ok" if outcome.ok else "error").inc()
-    return ran
+    return outcome
 
 
 async def _execute(

@@ -15,6 +15,7 @@ from prometheus_client import REGISTRY
 from redis.asyncio import Redis
 
 from adapters.billing.codec import decode_balance
+from adapters.cache.answers import AnswerCache
 from adapters.cache.early import EarlyRefresh, unstamp
 from adapters.cache.reads import ReadCaches
 from adapters.cache.redis import RedisCache
@@ -273,3 +274,30 @@ async def test_a_failed_answer_refresh_serves_the_kept_answer_and_is_counted(
         assert during.errors == []
         assert during.data == first.data
         assert _refreshes("answer", "failed") == failed + 1
+
+
+async def test_an_answer_recomputed_across_a_change_is_never_served(
+    redis_url: str, namespace: str
+) -> None:
+    clock = FakeClock()
+    redis = Redis.from_url(redis_url)
+    # Two processes' answer caches over one Redis.
+    one = AnswerCache(RedisCache(redis), namespace, TTL, clock, EarlyRefresh(AHEAD))
+    other = AnswerCache(RedisCache(redis), namespace, TTL, clock, EarlyRefresh(AHEAD))
+    try:
+        epoch = (await one.lookup(NUMBER, "k")).epoch
+        await one.store(NUMBER, "k", epoch, b'{"data": "before"}')
+        clock.advance(TTL - 0.001)  # due for certain: the window ends at the TTL
+        refreshing = await one.lookup(NUMBER, "k")
+        assert refreshing == (b'{"data": "before"}', epoch, True)
+        # Everyone else, in this process or another, is served the kept answer meanwhile.
+        assert (await one.lookup(NUMBER, "k")).refreshing is False
+        assert (await other.lookup(NUMBER, "k")) == (b'{"data": "before"}', epoch, False)
+        # The number changes while the recomputation runs; it then stores what it computed.
+        await other.forget([NUMBER])
+        await one.store(NUMBER, "k", epoch, b'{"data": "computed before"}')
+        one.done(NUMBER, "k")
+        after = await other.lookup(NUMBER, "k")
+        assert after.answer is None, "what was computed before the change is never served"
+    finally:
+        await redis.aclose()
