@@ -10,6 +10,10 @@
   would have been without early refresh.
 - A refresh that fails leaves the entry as it is: it is served until its TTL ends, and
   the failure is counted (`failed`).
+- A refresh runs in a scope of its own (adapters/scope.py), not the request's that
+  started it: its backend calls are bounded by the lease, not by what is left of that
+  request's deadline, are not retried (the entry is still served meanwhile), and do not
+  spend the request's retry budget nor appear in its log line.
 - `close()` cancels what is running, so no refresh outlives the runtime (nor writes to a
   cache being closed).
 
@@ -26,6 +30,7 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 
 from adapters import metrics
 from adapters.cache.port import Cache
+from adapters.scope import request_scope
 
 log = logging.getLogger(__name__)
 
@@ -74,7 +79,8 @@ class Refresher:
                 return
             metrics.REFRESHES.labels(cache, "started").inc(len(claimed))
             try:
-                await run(claimed)
+                with request_scope(lease_ttl, 0, request_id=f"refresh-{cache}"):
+                    await run(claimed)
             except asyncio.CancelledError:
                 raise
             except Exception as exc:

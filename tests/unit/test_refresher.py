@@ -10,6 +10,7 @@ from prometheus_client import REGISTRY
 
 from adapters.cache.memory import MemoryCache
 from adapters.cache.refresher import Refresher
+from adapters.scope import RequestScope, current_scope, request_scope
 from tests.harness.clock import FakeClock
 
 
@@ -92,3 +93,20 @@ async def test_close_cancels_what_runs_and_starts_nothing_more() -> None:
     refresher.start("unit", {"b": "b:refresh"}, 5, runs.run)
     assert refresher.running == 0
     assert runs.asked == [["a"]]
+
+
+async def test_a_refresh_runs_in_a_scope_of_its_own_not_the_requests() -> None:
+    refresher = Refresher(MemoryCache(FakeClock()), concurrency=2)
+    seen: list[RequestScope | None] = []
+
+    async def run(subjects: Sequence[str]) -> None:
+        seen.append(current_scope())
+
+    with request_scope(0.5, 3, request_id="the request") as request:
+        refresher.start("unit", {"a": "a:refresh"}, 5, run)
+    await refresher.settled()
+    scope = seen[0]
+    assert scope is not None
+    assert scope is not request
+    assert scope.retries_left == 0, "a refresh is not retried: the entry is still served"
+    assert scope.remaining() > 1.0, "bounded by the lease, not the request's deadline"
