@@ -96,3 +96,11 @@ PLAN_CACHE_ENTRIES = Gauge(
     "Compiled plans kept beside the kept documents",
     multiprocess_mode="livesum",
 )
+REFRESHES = Counter(
+    "tgw_cache_refresh",
+    "Early refreshes of kept entries (adapters/cache/early.py), by cache and result: "
+    "started; ok; failed (the old entry is served until it expires); busy (over "
+    "TGW_REFRESH_CONCURRENCY, skipped); elsewhere (another process holds the lease); "
+    "superseded (the entry changed or was dropped meanwhile, not written)",
+    ["cache", "result"],
+)

@@ -1,6 +1,7 @@
 """``python -m bench``: start the stack, run the scenarios, print the table and verdicts.
 
-``python -m bench --soak 3`` runs the soak instead (bench/soak.py). Both write their
+``python -m bench --soak 3`` runs the soak instead (bench/soak.py), ``python -m bench
+--tail 2`` the tail at half of peak across expiries (bench/tail.py). Each writes its
 section of bench/RESULTS.md. Every process started is stopped by PID at the end, on
 errors and on Ctrl-C too.
 """
@@ -41,6 +42,26 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         help=f"comma-separated, of: {', '.join(ALL_SCENARIOS)}",
     )
     parser.add_argument("--soak", type=float, default=0.0, help="minutes of soak (instead)")
+    parser.add_argument(
+        "--tail",
+        type=float,
+        default=0.0,
+        metavar="MINUTES",
+        help="hold half of peak with answers kept across expiries (instead; bench/tail.py)",
+    )
+    parser.add_argument("--tail-answer-ttl", type=float, default=15.0, help="--tail: seconds")
+    parser.add_argument(
+        "--tail-read-ttl", type=float, default=30.0, help="--tail: reads and balances, seconds"
+    )
+    parser.add_argument(
+        "--refresh-ahead", type=float, default=0.5, help="--tail: TGW_REFRESH_AHEAD (0: off)"
+    )
+    parser.add_argument(
+        "--gateway-code", default="", help="--tail: run the gateway from this checkout"
+    )
+    parser.add_argument(
+        "--tail-label", default="after", help="--tail: names its section of RESULTS.md"
+    )
     parser.add_argument(
         "--profile",
         choices=("auto", "always", "never"),
@@ -236,6 +257,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from bench.soak import run_soak
 
             return run_soak(args, workdir)
+        if args.tail > 0:
+            from bench.tail import run_tail
+
+            return run_tail(args, workdir)
         return run_default(args, workdir)
     except KeyboardInterrupt as stop:
         why = f" ({stop})" if str(stop) else ""

@@ -12,8 +12,10 @@ from adapters.billing.ocs.actions import OcsActions
 from adapters.billing.ocs.billing import build_ocs_billing
 from adapters.billing.port import BillingActionsPort, BillingPort
 from adapters.cache.answers import AnswerCache
+from adapters.cache.early import EarlyRefresh
 from adapters.cache.number_reads import NumberRead, NumberReads
 from adapters.cache.reads import ReadCaches
+from adapters.cache.refresher import Refresher
 from adapters.clock import Clock
 from adapters.loyalty.cached import CachedLoyalty
 from adapters.loyalty.http import HttpLoyalty
@@ -39,8 +41,21 @@ def build_ports(
 ) -> Ports:
     namespace = settings.cache_namespace
     cache = stores.cache
-    answers = AnswerCache(cache, namespace, settings.answer_ttl) if settings.answer_ttl else None
-    reads = ReadCaches(cache, namespace, settings.read_ttl)
+    early = EarlyRefresh(settings.refresh_ahead)
+    answers = (
+        AnswerCache(cache, namespace, settings.answer_ttl, clock, early)
+        if settings.answer_ttl
+        else None
+    )
+    refresher = Refresher(cache, concurrency=settings.refresh_concurrency)
+    reads = ReadCaches(
+        cache,
+        namespace,
+        settings.read_ttl,
+        clock=clock,
+        early=early,
+        refresher=refresher if settings.refresh_ahead else None,
+    )
     billing_reads, billing_actions = _billing(settings, clients, clock)
     billing = CachedBilling(
         billing_reads,
@@ -73,7 +88,7 @@ def build_ports(
             "payments", settings.payments_url or settings.billing_url, settings.billing_timeout
         )
     )
-    number_reads = NumberReads(billing, reads, answers)
+    number_reads = NumberReads(billing, reads, answers, refresher)
 
     async def credited(msisdn: str) -> None:
         # A credit landed (a request's saga, or the recovery worker's): the balance shown

@@ -92,6 +92,8 @@ class Runtime:
         if self.ocs_hub is not None:
             await self.ocs_hub.stop()
         await self.usage.close()
+        # Before the HTTP session and the cache they use.
+        await self.ports.reads.close()
         await self.ports.events.close()
         self.telemetry.shutdown()
         await self.session.close()

@@ -121,6 +121,17 @@ class Settings(BaseSettings):
         description="seconds a subscriber's whole home-screen answer is kept (0: never); "
         "dropped at once by any change to the number",
     )
+    refresh_ahead: float = Field(
+        0.5,
+        ge=0,
+        lt=1,
+        description="the last fraction of each TTL (reads, balances, whole answers) in which "
+        "a read starts the entry's refresh, at a moment jittered per entry, so hot entries "
+        "are replaced before they expire and do not expire together (0: off)",
+    )
+    refresh_concurrency: int = Field(
+        16, ge=1, description="background refreshes of read-cache entries at once per process"
+    )
     catalog_ttl: float = Field(300.0, gt=0, description="seconds the catalog is kept in process")
     offers_ttl: float = Field(300.0, gt=0)
 

@@ -4,6 +4,11 @@ A balance is fresh for `fresh_ttl` seconds after it was read from billing; withi
 time reads cost no billing call. Entries are kept `keep_ttl` (longer) so that when billing
 fails the last known balance can still be served, marked stale with its `updated_at`.
 
+Early refresh (adapters/cache/early.py): a read in the last part of a balance's fresh
+TTL, at a moment jittered per balance, is served the balance and starts its refresh in
+the background (adapters/cache/refresher.py), written only over the entry it read, so a
+change meanwhile is never overwritten by the balance from before it.
+
 Single flight: concurrent requests in this process for the same uncached balance share
 one billing call (adapters/cache/flights.py).
 
@@ -15,6 +20,7 @@ whatever moves money also adds a charge. Only the number's read model
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, time, timedelta
@@ -22,6 +28,7 @@ from datetime import UTC, datetime, time, timedelta
 from adapters import metrics
 from adapters.billing.codec import LAYOUT_VERSION, decode_balance, encode_balance
 from adapters.billing.port import BillingActionsPort, BillingPort
+from adapters.cache.early import OFF, Freshness
 from adapters.cache.flights import SharedLoads
 from adapters.cache.port import Cache
 from adapters.cache.reads import CachedReads, ReadCaches
@@ -57,6 +64,9 @@ class CachedBilling:
         self._prefix = f"{namespace}:balance:{LAYOUT_VERSION}:"
         self._fresh_ttl = fresh_ttl
         self._keep_ttl = max(keep_ttl, fresh_ttl)
+        # The read caches' refresh policy and runner, for the balances too.
+        self._early = reads.early if reads.refresher is not None else OFF
+        self._refresher = reads.refresher
         self._loads: SharedLoads[BalanceRecord] = SharedLoads(self._fetch, self._store)
         self._charges: CachedReads[Sequence[ChargeRecord]] = reads.of(
             "charges", self._fetch_charges, Sequence[ChargeRecord]
@@ -70,16 +80,29 @@ class CachedBilling:
         cached = await self._cache.get_many([self.key(m) for m in msisdns])
         fresh: dict[str, BalanceRecord] = {}
         stale: dict[str, BalanceRecord] = {}
+        due: dict[str, bytes] = {}
         for msisdn, data in zip(msisdns, cached, strict=True):
             if data is None:
                 continue
             record = decode_balance(data)
-            if (now - record.updated_at).total_seconds() < self._fresh_ttl:
-                fresh[msisdn] = record
-            else:
+            freshness = self._early.freshness(
+                self.key(msisdn), record.updated_at.timestamp(), self._fresh_ttl, now.timestamp()
+            )
+            if freshness is Freshness.EXPIRED:
                 stale[msisdn] = record
+                continue
+            fresh[msisdn] = record
+            if freshness is Freshness.DUE:
+                due[msisdn] = data
         missing = [m for m in msisdns if m not in fresh]
         _tally(len(fresh), len(missing))
+        if due and self._refresher is not None:
+            self._refresher.start(
+                "balance",
+                {m: self.key(m) + ":refresh" for m in due},
+                self._early.lease(self._fresh_ttl),
+                lambda claimed: self._refresh(claimed, due),
+            )
         if not missing:
             return fresh
         try:
@@ -105,6 +128,23 @@ class CachedBilling:
             {self.key(m): encode_balance(loaded[m]) for m in msisdns if m in loaded},
             self._keep_ttl,
         )
+
+    async def _refresh(self, msisdns: Sequence[str], read: Mapping[str, bytes]) -> None:
+        async def store(keep: Sequence[str], loaded: Mapping[str, BalanceRecord]) -> None:
+            # Only over the entry read: a change dropped it, or a newer one replaced it.
+            written = await asyncio.gather(
+                *(
+                    self._cache.replace(
+                        self.key(m), read[m], encode_balance(loaded[m]), self._keep_ttl
+                    )
+                    for m in keep
+                    if m in loaded
+                )
+            )
+            if len(written) > sum(written):
+                metrics.REFRESHES.labels("balance", "superseded").inc(len(written) - sum(written))
+
+        await self._loads.refresh(msisdns, store)
 
     async def forget(self, msisdns: Sequence[str]) -> None:
         """Forget the cached balances and this month's charges (after a change), so the

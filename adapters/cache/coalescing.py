@@ -63,5 +63,11 @@ class CoalescingCache:
     async def delete_many(self, keys: Sequence[str]) -> None:
         await self._inner.delete_many(keys)
 
+    async def claim(self, key: str, ttl: float) -> bool:
+        return await self._inner.claim(key, ttl)
+
+    async def replace(self, key: str, expected: bytes, value: bytes, ttl: float) -> bool:
+        return await self._inner.replace(key, expected, value, ttl)
+
     async def close(self) -> None:
         await self._inner.close()

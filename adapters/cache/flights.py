@@ -3,7 +3,9 @@
 A load runs in its own task, so one caller giving up (its request cancelled) does not fail
 the others waiting on it. A key invalidated while its load is in flight is marked on that
 flight, and the flight then does not store what it read for it: the read may predate the
-change. Only keys in flight are remembered, so the bookkeeping stays as small as the
+change. A refresh (adapters/cache/refresher.py) is a flight too, with a store of its
+own, so a read missing a key being refreshed waits for that refresh instead of asking
+again. Only keys in flight are remembered, so the bookkeeping stays as small as the
 number of loads running.
 """
 
@@ -43,7 +45,7 @@ class SharedLoads(Generic[V]):
             flight: _Flight[V] = _Flight()
             for key in mine:
                 self._inflight[key] = flight
-            flight.task = asyncio.ensure_future(self._run(flight, mine))
+            flight.task = asyncio.ensure_future(self._run(flight, mine, self._store))
             joined[id(flight)] = flight
         loaded: dict[str, V] = {}
         tasks = [f.task for f in joined.values() if f.task is not None]
@@ -51,11 +53,28 @@ class SharedLoads(Generic[V]):
             loaded.update(result)
         return {k: loaded[k] for k in keys if k in loaded}
 
-    async def _run(self, flight: _Flight[V], keys: Sequence[str]) -> Mapping[str, V]:
+    async def refresh(self, keys: Sequence[str], store: Store[V]) -> Sequence[str]:
+        """Load `keys` again and hand what was read to `store` (keys changed meanwhile
+        left out), as one flight; keys already in flight are left to that flight.
+        The keys this refresh loaded."""
+        mine = [k for k in keys if k not in self._inflight]
+        if not mine:
+            return mine
+        flight: _Flight[V] = _Flight()
+        for key in mine:
+            self._inflight[key] = flight
+        flight.task = asyncio.ensure_future(self._run(flight, mine, store))
+        # Not shielded: a refresh cancelled (at shutdown) stops its load too.
+        await flight.task
+        return mine
+
+    async def _run(
+        self, flight: _Flight[V], keys: Sequence[str], store: Store[V]
+    ) -> Mapping[str, V]:
         try:
             loaded = await self._fetch(keys)
             keep = [k for k in keys if k not in flight.changed]
-            await self._store(keep, {k: loaded[k] for k in keep if k in loaded})
+            await store(keep, {k: loaded[k] for k in keep if k in loaded})
             return loaded
         finally:
             for key in keys:

@@ -37,6 +37,24 @@ class MemoryCache:
         while len(self._entries) > self._max_entries:
             self._entries.popitem(last=False)
 
+    def _live(self, key: str) -> bytes | None:
+        entry = self._entries.get(key)
+        if entry is None or entry[0] <= self._clock.monotonic():
+            return None
+        return entry[1]
+
+    async def claim(self, key: str, ttl: float) -> bool:
+        if self._live(key) is not None:
+            return False
+        await self.set_many({key: b"1"}, ttl)
+        return True
+
+    async def replace(self, key: str, expected: bytes, value: bytes, ttl: float) -> bool:
+        if self._live(key) != expected:
+            return False
+        await self.set_many({key: value}, ttl)
+        return True
+
     async def delete_many(self, keys: Sequence[str]) -> None:
         for key in keys:
             self._entries.pop(key, None)

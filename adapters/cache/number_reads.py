@@ -6,18 +6,23 @@ What is read about a number, and where it is kept between its backend and a reso
     read          backend        shared cache key (Redis, or in process)    TTL
     BALANCE       billing        <ns>:balance:v2:<msisdn>                    balance TTL, kept
                                                                              longer as stale
-                                 <ns>:charges:r1:<msisdn>/<start>/<end>      read TTL
-    PRODUCTS      provisioning   <ns>:products:r1:<msisdn>                   read TTL
-    CUSTOMER      provisioning   <ns>:customer:r1:<msisdn>                   read TTL
-    LINKS         provisioning   <ns>:links:r1:<owner>                       read TTL
-    ACTIVATIONS   loyalty        <ns>:activations:r1:<msisdn>                read TTL
+                                 <ns>:charges:r2:<msisdn>/<start>/<end>      read TTL
+    PRODUCTS      provisioning   <ns>:products:r2:<msisdn>                   read TTL
+    CUSTOMER      provisioning   <ns>:customer:r2:<msisdn>                   read TTL
+    LINKS         provisioning   <ns>:links:r2:<owner>                       read TTL
+    ACTIVATIONS   loyalty        <ns>:activations:r2:<msisdn>                read TTL
     PENDING       security store (not cached)
     TOP_UPS       payments       (not cached: a top-up shows at once,
                                  whichever process finished its saga)
     STATEMENTS    billing        (not cached: a statement's state moves
                                  in billing, with no event to us)
-    (all)         whole answers  <ns>:answer:a1:<msisdn>:<digest>, valid while
+    (all)         whole answers  <ns>:answer:a2:<msisdn>:<digest>, valid while
                                  <ns>:epoch:a1:<msisdn> is unchanged         answer TTL
+
+Each entry is refreshed shortly before it expires when it is read then (early refresh,
+adapters/cache/early.py; `<key>:refresh` is the lease that makes it one refresh across
+processes), so hot entries do not expire together; the refreshes of the reads and
+balances run in the background (adapters/cache/refresher.py, closed with the runtime).
 
 The layers in front of the shared cache do not keep anything of their own for longer
 than a load: single flight (adapters/cache/flights.py) shares one backend call among
@@ -41,6 +46,7 @@ from typing import Protocol
 
 from adapters.cache.answers import AnswerCache
 from adapters.cache.reads import ReadCaches
+from adapters.cache.refresher import Refresher
 
 
 class NumberRead(Enum):
@@ -75,11 +81,26 @@ class RequestReads(Protocol):
 
 class NumberReads:
     def __init__(
-        self, balances: KeptBalances, caches: ReadCaches, answers: AnswerCache | None
+        self,
+        balances: KeptBalances,
+        caches: ReadCaches,
+        answers: AnswerCache | None,
+        refresher: Refresher | None = None,
     ) -> None:
         self._balances = balances
         self._caches = caches
         self._answers = answers
+        self._refresher = refresher
+
+    async def settled(self) -> None:
+        """Wait until no early refresh is running (tests move the clock, then wait)."""
+        if self._refresher is not None:
+            await self._refresher.settled()
+
+    async def close(self) -> None:
+        """Stop the early refreshes: none outlives the runtime."""
+        if self._refresher is not None:
+            await self._refresher.close()
 
     async def forget(
         self,

@@ -18,6 +18,15 @@ from adapters.redis_guard import RedisGuard
 
 log = logging.getLogger(__name__)
 
+# Compare and set in one step (one key, so a cluster runs it on the key's node).
+_REPLACE = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
+  return 1
+end
+return 0
+"""
+
 
 class RedisCache:
     def __init__(
@@ -31,6 +40,7 @@ class RedisCache:
         # each operation within TGW_REDIS_TIMEOUT: a failover's retries inside redis-py
         # must not hold a read that the backends can answer.
         self._guard = RedisGuard(timeout, breaker)
+        self._replace = redis.register_script(_REPLACE)
 
     def _usable(self) -> bool:
         return self._guard.usable()
@@ -87,6 +97,35 @@ class RedisCache:
             # entry expires within the fresh TTL.
             self._failed(exc)
             log.error("cache invalidation failed for %s: %s", list(keys), exc)
+
+    async def claim(self, key: str, ttl: float) -> bool:
+        # Failing, nobody gets the lease: no refresh, and the entry expires as it would.
+        if not self._usable():
+            return False
+        try:
+            got = await self._guard.bounded(
+                self._redis.set(key, b"1", nx=True, px=max(1, int(ttl * 1000)))
+            )
+        except (RedisError, OSError) as exc:
+            self._failed(exc)
+            log.warning("cache lease failed, not refreshing: %s", exc)
+            return False
+        self._worked()
+        return bool(got)
+
+    async def replace(self, key: str, expected: bytes, value: bytes, ttl: float) -> bool:
+        if not self._usable():
+            return False
+        try:
+            done = await self._guard.bounded(
+                self._replace(keys=[key], args=[expected, value, max(1, int(ttl * 1000))])
+            )
+        except (RedisError, OSError) as exc:
+            self._failed(exc)
+            log.warning("cache refresh write failed, dropped: %s", exc)
+            return False
+        self._worked()
+        return bool(done)
 
     async def close(self) -> None:
         await self._redis.aclose()

@@ -30,7 +30,7 @@ from gateway.pipeline.admission import (
     within_deadline,
 )
 from gateway.pipeline.execute import execute
-from gateway.pipeline.kept import keeping
+from gateway.pipeline.kept import KeptAnswer, keeping
 from gateway.pipeline.outcome import Outcome, refused
 from gateway.refusal import RefusedError
 from gateway.runtime import Runtime
@@ -149,27 +149,71 @@ async def answer(runtime: Runtime, edge: Edge, context: Context, admitted: Admit
             rest=rest,
         )
     kept = keeping(runtime, context, operation, query, shape)
-    epoch = b""
-    if kept is not None:
-        answer, epoch = await kept.answers.lookup(kept.msisdn, kept.key)
-        if answer is not None:
-            scope = current_scope()
-            if scope is not None:
-                scope.answers_kept += 1
-            metrics.ANSWERS.labels("hit").inc()
-            metrics.REQUESTS.labels(label, "ok").inc()
-            return Outcome(orjson.loads(answer), operation=label, shape=shape)
+    if kept is None:
+        outcome, _ = await _execute(runtime, context, operation, query, shape, label)
+        return _counted(outcome)
+    found = await kept.answers.lookup(kept.msisdn, kept.key)
+    if found.answer is not None and not found.refreshing:
+        return _kept_answer(found.answer, label, shape)
+    if not found.refreshing:
         metrics.ANSWERS.labels("miss").inc()
+        outcome, _ = await _execute(
+            runtime, context, operation, query, shape, label, kept, found.epoch
+        )
+        return _counted(outcome)
+    # This request computes the answer again before it expires (adapters/cache/answers.py).
+    metrics.REFRESHES.labels("answer", "started").inc()
+    try:
+        outcome, stored = await _execute(
+            runtime, context, operation, query, shape, label, kept, found.epoch
+        )
+    finally:
+        kept.answers.done(kept.msisdn, kept.key)
+    if not stored and found.answer is not None:
+        # Failed, or not to be kept (a stale balance): the kept answer is still within
+        # its TTL, stays until it expires, and is this request's answer.
+        metrics.REFRESHES.labels("answer", "failed").inc()
+        return _kept_answer(found.answer, label, shape)
+    metrics.REFRESHES.labels("answer", "ok").inc()
+    return _counted(outcome)
+
+
+def _kept_answer(answer: bytes, label: str, shape: Shape) -> Outcome:
+    scope = current_scope()
+    if scope is not None:
+        scope.answers_kept += 1
+    metrics.ANSWERS.labels("hit").inc()
+    metrics.REQUESTS.labels(label, "ok").inc()
+    return Outcome(orjson.loads(answer), operation=label, shape=shape)
+
+
+def _counted(outcome: Outcome) -> Outcome:
+    metrics.REQUESTS.labels(outcome.operation, "ok" if outcome.ok else "error").inc()
+    return outcome
+
+
+async def _execute(
+    runtime: Runtime,
+    context: Context,
+    operation: OperationRequest,
+    query: str,
+    shape: Shape,
+    label: str,
+    kept: KeptAnswer | None = None,
+    epoch: bytes = b"",
+) -> tuple[Outcome, bool]:
+    """The operation executed, and whether its answer was kept."""
     result = await execute(runtime, query, operation, context)
     executed = result.data is not None
     body: dict[str, Any] = {}
     if result.errors:
-        body["errors"] = [format_error(e, request_id, executed) for e in result.errors]
+        body["errors"] = [format_error(e, context.request_id, executed) for e in result.errors]
     if executed or not result.errors:
         body["data"] = result.data
-    metrics.REQUESTS.labels(label, "error" if result.errors else "ok").inc()
     scope = current_scope()
-    if kept is not None and not result.errors and not (scope and scope.served_stale):
+    keep = kept is not None and not result.errors and not (scope and scope.served_stale)
+    if kept is not None and keep:
         await kept.answers.store(kept.msisdn, kept.key, epoch, orjson.dumps(body))
     ran = shape if executed else None
-    return Outcome(body, ok=not result.errors, operation=label, shape=ran, executed=executed)
+    outcome = Outcome(body, ok=not result.errors, operation=label, shape=ran, executed=executed)
+    return outcome, keep

@@ -51,12 +51,12 @@ def test_which_answers_may_be_kept(query: str, kept: bool) -> None:
 
 async def test_an_answer_computed_across_a_change_is_never_served() -> None:
     answers = AnswerCache(MemoryCache(FakeClock()), "t", ttl=15)
-    assert await answers.lookup(NUMBER, "k") == (None, b"")
+    assert await answers.lookup(NUMBER, "k") == (None, b"", False)
     # A request looks up, misses and computes; meanwhile the number changes.
-    _, epoch = await answers.lookup(NUMBER, "k")
+    epoch = (await answers.lookup(NUMBER, "k")).epoch
     await answers.forget([NUMBER])
     await answers.store(NUMBER, "k", epoch, b'{"data": "before the change"}')
-    kept, newer = await answers.lookup(NUMBER, "k")
+    kept, newer, _ = await answers.lookup(NUMBER, "k")
     assert kept is None
     await answers.store(NUMBER, "k", newer, b'{"data": "after"}')
     assert (await answers.lookup(NUMBER, "k"))[0] == b'{"data": "after"}'

@@ -45,13 +45,16 @@ async def test_a_warm_home_screen_makes_no_backend_call(
         assert await _calls(admins) == 0
 
 
+@pytest.mark.parametrize("use_redis", [True, False], ids=["redis", "in-process"])
 async def test_entries_expire_after_the_read_ttl(
-    start_gateway: GatewayFactory, admins: dict[str, BackendAdmin]
+    start_gateway: GatewayFactory, admins: dict[str, BackendAdmin], use_redis: bool
 ) -> None:
     clock = FakeClock()
-    # In process, so that the fake clock drives the expiry (Redis keeps its own time).
+    # The moment an entry was written is in the entry: the fake clock drives the expiry
+    # over Redis too (Redis's own expiry, in real time, only cleans up). Not refreshed
+    # early here (tests/api/test_early_refresh.py is about that).
     async with start_gateway(
-        clock, use_redis=False, read_ttl=60, balance_ttl=600, answer_ttl=0
+        clock, use_redis=use_redis, read_ttl=60, balance_ttl=600, answer_ttl=0, refresh_ahead=0
     ) as gateway:
         token = gateway.subscriber_token(NUMBER)
         await gateway.query(HOME_SCREEN, token=token)

@@ -112,7 +112,7 @@ async def test_forget_moves_the_answer_epoch_once(operator: Operator) -> None:
     ports = build_ports(operator)
     answers = ports.answers
     assert answers is not None
-    _, epoch = await answers.lookup(SENDER, "digest")
+    epoch = (await answers.lookup(SENDER, "digest")).epoch
     await answers.store(SENDER, "digest", epoch, b"{}")
     assert (await answers.lookup(SENDER, "digest"))[0] == b"{}"
     await ports.reads.forget([SENDER], [NumberRead.PENDING])
