@@ -392,6 +392,16 @@ def _finish(
         if promotion is None:
             return text + "; no promotion seen"
         text += f"; promoted at +{promotion - start:.2f} s ({topology.view})"
+        first_ok = min(
+            (
+                at
+                for at, kind, outcome, _ in timeline
+                if kind == "topup" and outcome == "ok" and at >= promotion
+            ),
+            default=None,
+        )
+        if first_ok is not None:
+            text += f"; the first top-up sent after it OK at {first_ok - promotion:+.2f} s"
         later = [round(at - promotion, 2) for at in refused if at >= promotion]
         if not later:
             return text + "; no top-up refused after the promotion (within 1 s)"

@@ -206,14 +206,7 @@ class ClusterTopology(Topology):
         return ClusterWatch(faulted, self._primaries[2], started)
 
     def restart(self, node: RedisServer) -> None:
-        node.start(
-            "--cluster-enabled",
-            "yes",
-            "--cluster-config-file",
-            str(node.dir / "nodes.conf"),
-            "--cluster-node-timeout",
-            str(self.cluster.node_timeout_ms),
-        )
+        node.start(*self.cluster.node_args(node))
 
     def cleanup(self) -> None:
         self.cluster.cleanup()
