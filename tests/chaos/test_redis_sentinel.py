@@ -1,6 +1,8 @@
 """Redis behind Sentinel (a primary, a replica, one Sentinel: real processes): the gateway
 finds the primary through the Sentinel, serves reads while it is lost, and writes again
-on the promoted replica."""
+on the promoted replica. And the failover bench's Sentinel topology (a primary, two
+replicas, three Sentinels) names its primary, sees a promotion and takes a killed
+primary back as a replica."""
 
 from __future__ import annotations
 
