@@ -102,9 +102,18 @@ class RedisSentinel:
         port = host_port[1] if len(host_port) > 1 else 0
         return int(port) if isinstance(port, (bytes, str, int)) else 0
 
-    def current_primary(self) -> RedisServer:
-        """The server the first Sentinel names as the primary now."""
-        port = self.primary_port()
+    def current_primary(self, seconds: float = 30) -> RedisServer:
+        """The server every Sentinel names as the primary (waited for: after a failover
+        the one that led it switches first, the others learn it a moment later)."""
+        named: set[int] = set()
+
+        def agreed() -> bool:
+            named.clear()
+            named.update(self.primary_port_of(port) for port in self.ports)
+            return len(named) == 1 and 0 not in named
+
+        _until(agreed, "the Sentinels agreeing on the primary", seconds)
+        port = named.pop()
         return next(server for server in self.servers if server.port == port)
 
     def until_replica(self, server: RedisServer, seconds: float = 60) -> None:
