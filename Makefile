@@ -58,6 +58,7 @@ bench: $(STAMP) bench-tools
 soak: $(STAMP) bench-tools
 	$(BIN)/python -m bench --soak 3
 
+# Redis nodes lost under load: a Redis Cluster, then Sentinel (bench/failover.py --topology).
 failover: $(STAMP) bench-tools
 	$(BIN)/python -m bench.failover
 

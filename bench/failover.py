@@ -1,29 +1,42 @@
 """``python -m bench.failover`` (= ``make failover``): lose Redis nodes under load and
-measure what the clients saw.
+measure what the clients saw, on a Redis Cluster and then on Sentinel
+(``--topology cluster|sentinel|both``, both by default, one after the other).
 
-A Redis Cluster of three primaries with a replica each (cluster-node-timeout 3 s), the
-five simulators (hub events signed), ``serve --workers 2`` on the cluster with its
+The topologies (bench/topologies.py):
+
+- cluster: three primaries with a replica each (cluster-node-timeout 3 s); the gateway's
+  event bus listens on the first node given;
+- sentinel: one primary with two replicas and three Sentinels (quorum 2,
+  down-after-milliseconds 2000, failover-timeout 6000); the gateway asks the Sentinels
+  for the primary, and its event bus listens on that same primary.
+
+Around either: the five simulators (hub events signed), ``serve --workers 2`` with its
 listener registered at the hubs, the soak's mixed load (home screens, top-ups with keys,
 exact repeats, concurrent duplicates, retries of unknown outcomes) from its own process,
 and 20 live balance subscriptions (graphql-transport-ws) on the numbers being topped up.
 
 Faults, relative to the start of the load:
 
-- KILL_AT: SIGKILL of a primary the event bus does not listen on; restarted at
-  RESTART_AT (it comes back as a replica);
-- STALL_AT: SIGSTOP of the primary the event bus listens on (the first node given) for
-  STALL_S seconds, then SIGCONT.
+- KILL_AT: SIGKILL of a primary (cluster: one the event bus does not listen on;
+  Sentinel: the primary, the bus's node too); restarted at RESTART_AT (it comes back as
+  a replica);
+- STALL_AT: SIGSTOP for STALL_S seconds, then SIGCONT, of the bus's primary (cluster:
+  the first node given; Sentinel: the primary promoted after the kill).
 
-Printed, and written to bench/RESULTS.md: outcomes per 5 s window by code, 5xx, top-ups
-sent / OK / applied / doubled / lost (billing's ledger), per fault the cluster's own
-promotion time (a surviving node's CLUSTER NODES, polled every 50 ms) and the top-ups
-Redis refused after it (writes succeed again = the last of them, to be within 1 s), the
-share of home screens answered within 0.5 s during each fault, breakers opened on healthy
-backends (the gateway's log), live balance events with a new balance per top-up per
-subscriber and, apart, those repeating the balance already sent, subscriptions alive at
-the end, worker memory. `--timeline PATH` keeps every request's time and outcome.
+Printed, and written to bench/RESULTS.md (cluster: "Failover", Sentinel: its
+"Sentinel" subsection): outcomes per 5 s window by code, 5xx, top-ups sent / OK /
+applied / doubled / lost (billing's ledger), per fault the topology's own promotion time
+(polled every 50 ms: a surviving node's CLUSTER NODES, or any Sentinel's
+GET-MASTER-ADDR-BY-NAME naming another server) and the top-ups Redis refused after it
+(writes succeed again = the last of them, to be within 1 s), the share of home screens
+answered within 0.5 s during each fault, breakers opened on healthy backends (the
+gateway's log), live balance events with a new balance per top-up per subscriber and,
+apart, those repeating the balance already sent, subscriptions alive at the end, worker
+memory before the first fault and at the end, and the CPU other programs used meanwhile
+(the machine may be shared). `--timeline PATH` keeps every request's time and outcome.
 
-Sentinel is not part of this run (tests/chaos/test_redis_sentinel.py covers it).
+Every process started (redis-servers, Sentinels, simulators, gateway, load driver) is
+stopped by its PID at the end, on an error and on Ctrl-C too.
 """
 
 from __future__ import annotations
@@ -43,9 +56,10 @@ from pathlib import Path
 from typing import Any
 
 import aiohttp
+import psutil
 
 from bench import report
-from bench.probes import LogWatch, RssSampler
+from bench.probes import LogWatch, RssSampler, busy_seconds, cpu_seconds
 from bench.processes import (
     PYTHON,
     REPO,
@@ -57,10 +71,10 @@ from bench.processes import (
     wait_with_usage,
 )
 from bench.scenarios import new_secret
-from bench.soak import _ledger, check_ledger
+from bench.soak import _ledger, check_ledger, rss_after
 from bench.soak_load import FINAL_PASS_S
 from bench.subscribers import Minter, numbers, subscribers
-from tests.harness.redis_cluster import RedisCluster
+from bench.topologies import TOPOLOGIES, Topology
 
 DURATION_S = 90.0
 KILL_AT, RESTART_AT = 20.0, 45.0
@@ -159,68 +173,6 @@ class LiveSubscribers:
             self.ended[number] = type(exc).__name__
 
 
-class PromotionWatch:
-    """The cluster's own promotion time: polls CLUSTER NODES on a surviving node every
-    50 ms, from just before a fault, until a replica of the faulted primary is a primary."""
-
-    def __init__(self, faulted: Any, survivor: Any, started: float) -> None:
-        import redis
-
-        self._client = redis.Redis(port=survivor.port, socket_timeout=0.5)
-        self._started = started
-        faulted_id = _myid(faulted.port)
-        # A fresh cluster's replicas show up as such a moment after it starts.
-        deadline = time.monotonic() + 10
-        self._replicas: set[str] = set()
-        while not self._replicas and time.monotonic() < deadline:
-            self._replicas = {
-                fields[0]
-                for fields in self._nodes()
-                if len(fields) > 3 and fields[3] == faulted_id and "slave" in fields[2]
-            }
-            time.sleep(0.05)
-        self.promoted_at: float | None = None  # seconds since the load began
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._poll, daemon=True)
-        self._thread.start()
-
-    def _nodes(self) -> list[list[str]]:
-        text = self._client.execute_command("CLUSTER", "NODES")  # type: ignore[no-untyped-call]
-        text = text.decode() if isinstance(text, bytes) else str(text)
-        return [line.split() for line in text.splitlines() if line.strip()]
-
-    def _poll(self) -> None:
-        while not self._stop.is_set():
-            try:
-                promoted = any(
-                    fields[0] in self._replicas and "master" in fields[2]
-                    for fields in self._nodes()
-                )
-            except Exception:  # a busy survivor: look again
-                promoted = False
-            if promoted:
-                self.promoted_at = time.monotonic() - self._started
-                return
-            self._stop.wait(0.05)
-
-    def close(self) -> float | None:
-        self._stop.set()
-        self._thread.join(5)
-        self._client.close()
-        return self.promoted_at
-
-
-def _myid(port: int) -> str:
-    import redis
-
-    client = redis.Redis(port=port, socket_timeout=2)
-    try:
-        answer = client.execute_command("CLUSTER MYID")  # type: ignore[no-untyped-call]
-        return answer.decode() if isinstance(answer, bytes) else str(answer)
-    finally:
-        client.close()
-
-
 def _windows(timeline: list[list[Any]]) -> list[str]:
     by_window: dict[int, Counter[str]] = defaultdict(Counter)
     for at, kind, outcome, _ms in timeline:
@@ -267,30 +219,24 @@ def _fast_share(timeline: list[list[Any]], start: float, until: float) -> tuple[
     return fast, len(reads)
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace, topology: Topology) -> int:
     workdir = Path(tempfile.mkdtemp(prefix="tgw-failover-"))
     hub_secret = new_secret()
     stack = StackOptions(
         size=args.size, latency_ms=args.latency_ms, secret=new_secret(), hub_secret=hub_secret
     )
     minter = Minter(stack.secret, 6 * 3600)
-    cluster = RedisCluster(replicas=1, node_timeout_ms=3000)
-    cluster.start()
-    primaries = [n for n in cluster.nodes if _role(n.port) == "master"]
-    bus_node, victim = primaries[0], primaries[1]
-    # The bus listens on the first node given: the one stalled later.
-    order = [bus_node, *[n for n in cluster.nodes if n is not bus_node]]
     backends = gateway = driver = None
+    print(f"failover: {topology.title}", flush=True)
     try:
+        topology.start()
         backends = start_backends(stack, workdir)
         env = gateway_env(stack, backends, "", workdir, args.workers)
         env.pop("REDIS_URL", None)
         gateway = Gateway(args.workers, env, workdir)
         assert gateway.process.env is not None
         gateway.process.env.update(
-            TGW_REDIS_CLUSTER_NODES=json.dumps([f"127.0.0.1:{n.port}" for n in order]),
-            TGW_HUB_SECRET=hub_secret,
-            TGW_CALLBACK_URL=gateway.url,
+            **topology.gateway_settings(), TGW_HUB_SECRET=hub_secret, TGW_CALLBACK_URL=gateway.url
         )
         gateway.start()
         rng = random.Random(7)
@@ -316,6 +262,10 @@ def run(args: argparse.Namespace) -> int:
             RssSampler(gateway.worker_processes) as rss,
             LiveSubscribers(gateway.url, [(s.msisdn, s.token) for s in payers]) as live,
         ):
+            # Every process of the run is a descendant of this one (the driver apart: its
+            # CPU is the kernel's count when it is reaped); the rest of the machine's busy
+            # CPU is other programs'.
+            ours_before, busy_before = _tree_cpu(), busy_seconds()
             argv = [PYTHON, "-m", "bench.soak_load", "--config", str(config_path)]
             with (workdir / "failover_load.log").open("ab") as load_log:
                 driver = subprocess.Popen(
@@ -329,27 +279,29 @@ def run(args: argparse.Namespace) -> int:
                 events.append(f"{time.monotonic() - started:5.1f} s  {what}")
                 print(events[-1], flush=True)
 
-            # A node that is faulted by neither fault tells when the cluster promoted.
-            survivor = next(n for n in primaries if n is not bus_node and n is not victim)
             at(0, "load on")
-            at(KILL_AT - 0.5, "watching the cluster's view")
-            watch = PromotionWatch(victim, survivor, started)
-            at(KILL_AT, f"SIGKILL primary :{victim.port}")
+            victim = topology.kill_victim()
+            at(KILL_AT - 0.5, f"watching {topology.view}")
+            watch = topology.watch(victim, started)
+            at(KILL_AT, f"SIGKILL {topology.kill_label} :{victim.port}")
             victim.kill()
             at(RESTART_AT, f"restart :{victim.port}")
             promoted["kill"] = watch.close()
-            victim.start(*_cluster_args(victim, cluster))
-            at(STALL_AT - 0.5, "watching the cluster's view")
-            watch = PromotionWatch(bus_node, survivor, started)
-            at(STALL_AT, f"SIGSTOP the bus's primary :{bus_node.port}")
-            bus_node.pause()
-            at(STALL_AT + STALL_S, f"SIGCONT :{bus_node.port}")
+            topology.restart(victim)
+            stalled = topology.stall_victim()
+            at(STALL_AT - 0.5, f"watching {topology.view}")
+            watch = topology.watch(stalled, started)
+            at(STALL_AT, f"SIGSTOP {topology.stall_label} :{stalled.port}")
+            stalled.pause()
+            at(STALL_AT + STALL_S, f"SIGCONT :{stalled.port}")
             promoted["stall"] = watch.close()
-            bus_node.resume()
+            stalled.resume()
             driver.send_signal(signal.SIGUSR1)
-            wait_with_usage(driver, DURATION_S + FINAL_PASS_S + 120)
+            driver_cpu = wait_with_usage(driver, DURATION_S + FINAL_PASS_S + 120)
             driver = None
             at(time.monotonic() - started, "load off")
+            others = (busy_seconds() - busy_before) - (_tree_cpu() - ours_before) - driver_cpu
+            others_cores = max(0.0, others) / (time.monotonic() - started)
             alive = live.alive
             ended = dict(live.ended)
             live_events = (sum(live.events.values()), sum(live.repeats.values()))
@@ -363,6 +315,7 @@ def run(args: argparse.Namespace) -> int:
         check = check_ledger(result["topups"], ledger)
         return _finish(
             args,
+            topology,
             result,
             check,
             ledger,
@@ -374,6 +327,7 @@ def run(args: argparse.Namespace) -> int:
             live_events,
             live_errors,
             promoted,
+            others_cores,
         )
     finally:
         with signals_held():
@@ -384,33 +338,19 @@ def run(args: argparse.Namespace) -> int:
                 gateway.stop()
             if backends is not None:
                 backends.stop()
-            cluster.cleanup()
+            topology.cleanup()
             shutil.rmtree(workdir, ignore_errors=True)
 
 
-def _role(port: int) -> str:
-    import redis
-
-    client = redis.Redis(port=port, socket_timeout=2)
-    try:
-        return str(client.info("replication").get("role"))
-    finally:
-        client.close()
-
-
-def _cluster_args(node: Any, cluster: RedisCluster) -> list[str]:
-    return [
-        "--cluster-enabled",
-        "yes",
-        "--cluster-config-file",
-        str(node.dir / "nodes.conf"),
-        "--cluster-node-timeout",
-        str(cluster.node_timeout_ms),
-    ]
+def _tree_cpu() -> float:
+    """CPU seconds of this process and every live process under it."""
+    me = psutil.Process()
+    return cpu_seconds([me, *me.children(recursive=True)])
 
 
 def _finish(
     args: argparse.Namespace,
+    topology: Topology,
     result: dict[str, Any],
     check: Any,
     ledger: list[dict[str, Any]],
@@ -422,6 +362,7 @@ def _finish(
     live_events: tuple[int, int],
     live_errors: dict[str, int],
     promoted: dict[str, float | None],
+    others_cores: float,
 ) -> int:
     timeline = result["timeline"]
     statuses: dict[str, int] = result["statuses"]
@@ -450,7 +391,17 @@ def _finish(
         text = f"{what}: {len(refused)} top-ups refused, {unanswered} unanswered"
         if promotion is None:
             return text + "; no promotion seen"
-        text += f"; promoted at +{promotion - start:.2f} s (a surviving node's view)"
+        text += f"; promoted at +{promotion - start:.2f} s ({topology.view})"
+        first_ok = min(
+            (
+                at
+                for at, kind, outcome, _ in timeline
+                if kind == "topup" and outcome == "ok" and at >= promotion
+            ),
+            default=None,
+        )
+        if first_ok is not None:
+            text += f"; the first top-up sent after it OK at {first_ok - promotion:+.2f} s"
         later = [round(at - promotion, 2) for at in refused if at >= promotion]
         if not later:
             return text + "; no top-up refused after the promotion (within 1 s)"
@@ -468,7 +419,7 @@ def _finish(
         f"{len(ledger)} applied at billing; doubled {len(check.doubled)}, lost "
         f"{len(check.lost)}, unacknowledged {len(check.unacknowledged)}; still unknown "
         f"at the end {check.unsettled}",
-        "promotion vs writes (cluster-node-timeout 3 s; a top-up's time is when it was "
+        f"promotion vs writes ({topology.bounds}; a top-up's time is when it was "
         f"sent; {baseline} refused in the 15 s before any fault): "
         + after_promotion("kill", KILL_AT, RESTART_AT)
         + "; "
@@ -482,9 +433,13 @@ def _finish(
         f"the subscriber already had (resyncs, duplicated events); error events "
         f"{live_errors or 'none'}; subscriptions alive at the end {alive} of {LIVE}"
         + (f" (ended: {ended})" if ended else ""),
-        "worker memory at the end: "
+        "worker memory before the first fault: "
+        + ", ".join(f"{mb:.0f} MB" for mb in rss_after(rss.series, KILL_AT - 5).values())
+        + "; at the end: "
         + ", ".join(f"{mb:.0f} MB" for mb in mem_end.values())
         + f" (peak {rss.peak_mb:.0f} MB)",
+        f"other programs on the machine (shared): {others_cores:.2f} cores on average "
+        "during the load",
     ]
     windows = _windows(timeline)
     print("\n".join(["", *facts, "", "per window:", *windows]))
@@ -493,23 +448,24 @@ def _finish(
             json.dumps({"timeline": timeline, "promoted": promoted, "events": events})
         )
     if not args.no_results:
+        head, sub = "#" * topology.level, "#" * (topology.level + 1)
         parts = [
-            "## Failover",
-            f"`make failover` (`python -m bench.failover`): Redis Cluster 3 primaries + 3 "
-            f"replicas, `serve --workers {args.workers}`, {CONCURRENCY} clients pausing "
-            f"~{THINK_MS:g} ms, backends at {args.latency_ms:g} ms, {LIVE} live balance "
-            "subscriptions on the numbers topped up.",
+            f"{head} {topology.heading}",
+            f"`make failover` (`python -m bench.failover --topology {topology.name}`): "
+            f"{topology.title}; `serve --workers {args.workers}`, {CONCURRENCY} clients "
+            f"pausing ~{THINK_MS:g} ms, backends at {args.latency_ms:g} ms, {LIVE} live "
+            "balance subscriptions on the numbers topped up.",
             report.facts_markdown(report.machine_facts()),
-            "### Figures",
+            f"{sub} Figures",
             "\n".join(f"- {f}" for f in facts),
-            "### Timeline",
+            f"{sub} Timeline",
             "```\n" + "\n".join(events) + "\n```",
-            "### Outcomes per window (kind:outcome count)",
+            f"{sub} Outcomes per window (kind:outcome count)",
             "```\n" + "\n".join(windows) + "\n```",
-            "### The gateway's log (most frequent lines)",
+            f"{sub} The gateway's log (most frequent lines)",
             "\n".join(f"- {n}x `{line}`" for line, n in lines.most_common(10)) or "- none",
         ]
-        report.write_section("failover", "\n\n".join(parts))
+        report.write_section(topology.section, "\n\n".join(parts))
         print(f"wrote {report.RESULTS}")
     return 0 if server_errors == 0 and check.passed else 1
 
@@ -523,7 +479,18 @@ def main() -> None:
     parser.add_argument(
         "--timeline", help="write the requests' timeline and the promotions to this JSON file"
     )
-    raise SystemExit(run(parser.parse_args()))
+    parser.add_argument(
+        "--topology",
+        choices=[*TOPOLOGIES, "both"],
+        default="both",
+        help="the Redis topology to lose nodes of (both: the cluster, then Sentinel)",
+    )
+    args = parser.parse_args()
+    names = list(TOPOLOGIES) if args.topology == "both" else [args.topology]
+    # One after the other, each with processes of its own; a failed run does not stop the
+    # next one, the exit status says whether any failed.
+    codes = [run(args, TOPOLOGIES[name]()) for name in names]
+    raise SystemExit(max(codes))
 
 
 if __name__ == "__main__":

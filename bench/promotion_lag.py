@@ -4,7 +4,7 @@ own cluster client writes again, with no load, one run per topology refresh inte
 A cluster of three primaries with a replica each (cluster-node-timeout 3 s); the client
 that `gateway/redis_clients.py` builds, each write under the `RedisGuard` bound; a key in
 a primary's slots written every 20 ms; that primary SIGKILLed; the promotion timed as a
-surviving node's CLUSTER NODES shows it (bench/failover.py's PromotionWatch). Printed:
+surviving node's CLUSTER NODES shows it (bench/topologies.py's ClusterWatch). Printed:
 first write that succeeds after the promotion minus the promotion, per run. Light (six
 redis-servers, ~10 s a run): the under-load figure is `make failover`'s.
 """
@@ -16,7 +16,7 @@ import asyncio
 import time
 
 from adapters.redis_guard import RedisGuard
-from bench.failover import PromotionWatch, _role
+from bench.topologies import ClusterWatch, role
 from gateway import redis_clients
 from gateway.settings import Settings
 from tests.harness.redis_cluster import RedisCluster
@@ -28,7 +28,7 @@ async def one_run(interval: float) -> float:
     cluster = RedisCluster(replicas=1, node_timeout_ms=3000)
     cluster.start()
     try:
-        primaries = [n for n in cluster.nodes if _role(n.port) == "master"]
+        primaries = [n for n in cluster.nodes if role(n.port) == "master"]
         victim, survivor = primaries[1], primaries[2]
         settings = Settings(redis_url=None, redis_cluster_nodes=cluster.addresses)
         client = redis_clients.connect_redis(settings)
@@ -42,7 +42,7 @@ async def one_run(interval: float) -> float:
             if client.get_node_from_key(f"k{i}") == victim_node  # type: ignore[attr-defined]
         )
         started = time.monotonic()
-        watch = PromotionWatch(victim, survivor, started)
+        watch = ClusterWatch(victim, survivor, started)
         await client.set(key, "0")
         victim.kill()
         failed = False

@@ -48,19 +48,23 @@ class RedisCluster:
     def addresses(self) -> list[str]:
         return [f"127.0.0.1:{node.port}" for node in self.nodes]
 
+    def node_args(self, node: RedisServer) -> list[str]:
+        """A node's redis-server arguments (the same when a killed node starts again)."""
+        return [
+            "--cluster-enabled",
+            "yes",
+            "--cluster-config-file",
+            str(node.dir / "nodes.conf"),
+            "--cluster-node-timeout",
+            str(self.node_timeout_ms),
+            # Replicas sync at once: one that never synced cannot take over.
+            "--repl-diskless-sync-delay",
+            "0",
+        ]
+
     def start(self) -> None:
         for node in self.nodes:
-            node.start(
-                "--cluster-enabled",
-                "yes",
-                "--cluster-config-file",
-                str(node.dir / "nodes.conf"),
-                "--cluster-node-timeout",
-                str(self.node_timeout_ms),
-                # Replicas sync at once: one that never synced cannot take over.
-                "--repl-diskless-sync-delay",
-                "0",
-            )
+            node.start(*self.node_args(node))
         cli = shutil.which("redis-cli")
         if cli is None:
             raise RuntimeError("redis-cli is not installed (it comes with redis-server)")
