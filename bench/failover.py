@@ -30,8 +30,10 @@ applied / doubled / lost (billing's ledger), per fault the topology's own promot
 GET-MASTER-ADDR-BY-NAME naming another server) and the top-ups Redis refused after it
 (writes succeed again = the last of them, to be within 1 s), the share of home screens
 answered within 0.5 s during each fault, breakers opened on healthy backends (the
-gateway's log), live balance events with a new balance per top-up per subscriber and,
-apart, those repeating the balance already sent, subscriptions alive at the end, worker
+gateway's log), the top-ups the live subscribers' balances reflect per top-up applied
+(`reached_by`: each sent balance matched against billing's ledger), the events with a new
+balance and, apart, those repeating the balance already sent, subscriptions alive at the
+end, worker
 memory before the first fault and at the end, and the CPU other programs used meanwhile
 (the machine may be shared). `--timeline PATH` keeps every request's time and outcome.
 
@@ -52,6 +54,8 @@ import tempfile
 import threading
 import time
 from collections import Counter, defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -87,6 +91,35 @@ LIVE = 20
 BALANCE_CHANGED = "subscription($m: Msisdn!) { balanceChanged(msisdn: $m) { money { amount } } }"
 
 
+@dataclass(frozen=True)
+class Reached:
+    """What the live subscribers were sent, against billing's ledger."""
+
+    top_ups: int  # applied top-ups whose balance (or a later one) a subscriber was sent
+    current: int  # numbers whose last balance sent is billing's last
+    numbers: int
+
+
+def reached_by(ledger: list[dict[str, Any]], last_seen: dict[str, Decimal]) -> Reached:
+    """A balance sent covers every top-up of its number up to the ledger line that left the
+    balance at that amount: two top-ups landing close together are one event, and still
+    both reached the subscriber. Exact while top-ups are the only balance changes (the
+    bench's load)."""
+    by_number: dict[str, list[Decimal]] = {}
+    for line in ledger:  # oldest first
+        amount = Decimal(str(line["balanceAfter"]["amount"]))
+        by_number.setdefault(line["msisdn"], []).append(amount)
+    top_ups = current = 0
+    for number, balances in by_number.items():
+        seen = last_seen.get(number)
+        if seen is None:
+            continue
+        covered = max((i + 1 for i, after in enumerate(balances) if after == seen), default=0)
+        top_ups += covered
+        current += covered == len(balances)
+    return Reached(top_ups, current, len(by_number))
+
+
 class LiveSubscribers:
     """LIVE WebSocket subscriptions in a thread of their own, counting what arrives."""
 
@@ -112,6 +145,10 @@ class LiveSubscribers:
     def __exit__(self, *_: object) -> None:
         self._stop.set()
         self._thread.join(30)
+
+    def last_amounts(self) -> dict[str, Decimal]:
+        """The last balance each subscriber was sent, by number."""
+        return {n: Decimal(str(b["money"]["amount"])) for n, b in self._last.items()}
 
     @property
     def alive(self) -> int:
@@ -305,6 +342,7 @@ def run(args: argparse.Namespace, topology: Topology) -> int:
             alive = live.alive
             ended = dict(live.ended)
             live_events = (sum(live.events.values()), sum(live.repeats.values()))
+            last_seen = live.last_amounts()
             live_errors = dict(live.errors)
         result = json.loads(out.read_text())
         # The driver's clock starts when its process is up, a moment after ours: its
@@ -325,6 +363,7 @@ def run(args: argparse.Namespace, topology: Topology) -> int:
             alive,
             ended,
             live_events,
+            reached_by(ledger, last_seen),
             live_errors,
             promoted,
             others_cores,
@@ -360,6 +399,7 @@ def _finish(
     alive: int,
     ended: dict[str, str],
     live_events: tuple[int, int],
+    reached: Reached,
     live_errors: dict[str, int],
     promoted: dict[str, float | None],
     others_cores: float,
@@ -382,7 +422,7 @@ def _finish(
                 opened[line.split("circuit breaker of", 1)[1].split()[0]] += 1
     healthy_opened = {k: v for k, v in opened.items() if k != "redis"}
     new_balances, repeats = live_events
-    per_topup = new_balances / max(1, len(ledger))
+    per_topup = reached.top_ups / max(1, len(ledger))
 
     def after_promotion(what: str, start: float, until: float) -> str:
         promotion = promoted.get(what)
@@ -428,9 +468,11 @@ def _finish(
         f"the kill, {stall_fast} of {stall_reads} during the stall",
         f"breakers opened: healthy backends {dict(healthy_opened) or 'none'}, redis "
         f"{opened.get('redis', 0)} times",
-        f"live: {new_balances} balance events with a new balance for {len(ledger)} top-ups "
-        f"= {per_topup:.3f} per top-up per subscriber; {repeats} more repeating the balance "
-        f"the subscriber already had (resyncs, duplicated events); error events "
+        f"live: the balances sent reflect {reached.top_ups} of {len(ledger)} top-ups applied "
+        f"at billing = {per_topup:.3f} per top-up per subscriber; the last balance sent is "
+        f"billing's last for {reached.current} of {reached.numbers} numbers; "
+        f"{new_balances} events with a new balance (top-ups landing together are one), "
+        f"{repeats} repeating the balance already sent (resyncs, duplicates); error events "
         f"{live_errors or 'none'}; subscriptions alive at the end {alive} of {LIVE}"
         + (f" (ended: {ended})" if ended else ""),
         "worker memory before the first fault: "
