@@ -23,11 +23,12 @@ import aiohttp
 
 from adapters.clock import SystemClock
 from backends.runner import BackendsConfig, BackendsThread
-from bench.idle_subscriptions import _free_port, _up
 from bench.queries import BALANCE, EXPENSES, LINKED, OFFERS, SERVICES, TARIFF
 from domain.principals import SubscriberPrincipal
 from gateway.runtime import build_tokens
 from gateway.settings import Settings
+from tests.harness.network import free_port
+from tests.harness.serving import until_healthy
 
 SECRET = "bench-defer-secret-0123456789abcdef0123456789"  # noqa: S105 - a throwaway key
 FIELDS = " ".join(["msisdn name region", BALANCE, TARIFF, SERVICES, EXPENSES, LINKED])
@@ -69,7 +70,7 @@ def _figures(name: str, values: list[float]) -> str:
 
 
 async def run(requests: int, loyalty_ms: float, latency_ms: float) -> int:
-    port = _free_port()
+    port = free_port()
     config = BackendsConfig(size=2 * requests + 20, latency_ms=latency_ms)
     with BackendsThread(config) as backends:
         env = {
@@ -91,7 +92,7 @@ async def run(requests: int, loyalty_ms: float, latency_ms: float) -> int:
         url = f"http://127.0.0.1:{port}/graphql"
         try:
             async with aiohttp.ClientSession() as http:
-                await _up(http, f"http://127.0.0.1:{port}")
+                await until_healthy(http, f"http://127.0.0.1:{port}")
                 faults = {"latency_ms": loyalty_ms}
                 async with http.put(f"{backends.loyalty_url}/admin/faults", json=faults) as put:
                     put.raise_for_status()

@@ -33,8 +33,6 @@ import asyncio
 import json
 import random
 import shutil
-import signal
-import subprocess
 import tempfile
 import threading
 import time
@@ -45,20 +43,17 @@ from typing import Any
 import aiohttp
 
 from bench import report
+from bench.load_driver import LoadDriver
 from bench.probes import LogWatch, RssSampler
 from bench.processes import (
-    PYTHON,
-    REPO,
     Gateway,
     StackOptions,
     gateway_env,
     signals_held,
     start_backends,
-    wait_with_usage,
 )
 from bench.scenarios import new_secret
 from bench.soak import _ledger, check_ledger
-from bench.soak_load import FINAL_PASS_S
 from bench.subscribers import Minter, numbers, subscribers
 from tests.harness.redis_cluster import RedisCluster
 
@@ -276,11 +271,12 @@ def run(args: argparse.Namespace) -> int:
     minter = Minter(stack.secret, 6 * 3600)
     cluster = RedisCluster(replicas=1, node_timeout_ms=3000)
     cluster.start()
-    primaries = [n for n in cluster.nodes if _role(n.port) == "master"]
+    primaries = cluster.primaries()
     bus_node, victim = primaries[0], primaries[1]
     # The bus listens on the first node given: the one stalled later.
     order = [bus_node, *[n for n in cluster.nodes if n is not bus_node]]
-    backends = gateway = driver = None
+    backends = gateway = None
+    driver = LoadDriver(workdir, "failover")
     try:
         backends = start_backends(stack, workdir)
         env = gateway_env(stack, backends, "", workdir, args.workers)
@@ -296,18 +292,6 @@ def run(args: argparse.Namespace) -> int:
         rng = random.Random(7)
         readers = subscribers(minter, numbers(args.size, 500, rng))
         payers = subscribers(minter, numbers(args.size, LIVE, rng))
-        config = {
-            "gateway": gateway.url,
-            "readers": [[s.msisdn, s.token] for s in readers],
-            "payers": [[s.msisdn, s.token] for s in payers],
-            "duration": DURATION_S,
-            "concurrency": CONCURRENCY,
-            "think_ms": THINK_MS,
-            "max_requests": int(DURATION_S * CONCURRENCY * 1000 / THINK_MS * 2),
-            "timeout_s": 10,
-        }
-        config_path, out = workdir / "failover.json", workdir / "failover.out.json"
-        config_path.write_text(json.dumps(config))
         log = LogWatch(gateway.process.log_path)
         log.mark()
         events: list[str] = []
@@ -316,11 +300,9 @@ def run(args: argparse.Namespace) -> int:
             RssSampler(gateway.worker_processes) as rss,
             LiveSubscribers(gateway.url, [(s.msisdn, s.token) for s in payers]) as live,
         ):
-            argv = [PYTHON, "-m", "bench.soak_load", "--config", str(config_path)]
-            with (workdir / "failover_load.log").open("ab") as load_log:
-                driver = subprocess.Popen(
-                    [*argv, "--out", str(out)], cwd=REPO, stdout=load_log, stderr=load_log
-                )
+            driver.start(
+                gateway.url, readers, payers, DURATION_S, CONCURRENCY, THINK_MS, timeout_s=10
+            )
             started = time.monotonic()
             started_at = time.time()
 
@@ -338,7 +320,7 @@ def run(args: argparse.Namespace) -> int:
             victim.kill()
             at(RESTART_AT, f"restart :{victim.port}")
             promoted["kill"] = watch.close()
-            victim.start(*_cluster_args(victim, cluster))
+            cluster.restart(victim)
             at(STALL_AT - 0.5, "watching the cluster's view")
             watch = PromotionWatch(bus_node, survivor, started)
             at(STALL_AT, f"SIGSTOP the bus's primary :{bus_node.port}")
@@ -346,15 +328,13 @@ def run(args: argparse.Namespace) -> int:
             at(STALL_AT + STALL_S, f"SIGCONT :{bus_node.port}")
             promoted["stall"] = watch.close()
             bus_node.resume()
-            driver.send_signal(signal.SIGUSR1)
-            wait_with_usage(driver, DURATION_S + FINAL_PASS_S + 120)
-            driver = None
+            driver.finish()
             at(time.monotonic() - started, "load off")
             alive = live.alive
             ended = dict(live.ended)
             live_events = (sum(live.events.values()), sum(live.repeats.values()))
             live_errors = dict(live.errors)
-        result = json.loads(out.read_text())
+        result = driver.result()
         # The driver's clock starts when its process is up, a moment after ours: its
         # timeline is moved onto ours, so that the fault windows line up.
         shift = float(result["started_at"]) - started_at
@@ -377,36 +357,13 @@ def run(args: argparse.Namespace) -> int:
         )
     finally:
         with signals_held():
-            if driver is not None and driver.poll() is None:
-                driver.kill()
-                driver.wait()
+            driver.stop()
             if gateway is not None:
                 gateway.stop()
             if backends is not None:
                 backends.stop()
             cluster.cleanup()
             shutil.rmtree(workdir, ignore_errors=True)
-
-
-def _role(port: int) -> str:
-    import redis
-
-    client = redis.Redis(port=port, socket_timeout=2)
-    try:
-        return str(client.info("replication").get("role"))
-    finally:
-        client.close()
-
-
-def _cluster_args(node: Any, cluster: RedisCluster) -> list[str]:
-    return [
-        "--cluster-enabled",
-        "yes",
-        "--cluster-config-file",
-        str(node.dir / "nodes.conf"),
-        "--cluster-node-timeout",
-        str(cluster.node_timeout_ms),
-    ]
 
 
 def _finish(

@@ -16,7 +16,7 @@ import asyncio
 import time
 
 from adapters.redis_guard import RedisGuard
-from bench.failover import PromotionWatch, _role
+from bench.failover import PromotionWatch
 from gateway import redis_clients
 from gateway.settings import Settings
 from tests.harness.redis_cluster import RedisCluster
@@ -28,7 +28,7 @@ async def one_run(interval: float) -> float:
     cluster = RedisCluster(replicas=1, node_timeout_ms=3000)
     cluster.start()
     try:
-        primaries = [n for n in cluster.nodes if _role(n.port) == "master"]
+        primaries = cluster.primaries()
         victim, survivor = primaries[1], primaries[2]
         settings = Settings(redis_url=None, redis_cluster_nodes=cluster.addresses)
         client = redis_clients.connect_redis(settings)

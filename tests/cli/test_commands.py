@@ -27,22 +27,9 @@ from gateway.settings import Settings
 from tests.harness.gateway import TEST_SECRET
 from tests.harness.network import free_port
 from tests.harness.raw_http import raw_connection
+from tests.harness.serving import until_healthy
 
 ME = {"query": "{ me { msisdn balance { money { amount } } } }"}
-
-
-async def _until_up(http: aiohttp.ClientSession, url: str) -> None:
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            async with http.get(f"{url}/healthz") as response:
-                if response.status == 200:
-                    return
-        except aiohttp.ClientConnectionError:
-            pass
-        assert time.monotonic() < deadline, "the server never came up"
-        # Another task (or process) is starting the server: nothing to await but asking.
-        await asyncio.sleep(0.05)
 
 
 async def test_the_demo_serves_and_stops(
@@ -55,7 +42,7 @@ async def test_the_demo_serves_and_stops(
     demo = asyncio.create_task(run_demo(port=port, size=50, stop=stop))
     url = f"http://127.0.0.1:{port}"
     async with aiohttp.ClientSession() as http:
-        await _until_up(http, url)
+        await until_healthy(http, url)
         banner = ""
         deadline = time.monotonic() + 10
         while "Ctrl-C stops everything" not in banner:
@@ -160,7 +147,7 @@ async def test_serve_runs_workers_sharing_metrics(backends: BackendsThread, redi
     url = f"http://127.0.0.1:{port}"
     try:
         async with aiohttp.ClientSession() as http:
-            await _until_up(http, url)
+            await until_healthy(http, url)
             headers = {"authorization": f"Bearer {_agent()}"}
             query = {"query": "query Probe { tariffs { id } }"}
             # New connections: the kernel spreads them over both workers.
@@ -186,7 +173,7 @@ async def test_served_workers_bound_slow_heads(backends: BackendsThread, redis_u
     header = b"x-padding: " + b"a" * 1000
     try:
         async with aiohttp.ClientSession() as http:
-            await _until_up(http, url)
+            await until_healthy(http, url)
         # Several connections, so that each worker gets some.
         for _ in range(4):
             async with raw_connection(url) as connection:
@@ -266,7 +253,7 @@ async def test_serve_restarts_a_worker_that_dies(backends: BackendsThread, redis
     url = f"http://127.0.0.1:{port}"
     try:
         async with aiohttp.ClientSession() as http:
-            await _until_up(http, url)
+            await until_healthy(http, url)
             first = await _workers_of(process.pid, 2)
             # Only a worker past its start-up is restarted (one dying at start-up makes
             # the supervisor give up): kill one known to serve.
@@ -311,7 +298,7 @@ async def test_the_demo_on_the_ocs_dialect_runs_the_ocs_simulator(
     url = f"http://127.0.0.1:{port}"
     balance = {"query": "{ me { msisdn balance { money { amount } } } }"}
     async with aiohttp.ClientSession() as http:
-        await _until_up(http, url)
+        await until_healthy(http, url)
         banner = ""
         deadline = time.monotonic() + 10
         while "Ctrl-C stops everything" not in banner:

@@ -28,7 +28,7 @@ class RedisSentinel:
     def start(self) -> None:
         self.primary.start("--repl-diskless-sync-delay", "0")
         self.replica.start("--replicaof", "127.0.0.1", str(self.primary.port))
-        _until(lambda: _info(self.replica.port).get("master_link_status") == "up", "replica sync")
+        _until(lambda: self.replica.replication().get("master_link_status") == "up", "replica sync")
         config = self.primary.dir / "sentinel.conf"
         config.write_text(
             f"port {self.port}\n"
@@ -68,14 +68,6 @@ class RedisSentinel:
             self._process = None
         self.replica.cleanup()
         self.primary.cleanup()
-
-
-def _info(port: int) -> dict[str, object]:
-    client = redis.Redis(port=port, socket_timeout=1)
-    try:
-        return dict(client.info("replication"))
-    finally:
-        client.close()
 
 
 def _until(condition: object, what: str, seconds: float = 30) -> None:

@@ -1,5 +1,8 @@
-"""A redis-server of the tests' own, on a free loopback port, that a test can stop and
-start again (the session's Redis, if any, is never touched)."""
+"""The one launcher of a throwaway redis-server (no persistence) on a loopback port, that
+can be stopped and started again on the same port: the tests' own servers (conftest's
+when REDIS_URL does not answer, the restart, cluster and Sentinel tests) and the bench's
+(bench/processes.py, bench/failover.py) are all this one (the session's Redis, if any, is
+never touched)."""
 
 from __future__ import annotations
 
@@ -16,14 +19,25 @@ import redis
 from tests.harness.network import free_port
 
 
+class RedisStartError(RuntimeError):
+    """redis-server did not answer in time, or exited while starting; the message
+    carries the end of its log."""
+
+
 class RedisServer:
-    def __init__(self, port: int | None = None) -> None:
+    def __init__(self, port: int | None = None, directory: Path | None = None) -> None:
         binary = os.environ.get("REDIS_SERVER_BIN") or shutil.which("redis-server")
         if binary is None:
             raise RuntimeError("redis-server is not installed (make test installs it)")
         self.binary = binary
         self.port = port or free_port()
-        self.dir = Path(tempfile.mkdtemp(prefix="tgw-redis-"))
+        if directory is None:
+            self.dir = Path(tempfile.mkdtemp(prefix="tgw-redis-"))
+        else:
+            directory.mkdir(parents=True, exist_ok=True)
+            self.dir = directory
+        # Its output, kept so that a server that does not come up says why.
+        self.log_path = self.dir / "redis.log"
         self._process: subprocess.Popen[bytes] | None = None
 
     @property
@@ -31,40 +45,83 @@ class RedisServer:
         return self._process is not None
 
     @property
+    def alive(self) -> bool:
+        """Started and not exited (a SIGKILL from outside makes it not alive)."""
+        return self._process is not None and self._process.poll() is None
+
+    @property
+    def pid(self) -> int:
+        if self._process is None:
+            raise RuntimeError("redis-server is not running")
+        return self._process.pid
+
+    @property
     def url(self) -> str:
         return f"redis://127.0.0.1:{self.port}/0"
 
-    def start(self, *extra: str) -> None:
-        self._process = subprocess.Popen(  # noqa: S603 - a fixed binary and arguments
-            [
-                self.binary,
-                "--bind",
-                "127.0.0.1",
-                "--port",
-                str(self.port),
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-                "--dir",
-                str(self.dir),
-                *extra,
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
+    def start(self, *extra: str, timeout: float = 10.0) -> None:
+        with self.log_path.open("ab") as log:
+            self._process = subprocess.Popen(  # noqa: S603 - a fixed binary and arguments
+                [
+                    self.binary,
+                    "--bind",
+                    "127.0.0.1",
+                    "--port",
+                    str(self.port),
+                    "--save",
+                    "",
+                    "--appendonly",
+                    "no",
+                    "--dir",
+                    str(self.dir),
+                    *extra,
+                ],
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                # Its own session: a Ctrl-C in the terminal reaches only the runner (the
+                # tests, the bench), which stops it by its PID, never it first.
+                start_new_session=True,
+            )
         client = redis.Redis(port=self.port, socket_connect_timeout=0.2)
-        deadline = time.monotonic() + 10
-        while True:
-            try:
-                client.ping()
-                break
-            except redis.ConnectionError:
-                if time.monotonic() > deadline:
-                    raise
-                # Polling a starting process: there is no event to wait on.
-                time.sleep(0.02)
-        client.close()
+        deadline = time.monotonic() + timeout
+        try:
+            while True:
+                try:
+                    client.ping()
+                    return
+                except redis.ConnectionError as exc:
+                    if not self.alive or time.monotonic() > deadline:
+                        raise RedisStartError(
+                            f"redis-server on port {self.port} did not start:\n{self.tail()}"
+                        ) from exc
+                    # Polling a starting process: there is no event to wait on.
+                    time.sleep(0.02)
+        finally:
+            client.close()
+
+    def tail(self, lines: int = 30) -> str:
+        try:
+            text = self.log_path.read_text(errors="replace")
+        except OSError:
+            return ""
+        return "\n".join(text.splitlines()[-lines:])
+
+    def replication(self) -> dict[str, object]:
+        """INFO replication: its role, and a replica's link to its primary."""
+        client = redis.Redis(port=self.port, socket_timeout=2)
+        try:
+            return dict(client.info("replication"))
+        finally:
+            client.close()
+
+    def flush(self) -> None:
+        """Every key gone: the next reads find nothing cached."""
+        client = redis.Redis(port=self.port)
+        try:
+            client.flushall()
+        finally:
+            client.close()
 
     def kill(self) -> None:
         """SIGKILL: the node is lost as a machine would be, no goodbye to its peers."""
@@ -86,7 +143,11 @@ class RedisServer:
         if self._process is not None:
             self.resume()  # a stopped process would not handle SIGTERM
             self._process.terminate()
-            self._process.wait(timeout=10)
+            try:
+                self._process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self._process.kill()
+                self._process.wait(timeout=5)
             self._process = None
 
     def cleanup(self) -> None:
