@@ -1,8 +1,9 @@
 """The one launcher of a throwaway redis-server (no persistence) on a loopback port, that
 can be stopped and started again on the same port: the tests' own servers (conftest's
-when REDIS_URL does not answer, the restart, cluster and Sentinel tests) and the bench's
-(bench/processes.py, bench/failover.py) are all this one (the session's Redis, if any, is
-never touched)."""
+when REDIS_URL does not answer, the restart, cluster and Sentinel tests), the bench's, and
+`scripts/with-redis.sh`'s (`python -m tests.harness.redis_server COMMAND...` runs a
+command with REDIS_URL at one) are all this one. A Redis of the caller's (REDIS_URL that
+answers) is never touched."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import os
 import shutil
 import signal
 import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -17,6 +19,19 @@ from pathlib import Path
 import redis
 
 from tests.harness.network import free_port
+
+
+def answers(url: str) -> bool:
+    """Whether a Redis at `url` answers PING now."""
+    try:
+        client = redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1)
+        try:
+            client.ping()
+        finally:
+            client.close()
+        return True
+    except (redis.RedisError, OSError):
+        return False
 
 
 class RedisStartError(RuntimeError):
@@ -153,3 +168,38 @@ class RedisServer:
     def cleanup(self) -> None:
         self.stop()
         shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def run_with_redis(command: list[str]) -> int:
+    """Run `command` with REDIS_URL at a Redis that answers: the caller's, or a throwaway
+    server stopped when the command ends. Returns the command's exit status."""
+    given = os.environ.get("REDIS_URL")
+    if given and answers(given):
+        return _run(command, given)
+    server = RedisServer()
+    try:
+        server.start()
+        print(f"with-redis: using a throwaway redis-server at {server.url}", file=sys.stderr)
+        return _run(command, server.url)
+    finally:
+        server.cleanup()
+
+
+def _run(command: list[str], redis_url: str) -> int:
+    child = subprocess.Popen(command, env={**os.environ, "REDIS_URL": redis_url})  # noqa: S603
+    # A Ctrl-C reaches the command from the terminal itself: it ends in its own time
+    # (pytest runs its clean-ups), and only then is the server stopped. A SIGTERM to us
+    # is passed on to it, and the same follows.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, lambda *_: child.terminate())
+    status = child.wait()
+    return 128 - status if status < 0 else status
+
+
+if __name__ == "__main__":
+    if len(sys.argv) < 2:
+        sys.exit("usage: python -m tests.harness.redis_server COMMAND [ARG...]")
+    try:
+        sys.exit(run_with_redis(sys.argv[1:]))
+    except RedisStartError as exc:
+        sys.exit(f"with-redis: {exc}")
