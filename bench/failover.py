@@ -51,6 +51,7 @@ from bench.processes import (
     gateway_env,
     signals_held,
     start_backends,
+    stop_all,
 )
 from bench.scenarios import new_secret
 from bench.soak import _ledger, check_ledger
@@ -357,11 +358,7 @@ def run(args: argparse.Namespace) -> int:
         )
     finally:
         with signals_held():
-            driver.stop()
-            if gateway is not None:
-                gateway.stop()
-            if backends is not None:
-                backends.stop()
+            stop_all(driver, gateway, backends)
             cluster.cleanup()
             shutil.rmtree(workdir, ignore_errors=True)
 

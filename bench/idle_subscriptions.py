@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import sys
 import time
 
@@ -26,7 +25,7 @@ from domain.principals import AgentPrincipal
 from gateway.runtime import build_tokens
 from gateway.settings import Settings
 from tests.harness.network import free_port
-from tests.harness.serving import until_healthy
+from tests.harness.serve_process import serve_env, until_healthy
 
 SECRET = "bench-idle-subscriptions-secret-0123456789abcdef"  # noqa: S105 - a throwaway key
 QUERY = "subscription($m: Msisdn!) { balanceChanged(msisdn: $m) { money { amount } } }"
@@ -61,18 +60,9 @@ def _rss_mb(process: psutil.Process) -> float:
 async def run(subscriptions: int, hold: float) -> int:
     port = free_port()
     with BackendsThread(BackendsConfig(size=200)) as backends:
-        env = {
-            **os.environ,
-            "TGW_JWT_SECRET": SECRET,
-            "TGW_BILLING_URL": backends.billing_url,
-            "TGW_PROVISIONING_URL": backends.provisioning_url,
-            "TGW_SMS_URL": backends.sms_url,
-            "TGW_LOYALTY_URL": backends.loyalty_url,
-            "TGW_SUPPORT_URL": backends.support_url,
-            "TGW_ACCESS_LOG": "false",
-            "TGW_METRICS_LISTEN": "off",  # not read here; a fixed port could be taken
-        }
-        env.pop("REDIS_URL", None)
+        env = serve_env(
+            backends, SECRET, None, TGW_SUPPORT_URL=backends.support_url, TGW_ACCESS_LOG="false"
+        )
         gateway = await asyncio.create_subprocess_exec(
             sys.executable, "-m", "gateway", "serve", "--port", str(port), env=env
         )

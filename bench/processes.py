@@ -25,6 +25,7 @@ import urllib.request
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 import psutil
 
@@ -52,6 +53,19 @@ def signals_held() -> Iterator[None]:
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
+
+
+class Stoppable(Protocol):
+    def stop(self) -> None: ...
+
+
+def stop_all(*parts: Stoppable | None) -> None:
+    """The end of a run: each part stopped in the order given (None: never started), with
+    Ctrl-C and SIGTERM held off until the last is down."""
+    with signals_held():
+        for part in parts:
+            if part is not None:
+                part.stop()
 
 
 def wait_with_usage(process: subprocess.Popen[bytes], timeout: float) -> float:

@@ -34,8 +34,8 @@ from bench.processes import (
     Gateway,
     StackOptions,
     gateway_env,
-    signals_held,
     start_backends,
+    stop_all,
 )
 from bench.scenarios import new_secret
 from bench.subscribers import Minter, numbers, subscribers
@@ -220,13 +220,7 @@ def run_soak(args: argparse.Namespace, workdir: Path) -> int:
         timeline.warnings = dict(gateway_log.since().most_common(12))
         return finish(args, result, check, after_warmup, at_end, rss.peak_mb, timeline, cpu_s)
     finally:
-        with signals_held():
-            driver.stop()
-            if gateway is not None:
-                gateway.stop()
-            if backends is not None:
-                backends.stop()
-            redis.stop()
+        stop_all(driver, gateway, backends, redis)
 
 
 def finish(

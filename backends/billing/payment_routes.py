@@ -33,6 +33,7 @@ from backends.kit.filters import parse_query
 from backends.kit.hub import HUB
 from backends.kit.idempotency import idempotent
 from backends.kit.ids import href, msisdn_in_id
+from backends.kit.lookup import path_entity
 from backends.kit.responses import collection_response, json_response
 from backends.kit.timestamps import utc_now
 
@@ -103,10 +104,7 @@ async def list_payments(request: web.Request) -> web.Response:
 
 
 def _payment(request: web.Request) -> PaymentRecord:
-    payment_id = request.match_info["id"]
-    payment = request.app[BILLING].payments.payment(payment_id)
-    if payment is None:
-        raise not_found("payment", payment_id)
+    payment = path_entity(request, "payment", request.app[BILLING].payments.payment)
     return payment
 
 
@@ -173,10 +171,7 @@ async def list_refunds(request: web.Request) -> web.Response:
 
 @routes.get(f"{PAYMENT_MANAGEMENT}/payment/{{id}}")
 async def get_payment(request: web.Request) -> web.Response:
-    payment_id = request.match_info["id"]
-    payment = request.app[BILLING].payments.payment(payment_id)
-    if payment is None:
-        raise not_found("payment", payment_id)
+    payment = path_entity(request, "payment", request.app[BILLING].payments.payment)
     return json_response(payment_json(payment))
 
 

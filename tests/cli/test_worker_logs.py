@@ -13,7 +13,7 @@ import orjson
 from backends.runner import BackendsThread
 from tests.cli.test_commands import _agent, _serve_env, _statuses
 from tests.harness.network import free_port
-from tests.harness.serving import until_healthy
+from tests.harness.serve_process import until_healthy
 
 
 async def test_every_worker_logs_json_lines_with_the_access_log(
