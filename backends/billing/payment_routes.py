@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 
 from aiohttp import web
@@ -104,34 +105,34 @@ async def list_payments(request: web.Request) -> web.Response:
 
 
 def _payment(request: web.Request) -> PaymentRecord:
-    payment = path_entity(request, "payment", request.app[BILLING].payments.payment)
-    return payment
+    return path_entity(request, "payment", request.app[BILLING].payments.payment)
+
+
+async def _change_payment(
+    request: web.Request, what: str, change: Callable[[PaymentRecord], object]
+) -> web.Response:
+    """The payment the path names, changed under the payment faults of `what`; its JSON."""
+    payment = _payment(request)
+
+    async def act() -> web.Response:
+        change(payment)
+        return json_response(payment_json(payment))
+
+    return await request.app[PAYMENT_FAULTS].run(request, what, act)
 
 
 @routes.post(f"{PAYMENT_MANAGEMENT}/payment/{{id}}/capture")
 @idempotent()
 async def capture_payment(request: web.Request) -> web.Response:
     """Take an authorized payment (again: the same answer, nothing taken twice)."""
-    payment = _payment(request)
-
-    async def act() -> web.Response:
-        request.app[BILLING].payments.capture(payment)
-        return json_response(payment_json(payment))
-
-    return await request.app[PAYMENT_FAULTS].run(request, "capture", act)
+    return await _change_payment(request, "capture", request.app[BILLING].payments.capture)
 
 
 @routes.post(f"{PAYMENT_MANAGEMENT}/payment/{{id}}/void")
 @idempotent()
 async def void_payment(request: web.Request) -> web.Response:
     """Release an authorization (again: the same answer)."""
-    payment = _payment(request)
-
-    async def act() -> web.Response:
-        request.app[BILLING].payments.void(payment)
-        return json_response(payment_json(payment))
-
-    return await request.app[PAYMENT_FAULTS].run(request, "void", act)
+    return await _change_payment(request, "void", request.app[BILLING].payments.void)
 
 
 @routes.post(f"{PAYMENT_MANAGEMENT}/refund")

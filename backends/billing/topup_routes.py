@@ -153,5 +153,4 @@ async def patch_topup(request: web.Request) -> web.Response:
 
 
 def _topup(request: web.Request) -> TopupRecord:
-    topup = path_entity(request, "topupBalance", request.app[BILLING].topups.topup)
-    return topup
+    return path_entity(request, "topupBalance", request.app[BILLING].topups.topup)

@@ -75,5 +75,4 @@ async def advance_order(request: web.Request) -> web.Response:
 
 
 def _order(request: web.Request) -> OrderRecord:
-    order = path_entity(request, "productOrder", request.app[PROVISIONING].orders.order)
-    return order
+    return path_entity(request, "productOrder", request.app[PROVISIONING].orders.order)

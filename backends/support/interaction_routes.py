@@ -102,8 +102,7 @@ async def create_note(request: web.Request) -> web.Response:
 
 
 def _conversation(request: web.Request) -> ConversationRecord:
-    conversation = path_entity(request, "partyInteraction", request.app[SUPPORT].conversation)
-    return conversation
+    return path_entity(request, "partyInteraction", request.app[SUPPORT].conversation)
 
 
 def _notes_since(params: Mapping[str, str]) -> datetime | None:
