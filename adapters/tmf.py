@@ -1,14 +1,17 @@
-"""Shared reading of TM Forum answers: collections and the refs inside entities."""
+"""Shared reading of TM Forum answers: collections and the refs inside entities, and a
+collection of many numbers' entities (one call for a dataloader's batch) per number."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections import defaultdict
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 from adapters.errors import BackendResponseError
 
 Entity = Mapping[str, Any]
+R = TypeVar("R")
 
 
 def entities(payload: Any) -> list[Entity]:
@@ -48,3 +51,22 @@ def parsing(backend: str, what: str) -> Iterator[None]:
         yield
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
         raise BackendResponseError(backend, f"unreadable {what}: {exc}") from exc
+
+
+def by_number(
+    payload: Any,
+    backend: str,
+    what: str,
+    parse: Callable[[Entity], R | None],
+    number: Callable[[R], str],
+) -> dict[str, list[R]]:
+    """A collection of many numbers' entities read into a list per number, in the
+    collection's order; an entity `parse` passes over (None) is left out. Malformed:
+    BACKEND_ERROR naming `backend` and `what`."""
+    found: dict[str, list[R]] = defaultdict(list)
+    with parsing(backend, what):
+        for item in entities(payload):
+            record = parse(item)
+            if record is not None:
+                found[number(record)].append(record)
+    return found

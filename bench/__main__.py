@@ -21,10 +21,11 @@ from types import FrameType
 
 from bench import profiling, report, targets
 from bench.probes import wait_for_quiet
-from bench.processes import RedisProcess, StackOptions, signals_held, start_backends
+from bench.processes import StackOptions, signals_held, start_backends
 from bench.report import Row
 from bench.scenarios import ALL_SCENARIOS, Bench, BenchOptions, new_secret, run_scenarios
 from bench.subscribers import Minter
+from tests.harness.redis_server import RedisServer
 
 TOKEN_TTL = 6 * 3600
 
@@ -127,7 +128,7 @@ def run_default(args: argparse.Namespace, workdir: Path) -> int:
     )
     started = time.monotonic()
     print(f"work directory {workdir}", flush=True)
-    redis = RedisProcess(workdir)
+    redis = RedisServer(directory=workdir / "redis")
     redis.start()
     backends = None
     bench: Bench | None = None

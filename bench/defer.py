@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import statistics
 import sys
 import time
@@ -23,11 +22,12 @@ import aiohttp
 
 from adapters.clock import SystemClock
 from backends.runner import BackendsConfig, BackendsThread
-from bench.idle_subscriptions import _free_port, _up
 from bench.queries import BALANCE, EXPENSES, LINKED, OFFERS, SERVICES, TARIFF
 from domain.principals import SubscriberPrincipal
 from gateway.runtime import build_tokens
 from gateway.settings import Settings
+from tests.harness.network import free_port
+from tests.harness.serve_process import serve_env, until_healthy
 
 SECRET = "bench-defer-secret-0123456789abcdef0123456789"  # noqa: S105 - a throwaway key
 FIELDS = " ".join(["msisdn name region", BALANCE, TARIFF, SERVICES, EXPENSES, LINKED])
@@ -69,21 +69,17 @@ def _figures(name: str, values: list[float]) -> str:
 
 
 async def run(requests: int, loyalty_ms: float, latency_ms: float) -> int:
-    port = _free_port()
+    port = free_port()
     config = BackendsConfig(size=2 * requests + 20, latency_ms=latency_ms)
     with BackendsThread(config) as backends:
-        env = {
-            **os.environ,
-            "TGW_JWT_SECRET": SECRET,
-            "TGW_BILLING_URL": backends.billing_url,
-            "TGW_PROVISIONING_URL": backends.provisioning_url,
-            "TGW_SMS_URL": backends.sms_url,
-            "TGW_LOYALTY_URL": backends.loyalty_url,
-            "TGW_SUPPORT_URL": backends.support_url,
-            "TGW_ACCESS_LOG": "false",
-            "TGW_RATE_PER_SUBSCRIBER": "1000000",
-        }
-        env.pop("REDIS_URL", None)
+        env = serve_env(
+            backends,
+            SECRET,
+            None,
+            TGW_SUPPORT_URL=backends.support_url,
+            TGW_ACCESS_LOG="false",
+            TGW_RATE_PER_SUBSCRIBER="1000000",
+        )
         gateway = await asyncio.create_subprocess_exec(
             sys.executable, "-m", "gateway", "serve", "--port", str(port), env=env
         )
@@ -91,7 +87,7 @@ async def run(requests: int, loyalty_ms: float, latency_ms: float) -> int:
         url = f"http://127.0.0.1:{port}/graphql"
         try:
             async with aiohttp.ClientSession() as http:
-                await _up(http, f"http://127.0.0.1:{port}")
+                await until_healthy(http, f"http://127.0.0.1:{port}")
                 faults = {"latency_ms": loyalty_ms}
                 async with http.put(f"{backends.loyalty_url}/admin/faults", json=faults) as put:
                     put.raise_for_status()

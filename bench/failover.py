@@ -48,8 +48,6 @@ import asyncio
 import json
 import random
 import shutil
-import signal
-import subprocess
 import tempfile
 import threading
 import time
@@ -63,20 +61,18 @@ import aiohttp
 import psutil
 
 from bench import report
+from bench.load_driver import LoadDriver
 from bench.probes import LogWatch, RssSampler, busy_seconds, cpu_seconds
 from bench.processes import (
-    PYTHON,
-    REPO,
     Gateway,
     StackOptions,
     gateway_env,
     signals_held,
     start_backends,
-    wait_with_usage,
+    stop_all,
 )
 from bench.scenarios import new_secret
 from bench.soak import _ledger, check_ledger, rss_after
-from bench.soak_load import FINAL_PASS_S
 from bench.subscribers import Minter, numbers, subscribers
 from bench.topologies import TOPOLOGIES, Topology
 
@@ -263,7 +259,8 @@ def run(args: argparse.Namespace, topology: Topology) -> int:
         size=args.size, latency_ms=args.latency_ms, secret=new_secret(), hub_secret=hub_secret
     )
     minter = Minter(stack.secret, 6 * 3600)
-    backends = gateway = driver = None
+    backends = gateway = None
+    driver = LoadDriver(workdir, "failover")
     print(f"failover: {topology.title}", flush=True)
     try:
         topology.start()
@@ -279,18 +276,6 @@ def run(args: argparse.Namespace, topology: Topology) -> int:
         rng = random.Random(7)
         readers = subscribers(minter, numbers(args.size, 500, rng))
         payers = subscribers(minter, numbers(args.size, LIVE, rng))
-        config = {
-            "gateway": gateway.url,
-            "readers": [[s.msisdn, s.token] for s in readers],
-            "payers": [[s.msisdn, s.token] for s in payers],
-            "duration": DURATION_S,
-            "concurrency": CONCURRENCY,
-            "think_ms": THINK_MS,
-            "max_requests": int(DURATION_S * CONCURRENCY * 1000 / THINK_MS * 2),
-            "timeout_s": 10,
-        }
-        config_path, out = workdir / "failover.json", workdir / "failover.out.json"
-        config_path.write_text(json.dumps(config))
         log = LogWatch(gateway.process.log_path)
         log.mark()
         events: list[str] = []
@@ -303,11 +288,9 @@ def run(args: argparse.Namespace, topology: Topology) -> int:
             # CPU is the kernel's count when it is reaped); the rest of the machine's busy
             # CPU is other programs'.
             ours_before, busy_before = _tree_cpu(), busy_seconds()
-            argv = [PYTHON, "-m", "bench.soak_load", "--config", str(config_path)]
-            with (workdir / "failover_load.log").open("ab") as load_log:
-                driver = subprocess.Popen(
-                    [*argv, "--out", str(out)], cwd=REPO, stdout=load_log, stderr=load_log
-                )
+            driver.start(
+                gateway.url, readers, payers, DURATION_S, CONCURRENCY, THINK_MS, timeout_s=10
+            )
             started = time.monotonic()
             started_at = time.time()
 
@@ -333,9 +316,7 @@ def run(args: argparse.Namespace, topology: Topology) -> int:
             at(STALL_AT + STALL_S, f"SIGCONT :{stalled.port}")
             promoted["stall"] = watch.close()
             stalled.resume()
-            driver.send_signal(signal.SIGUSR1)
-            driver_cpu = wait_with_usage(driver, DURATION_S + FINAL_PASS_S + 120)
-            driver = None
+            driver_cpu = driver.finish()
             at(time.monotonic() - started, "load off")
             others = (busy_seconds() - busy_before) - (_tree_cpu() - ours_before) - driver_cpu
             others_cores = max(0.0, others) / (time.monotonic() - started)
@@ -344,7 +325,7 @@ def run(args: argparse.Namespace, topology: Topology) -> int:
             live_events = (sum(live.events.values()), sum(live.repeats.values()))
             last_seen = live.last_amounts()
             live_errors = dict(live.errors)
-        result = json.loads(out.read_text())
+        result = driver.result()
         # The driver's clock starts when its process is up, a moment after ours: its
         # timeline is moved onto ours, so that the fault windows line up.
         shift = float(result["started_at"]) - started_at
@@ -370,13 +351,7 @@ def run(args: argparse.Namespace, topology: Topology) -> int:
         )
     finally:
         with signals_held():
-            if driver is not None and driver.poll() is None:
-                driver.kill()
-                driver.wait()
-            if gateway is not None:
-                gateway.stop()
-            if backends is not None:
-                backends.stop()
+            stop_all(driver, gateway, backends)
             topology.cleanup()
             shutil.rmtree(workdir, ignore_errors=True)
 

@@ -15,7 +15,7 @@ import urllib.request
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from bench.processes import RedisProcess
+from tests.harness.redis_server import RedisServer
 
 CLEAR: dict[str, object] = {
     "error_rate": 0.0,
@@ -43,7 +43,7 @@ class Fault:
     clear: Callable[[], None]
 
 
-def schedule(urls: Mapping[str, str], redis: RedisProcess, latency_ms: float) -> list[Fault]:
+def schedule(urls: Mapping[str, str], redis: RedisServer, latency_ms: float) -> list[Fault]:
     """The faults in the order they come; each clears back to the base latency."""
     base = {**CLEAR, "latency_ms": latency_ms}
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import sys
 import time
 
@@ -25,33 +24,13 @@ from backends.runner import BackendsConfig, BackendsThread
 from domain.principals import AgentPrincipal
 from gateway.runtime import build_tokens
 from gateway.settings import Settings
+from tests.harness.network import free_port
+from tests.harness.serve_process import serve_env, until_healthy
 
 SECRET = "bench-idle-subscriptions-secret-0123456789abcdef"  # noqa: S105 - a throwaway key
 QUERY = "subscription($m: Msisdn!) { balanceChanged(msisdn: $m) { money { amount } } }"
 PER_CONNECTION = 20
 CONNECTIONS_PER_AGENT = 5
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-async def _up(http: aiohttp.ClientSession, url: str) -> None:
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            async with http.get(f"{url}/healthz") as response:
-                if response.status == 200:
-                    return
-        except aiohttp.ClientConnectionError:
-            pass
-        if time.monotonic() > deadline:
-            raise RuntimeError("the gateway did not start")
-        await asyncio.sleep(0.1)
 
 
 async def _open(
@@ -79,20 +58,11 @@ def _rss_mb(process: psutil.Process) -> float:
 
 
 async def run(subscriptions: int, hold: float) -> int:
-    port = _free_port()
+    port = free_port()
     with BackendsThread(BackendsConfig(size=200)) as backends:
-        env = {
-            **os.environ,
-            "TGW_JWT_SECRET": SECRET,
-            "TGW_BILLING_URL": backends.billing_url,
-            "TGW_PROVISIONING_URL": backends.provisioning_url,
-            "TGW_SMS_URL": backends.sms_url,
-            "TGW_LOYALTY_URL": backends.loyalty_url,
-            "TGW_SUPPORT_URL": backends.support_url,
-            "TGW_ACCESS_LOG": "false",
-            "TGW_METRICS_LISTEN": "off",  # not read here; a fixed port could be taken
-        }
-        env.pop("REDIS_URL", None)
+        env = serve_env(
+            backends, SECRET, None, TGW_SUPPORT_URL=backends.support_url, TGW_ACCESS_LOG="false"
+        )
         gateway = await asyncio.create_subprocess_exec(
             sys.executable, "-m", "gateway", "serve", "--port", str(port), env=env
         )
@@ -102,7 +72,7 @@ async def run(subscriptions: int, hold: float) -> int:
         sockets: list[aiohttp.ClientWebSocketResponse] = []
         try:
             async with aiohttp.ClientSession() as http:
-                await _up(http, base)
+                await until_healthy(http, base)
                 before = _rss_mb(process)
                 connections = -(-subscriptions // PER_CONNECTION)
                 for c in range(connections):

@@ -1,4 +1,5 @@
-"""Starting and stopping the bench's processes: five simulators, redis-server, the gateway.
+"""Starting and stopping the bench's processes: five simulators and the gateway (its
+redis-server is the tests' launcher, tests/harness/redis_server.py).
 
 Each is its own OS process in its own session, so that
 
@@ -15,9 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -26,8 +25,11 @@ import urllib.request
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 import psutil
+
+from tests.harness.network import free_port
 
 # The repository root: bench/ lives directly under it.
 REPO = Path(__file__).resolve().parent.parent
@@ -53,6 +55,19 @@ def signals_held() -> Iterator[None]:
             signal.signal(sig, handler)
 
 
+class Stoppable(Protocol):
+    def stop(self) -> None: ...
+
+
+def stop_all(*parts: Stoppable | None) -> None:
+    """The end of a run: each part stopped in the order given (None: never started), with
+    Ctrl-C and SIGTERM held off until the last is down."""
+    with signals_held():
+        for part in parts:
+            if part is not None:
+                part.stop()
+
+
 def wait_with_usage(process: subprocess.Popen[bytes], timeout: float) -> float:
     """Wait for a child and return its user + system CPU seconds.
 
@@ -73,13 +88,6 @@ def wait_with_usage(process: subprocess.Popen[bytes], timeout: float) -> float:
 
 class StartError(RuntimeError):
     """A process did not come up; the message carries the end of its log."""
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 def http_ok(url: str, timeout: float = 1.0) -> bool:
@@ -248,57 +256,6 @@ def start_backends(options: StackOptions, workdir: Path, timeout: float = 120.0)
         backends.stop()
         raise
     return backends
-
-
-class RedisProcess:
-    """A throwaway redis-server (no persistence) that can be stopped and started again
-    on the same port, as tests/harness/redis_server.py does."""
-
-    def __init__(self, workdir: Path) -> None:
-        binary = os.environ.get("REDIS_SERVER_BIN") or shutil.which("redis-server")
-        if binary is None:
-            raise StartError("redis-server is not installed (apt-get install redis-server)")
-        self.port = free_port()
-        self.dir = workdir / "redis"
-        self.dir.mkdir(exist_ok=True)
-        argv = [binary, "--bind", "127.0.0.1", "--port", str(self.port)]
-        argv += ["--save", "", "--appendonly", "no", "--dir", str(self.dir)]
-        self.process = ManagedProcess("redis", argv, workdir / "redis.log")
-
-    @property
-    def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
-
-    def start(self, timeout: float = 10.0) -> None:
-        import redis
-
-        self.process.start()
-        client = redis.Redis(port=self.port, socket_connect_timeout=0.2)
-        deadline = time.monotonic() + timeout
-        try:
-            while True:
-                try:
-                    client.ping()
-                    return
-                except redis.ConnectionError as exc:
-                    if not self.process.alive or time.monotonic() > deadline:
-                        tail = self.process.tail()
-                        raise StartError(f"redis-server did not start:\n{tail}") from exc
-                    time.sleep(0.05)
-        finally:
-            client.close()
-
-    def flush(self) -> None:
-        import redis
-
-        client = redis.Redis(port=self.port)
-        try:
-            client.flushall()
-        finally:
-            client.close()
-
-    def stop(self) -> None:
-        self.process.stop()
 
 
 def gateway_env(

@@ -47,7 +47,6 @@ from bench.processes import (
     REPO,
     Backends,
     Gateway,
-    RedisProcess,
     StackOptions,
     gateway_env,
     wait_with_usage,
@@ -55,6 +54,7 @@ from bench.processes import (
 from bench.report import Row
 from bench.subscribers import Minter, Subscriber, numbers, password, subscribers
 from bench.wrk import LoadResult, Step
+from tests.harness.redis_server import RedisServer
 
 ALL_SCENARIOS = (
     "home-cold",
@@ -107,7 +107,7 @@ class Bench:
     stack: StackOptions
     workdir: Path
     backends: Backends
-    redis: RedisProcess
+    redis: RedisServer
     minter: Minter
     gateway: Gateway | None = None
     rows: dict[str, Row] = field(default_factory=dict)
@@ -168,7 +168,7 @@ class Bench:
         processes = gateway.all_processes()
         # Every process of the bench but the load generator (whose CPU comes with its
         # result): what is left of the machine's busy time is someone else's.
-        stack = [self.redis.process.pid, *(p.pid for p in self.backends.processes.values())]
+        stack = [self.redis.pid, *(p.pid for p in self.backends.processes.values())]
         ours = [os.getpid(), *stack]
         log = LogWatch(gateway.process.log_path)
         log.mark()

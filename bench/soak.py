@@ -19,8 +19,6 @@ import argparse
 import json
 import os
 import random
-import signal
-import subprocess
 import time
 import urllib.request
 from collections import Counter
@@ -29,22 +27,19 @@ from pathlib import Path
 from typing import Any
 
 from bench import faults, report
+from bench.load_driver import LoadDriver
 from bench.probes import MB, LogWatch, RssSampler, busy_seconds, pids_cpu
 from bench.processes import (
-    PYTHON,
-    REPO,
     Backends,
     Gateway,
-    RedisProcess,
     StackOptions,
     gateway_env,
-    signals_held,
     start_backends,
-    wait_with_usage,
+    stop_all,
 )
 from bench.scenarios import new_secret
-from bench.soak_load import FINAL_PASS_S
 from bench.subscribers import Minter, numbers, subscribers
+from tests.harness.redis_server import RedisServer
 
 READERS = 1000
 PAYERS = 2000
@@ -153,9 +148,9 @@ def run_faults(
         faults.clear_all(urls, lat)
 
 
-def bench_cpu(gateway: Gateway, backends: Backends, redis: RedisProcess) -> float:
+def bench_cpu(gateway: Gateway, backends: Backends, redis: RedisServer) -> float:
     """CPU seconds of every process of the bench but the load driver."""
-    pids = [os.getpid(), redis.process.pid, *(p.pid for p in gateway.all_processes())]
+    pids = [os.getpid(), redis.pid, *(p.pid for p in gateway.all_processes())]
     return pids_cpu(pids + [p.pid for p in backends.processes.values()])
 
 
@@ -172,11 +167,11 @@ def run_soak(args: argparse.Namespace, workdir: Path) -> int:
     drain = min(30.0, duration * 0.15)
     stack = StackOptions(size=args.size, latency_ms=args.latency_ms, secret=new_secret())
     minter = Minter(stack.secret, 6 * 3600)
-    redis = RedisProcess(workdir)
+    redis = RedisServer(directory=workdir / "redis")
     redis.start()
     backends = None
     gateway = None
-    driver: subprocess.Popen[bytes] | None = None
+    driver = LoadDriver(workdir, "soak")
     try:
         backends = start_backends(stack, workdir)
         env = gateway_env(stack, backends, redis.url, workdir, args.workers)
@@ -185,18 +180,6 @@ def run_soak(args: argparse.Namespace, workdir: Path) -> int:
         rng = random.Random(11)
         readers = subscribers(minter, numbers(args.size, READERS, rng))
         payers = subscribers(minter, numbers(args.size, PAYERS, rng))
-        config = {
-            "gateway": gateway.url,
-            "readers": [[s.msisdn, s.token] for s in readers],
-            "payers": [[s.msisdn, s.token] for s in payers],
-            "duration": duration,
-            "concurrency": CONCURRENCY,
-            "think_ms": THINK_MS,
-            # A bound on top of the time: far above what the pauses allow.
-            "max_requests": int(duration * CONCURRENCY * 1000 / THINK_MS * 2),
-        }
-        config_path, out = workdir / "soak.json", workdir / "soak.out.json"
-        config_path.write_text(json.dumps(config))
         timeline = Timeline()
         print(
             f"soak: {args.soak:g} min, {args.workers} workers, {CONCURRENCY} clients, "
@@ -208,11 +191,7 @@ def run_soak(args: argparse.Namespace, workdir: Path) -> int:
         gateway_log.mark()
         ours_before, busy_before = bench_cpu(gateway, backends, redis), busy_seconds()
         with RssSampler(gateway.worker_processes) as rss:
-            argv = [PYTHON, "-m", "bench.soak_load", "--config", str(config_path)]
-            with (workdir / "soak_load.log").open("ab") as log:
-                driver = subprocess.Popen(
-                    [*argv, "--out", str(out)], cwd=REPO, stdout=log, stderr=log
-                )
+            driver.start(gateway.url, readers, payers, duration, CONCURRENCY, THINK_MS)
             timeline.log("load on")
             time.sleep(warmup)
             fault_list = faults.schedule(backends.urls, redis, args.latency_ms)
@@ -223,12 +202,10 @@ def run_soak(args: argparse.Namespace, workdir: Path) -> int:
                 backends.urls,
                 args.latency_ms,
             )
-            if not redis.process.alive:
+            if not redis.alive:
                 redis.start()
-            driver.send_signal(signal.SIGUSR1)  # the driver's final retries may start
             timeline.log("all faults cleared; waiting for the load to end and the final retries")
-            cpu_s = wait_with_usage(driver, duration + FINAL_PASS_S + 120)
-            driver = None
+            cpu_s = driver.finish()  # the driver's final retries may start
             others = (
                 (busy_seconds() - busy_before)
                 - (bench_cpu(gateway, backends, redis) - ours_before)
@@ -236,22 +213,14 @@ def run_soak(args: argparse.Namespace, workdir: Path) -> int:
             )
             timeline.others_cores = max(0.0, others) / (time.monotonic() - timeline.started)
             timeline.log("load off")
-        result = json.loads(out.read_text())
+        result = driver.result()
         check = check_ledger(result["topups"], _ledger(backends.urls["billing"]))
         after_warmup = rss_after(rss.series, warmup)
         at_end = rss.last_mb
         timeline.warnings = dict(gateway_log.since().most_common(12))
         return finish(args, result, check, after_warmup, at_end, rss.peak_mb, timeline, cpu_s)
     finally:
-        with signals_held():
-            if driver is not None and driver.poll() is None:
-                driver.kill()
-                driver.wait()
-            if gateway is not None:
-                gateway.stop()
-            if backends is not None:
-                backends.stop()
-            redis.stop()
+        stop_all(driver, gateway, backends, redis)
 
 
 def finish(

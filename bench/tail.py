@@ -46,7 +46,6 @@ from bench.probes import backend_requests
 from bench.processes import (
     REPO,
     Gateway,
-    RedisProcess,
     StackOptions,
     gateway_env,
     signals_held,
@@ -62,6 +61,7 @@ from bench.scenarios import (
 )
 from bench.subscribers import Minter
 from bench.wrk import LoadResult
+from tests.harness.redis_server import RedisServer
 
 PEAK_SECONDS = 10.0
 MARGIN_MS = 15.0
@@ -172,7 +172,7 @@ def run_tail(args: argparse.Namespace, workdir: Path) -> int:
         scenarios=(),
         noisy_retries=0,
     )
-    redis = RedisProcess(workdir)
+    redis = RedisServer(directory=workdir / "redis")
     redis.start()
     backends = None
     bench: Bench | None = None

@@ -18,12 +18,12 @@ import asyncio
 import contextlib
 import logging
 
-from adapters.billing.ocs.billing import build_ocs_billing
 from adapters.billing.ocs.client import OcsClient
 from adapters.billing.ocs.hub import callback_url, register_hub, registered_hub
 from adapters.clock import Clock
 from adapters.errors import BackendError
 from gateway.backend_clients import BackendClients
+from gateway.ports import ocs_billing
 from gateway.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -82,14 +82,5 @@ def build_ocs_hub(settings: Settings, clients: BackendClients, clock: Clock) -> 
     """None unless billing is OCS and TGW_HUB_SECRET is set (the token needs it)."""
     if settings.billing_dialect != "sigscale-ocs" or settings.hub_secret is None:
         return None
-    ocs = build_ocs_billing(
-        clients.session,
-        settings.billing_url,
-        settings.billing_username,
-        settings.billing_password.get_secret_value(),
-        settings.billing_timeout,
-        settings.billing_concurrency,
-        clock,
-        guard=clients.guard("billing"),
-    )
+    ocs = ocs_billing(settings, clients, clock)
     return OcsHub(ocs.client, settings.hub_secret.get_secret_value().encode())

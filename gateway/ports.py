@@ -9,7 +9,7 @@ from adapters.audit import FileAuditLog, LoggerAuditLog
 from adapters.billing.cached import CachedBilling
 from adapters.billing.http import HttpBilling
 from adapters.billing.ocs.actions import OcsActions
-from adapters.billing.ocs.billing import build_ocs_billing
+from adapters.billing.ocs.billing import OcsBilling, build_ocs_billing
 from adapters.billing.port import BillingActionsPort, BillingPort
 from adapters.cache.answers import AnswerCache
 from adapters.cache.early import EarlyRefresh
@@ -120,21 +120,27 @@ def build_ports(
     )
 
 
+def ocs_billing(settings: Settings, clients: BackendClients, clock: Clock) -> OcsBilling:
+    """Billing on SigScale OCS as the settings name it: the port's, and the hub's client
+    (gateway/ocs_hub.py)."""
+    return build_ocs_billing(
+        clients.session,
+        settings.billing_url,
+        settings.billing_username,
+        settings.billing_password.get_secret_value(),
+        settings.billing_timeout,
+        settings.billing_concurrency,
+        clock,
+        currency=settings.billing_currency,
+        guard=clients.guard("billing"),
+    )
+
+
 def _billing(
     settings: Settings, clients: BackendClients, clock: Clock
 ) -> tuple[BillingPort, BillingActionsPort]:
     if settings.billing_dialect == "sigscale-ocs":
-        ocs = build_ocs_billing(
-            clients.session,
-            settings.billing_url,
-            settings.billing_username,
-            settings.billing_password.get_secret_value(),
-            settings.billing_timeout,
-            settings.billing_concurrency,
-            clock,
-            currency=settings.billing_currency,
-            guard=clients.guard("billing"),
-        )
+        ocs = ocs_billing(settings, clients, clock)
         return ocs, OcsActions(ocs)
     v4 = HttpBilling(
         clients.client("billing", settings.billing_url, settings.billing_timeout), clock

@@ -19,7 +19,7 @@ from backends.runner import BackendsConfig, BackendsThread
 from gateway.settings import Settings
 from tests.harness.backends import BackendAdmin
 from tests.harness.gateway import HUB_SECRET, GatewayClient, running_gateway
-from tests.harness.redis_server import RedisServer
+from tests.harness.redis_server import RedisServer, answers
 
 # Small enough to start fast, large enough for the 50-number dashboard.
 DATASET_SIZE = 400
@@ -33,21 +33,11 @@ def backends() -> Iterator[BackendsThread]:
         yield running
 
 
-def _answers(url: str) -> bool:
-    try:
-        client = redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1)
-        client.ping()
-        client.close()
-        return True
-    except (redis.RedisError, OSError):
-        return False
-
-
 @pytest.fixture(scope="session")
 def redis_url() -> Iterator[str]:
     """REDIS_URL when it answers (make test provides one); else a redis-server of our own."""
     given = os.environ.get("REDIS_URL")
-    if given and _answers(given):
+    if given and answers(given):
         yield given
         return
     server = RedisServer()

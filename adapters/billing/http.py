@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from adapters.billing.tmf import parse_balances, parse_charge
 from adapters.clock import Clock, format_timestamp, parse_timestamp
 from adapters.http import BackendClient, join_ids
-from adapters.tmf import Entity, characteristics, entities, parsing, ref_id, ref_ids
+from adapters.tmf import Entity, by_number, characteristics, entities, parsing, ref_id, ref_ids
 from domain.billing import (
     AutopayRecord,
     BalanceRecord,
@@ -57,13 +56,13 @@ class HttpBilling:
                 "date.lt": format_timestamp(end),
             },
         )
-        found: dict[str, list[ChargeRecord]] = defaultdict(list)
-        with parsing(self._client.name, "appliedCustomerBillingRate"):
-            for rate in entities(rates):
-                charge = parse_charge(rate)
-                if charge is not None:
-                    found[charge.msisdn].append(charge)
-        return found
+        return by_number(
+            rates,
+            self._client.name,
+            "appliedCustomerBillingRate",
+            parse_charge,
+            lambda charge: charge.msisdn,
+        )
 
     # Changes (TMF654 topupBalance/transferBalance, TMF678 customerBillOnDemand).
 
@@ -161,12 +160,13 @@ class HttpBilling:
         payload = await self._client.get(
             f"{BILL_API}/customerBillOnDemand", {"billingAccount.id": join_ids(msisdns)}
         )
-        found: dict[str, list[OrderedStatementRecord]] = defaultdict(list)
-        with parsing(self._client.name, "customerBillOnDemand"):
-            for item in entities(payload):
-                record = _statement(item)
-                found[record.msisdn].append(record)
-        return found
+        return by_number(
+            payload,
+            self._client.name,
+            "customerBillOnDemand",
+            _statement,
+            lambda statement: statement.msisdn,
+        )
 
 
 def _statement(item: Entity) -> OrderedStatementRecord:

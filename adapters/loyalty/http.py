@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Mapping, Sequence
 
 from adapters.clock import Clock, parse_timestamp
 from adapters.http import BackendClient, join_ids
 from adapters.memo import TimedMemo
-from adapters.tmf import Entity, characteristics, entities, parsing, ref_id, ref_ids
+from adapters.tmf import Entity, by_number, characteristics, entities, parsing, ref_id, ref_ids
 from domain.loyalty import ActivationRecord, OfferKind, PromotionRecord
 
 PROMOTION_API = "/tmf-api/promotionManagement/v4"
@@ -29,6 +28,13 @@ def parse_promotion(promotion: Entity) -> PromotionRecord:
         kind=OfferKind(promotion.get("promotionType", "discount")),
         valid_until=parse_timestamp(str(end)) if end else None,
     )
+
+
+def _active_activation(product: Entity) -> ActivationRecord | None:
+    """An activation still active; an ended one (or an unreadable one) is passed over."""
+    if product.get("productStatus", "active") != "active":
+        return None
+    return parse_activation(product)
 
 
 def parse_activation(product: Entity) -> ActivationRecord | None:
@@ -68,15 +74,13 @@ class HttpLoyalty:
         payload = await self._client.get(
             f"{LOYALTY_API}/loyaltyProgramProduct", {"relatedParty.id": join_ids(msisdns)}
         )
-        found: dict[str, list[ActivationRecord]] = defaultdict(list)
-        with parsing(self._client.name, "loyaltyProgramProduct"):
-            for item in entities(payload):
-                if item.get("productStatus", "active") != "active":
-                    continue
-                activation = parse_activation(item)
-                if activation is not None:
-                    found[activation.msisdn].append(activation)
-        return found
+        return by_number(
+            payload,
+            self._client.name,
+            "loyaltyProgramProduct",
+            _active_activation,
+            lambda activation: activation.msisdn,
+        )
 
     async def members(self, msisdns: Sequence[str]) -> Mapping[str, bool]:
         if not msisdns:

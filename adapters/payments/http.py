@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 
 from adapters.clock import parse_timestamp
 from adapters.http import BackendClient, join_ids
-from adapters.tmf import Entity, entities, parsing, ref_id
+from adapters.tmf import Entity, by_number, entities, parsing, ref_id
 from domain.money import Money, parse_money
 from domain.payments import (
     MethodKind,
@@ -111,12 +111,9 @@ class HttpPayments:
         payload = await self._client.get(
             f"{PAYMENT_API}/payment", {"account.id": join_ids(msisdns)}
         )
-        found: dict[str, list[TopUpPaymentRecord]] = defaultdict(list)
-        with parsing(self._client.name, "payment"):
-            for item in entities(payload):
-                record = _top_up(item)
-                found[record.msisdn].append(record)
-        return found
+        return by_number(
+            payload, self._client.name, "payment", _top_up, lambda top_up: top_up.msisdn
+        )
 
     async def saved_cards(self, msisdns: Sequence[str]) -> Mapping[str, Sequence[SavedCardRecord]]:
         if not msisdns:

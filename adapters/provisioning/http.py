@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from adapters.clock import parse_timestamp
 from adapters.http import BackendClient, join_ids
 from adapters.provisioning.tmf import parse_catalog, parse_customer, parse_link, parse_product
-from adapters.tmf import Entity, entities, parsing, ref_id, ref_ids
+from adapters.tmf import Entity, by_number, entities, parsing, ref_id, ref_ids
 from domain.provisioning import (
     CatalogRecord,
     CustomerRecord,
@@ -45,13 +44,9 @@ class HttpProvisioning:
         payload = await self._client.get(
             f"{INVENTORY_API}/product", {"realizingResource.id": join_ids(msisdns)}
         )
-        found: dict[str, list[ProductRecord]] = defaultdict(list)
-        with parsing(self._client.name, "product"):
-            for item in entities(payload):
-                product = parse_product(item)
-                if product is not None:
-                    found[product.msisdn].append(product)
-        return found
+        return by_number(
+            payload, self._client.name, "product", parse_product, lambda product: product.msisdn
+        )
 
     async def customers(self, msisdns: Sequence[str]) -> Mapping[str, CustomerRecord]:
         if not msisdns:
@@ -66,13 +61,9 @@ class HttpProvisioning:
         payload = await self._client.get(
             f"{PERMISSION_API}/permission", {"user.id": join_ids(owners)}
         )
-        found: dict[str, list[LinkRecord]] = defaultdict(list)
-        with parsing(self._client.name, "permission"):
-            for item in entities(payload):
-                link = parse_link(item)
-                if link is not None:
-                    found[link.owner].append(link)
-        return found
+        return by_number(
+            payload, self._client.name, "permission", parse_link, lambda link: link.owner
+        )
 
     async def linked_by(self, numbers: Sequence[str]) -> Mapping[str, Sequence[LinkRecord]]:
         if not numbers:
@@ -81,13 +72,9 @@ class HttpProvisioning:
         payload = await self._client.get(
             f"{PERMISSION_API}/permission", {"granter.id": join_ids(numbers)}
         )
-        found: dict[str, list[LinkRecord]] = defaultdict(list)
-        with parsing(self._client.name, "permission"):
-            for item in entities(payload):
-                link = parse_link(item)
-                if link is not None:
-                    found[link.msisdn].append(link)
-        return found
+        return by_number(
+            payload, self._client.name, "permission", parse_link, lambda link: link.msisdn
+        )
 
     async def verify_password(self, msisdn: str, password: str) -> bool:
         answer = await self._client.post(
@@ -171,13 +158,15 @@ class HttpProvisioning:
         payload = await self._client.get(
             f"{ORDER_API}/productOrder", {"relatedParty.id": join_ids(msisdns)}
         )
-        found: dict[str, list[OrderRecord]] = defaultdict(list)
-        with parsing(self._client.name, "productOrder"):
-            for item in entities(payload):
-                parties = ref_ids(item, "relatedParty")
-                if parties:
-                    found[parties[0]].append(parse_order(item, parties[0]))
-        return found
+        return by_number(
+            payload, self._client.name, "productOrder", _order, lambda order: order.msisdn
+        )
+
+
+def _order(order: Entity) -> OrderRecord | None:
+    """The order as its first related party's, the number it is for (none: passed over)."""
+    parties = ref_ids(order, "relatedParty")
+    return parse_order(order, parties[0]) if parties else None
 
 
 def parse_order(order: Entity, msisdn: str) -> OrderRecord:

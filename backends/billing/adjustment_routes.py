@@ -26,12 +26,13 @@ from backends.kit.bodies import (
     reference_id,
     resource_id,
 )
-from backends.kit.errors import bad_request, invalid, not_found
-from backends.kit.filters import parse_query
+from backends.kit.errors import bad_request, invalid
 from backends.kit.hub import HUB
 from backends.kit.idempotency import idempotent
 from backends.kit.ids import href
-from backends.kit.responses import collection_response, json_response
+from backends.kit.listing import indexed_collection
+from backends.kit.lookup import path_entity
+from backends.kit.responses import json_response
 from backends.kit.timestamps import parse_timestamp, utc_now
 
 # The largest single adjustment, either way: a guard against a unit mix-up, not a policy.
@@ -136,16 +137,16 @@ def _time(text: Any, name: str) -> datetime | None:
 
 @routes.get(f"{PREPAY_BALANCE}/adjustBalance")
 async def list_adjustments(request: web.Request) -> web.Response:
-    query = parse_query(request.query, ADJUSTMENT_FILTERS)
-    adjustments = list(request.app[BILLING].adjustments.of(query.values("logicalResource.id")))
-    page, total = query.select(adjustments, adjustment_json, handled=("logicalResource.id",))
-    return collection_response(page, total=total)
+    return indexed_collection(
+        request,
+        ADJUSTMENT_FILTERS,
+        "logicalResource.id",
+        request.app[BILLING].adjustments.of,
+        adjustment_json,
+    )
 
 
 @routes.get(f"{PREPAY_BALANCE}/adjustBalance/{{id}}")
 async def get_adjustment(request: web.Request) -> web.Response:
-    adjustment_id = request.match_info["id"]
-    adjustment = request.app[BILLING].adjustments.adjustment(adjustment_id)
-    if adjustment is None:
-        raise not_found("adjustBalance", adjustment_id)
+    adjustment = path_entity(request, "adjustBalance", request.app[BILLING].adjustments.adjustment)
     return json_response(adjustment_json(adjustment))

@@ -25,10 +25,11 @@ from backends.kit.errors import bad_request, not_found
 from backends.kit.filters import Query, parse_query
 from backends.kit.hub import attach_hub
 from backends.kit.ids import msisdn_in_id
+from backends.kit.lookup import path_entity
 from backends.kit.peer import PeerClient, attach_peer
 from backends.kit.responses import collection_response, json_response
 from backends.kit.service import create_service_app
-from backends.kit.stepper import Stepper
+from backends.kit.stepper import attach_stepper
 from backends.kit.timestamps import parse_timestamp
 
 DEFAULT_PORT = 8101
@@ -52,12 +53,7 @@ def create_app(config: ServiceConfig) -> web.Application:
     app[payment_faults.PAYMENT_FAULTS] = payment_faults.PaymentFaults()
     attach_hub(app, PREPAY_BALANCE, config.hub_secret)
     attach_peer(app, SMS_PEER, PeerClient("sms", config.peers))
-    steps = app[STATEMENT_STEPS] = Stepper(config.order_step_ms)
-
-    async def stop_steps(app: web.Application) -> None:
-        await steps.close()
-
-    app.on_shutdown.append(stop_steps)
+    attach_stepper(app, STATEMENT_STEPS, config.order_step_ms)
     return app
 
 
@@ -106,10 +102,7 @@ async def list_charges(request: web.Request) -> web.Response:
 
 @routes.get(f"{CUSTOMER_BILL}/appliedCustomerBillingRate/{{id}}")
 async def get_charge(request: web.Request) -> web.Response:
-    charge_id = request.match_info["id"]
-    charge = request.app[BILLING].charge(charge_id)
-    if charge is None:
-        raise not_found("appliedCustomerBillingRate", charge_id)
+    charge = path_entity(request, "appliedCustomerBillingRate", request.app[BILLING].charge)
     return json_response(charge_json(charge))
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 
 from aiohttp import web
@@ -33,6 +34,7 @@ from backends.kit.filters import parse_query
 from backends.kit.hub import HUB
 from backends.kit.idempotency import idempotent
 from backends.kit.ids import href, msisdn_in_id
+from backends.kit.lookup import path_entity
 from backends.kit.responses import collection_response, json_response
 from backends.kit.timestamps import utc_now
 
@@ -103,37 +105,34 @@ async def list_payments(request: web.Request) -> web.Response:
 
 
 def _payment(request: web.Request) -> PaymentRecord:
-    payment_id = request.match_info["id"]
-    payment = request.app[BILLING].payments.payment(payment_id)
-    if payment is None:
-        raise not_found("payment", payment_id)
-    return payment
+    return path_entity(request, "payment", request.app[BILLING].payments.payment)
+
+
+async def _change_payment(
+    request: web.Request, what: str, change: Callable[[PaymentRecord], object]
+) -> web.Response:
+    """The payment the path names, changed under the payment faults of `what`; its JSON."""
+    payment = _payment(request)
+
+    async def act() -> web.Response:
+        change(payment)
+        return json_response(payment_json(payment))
+
+    return await request.app[PAYMENT_FAULTS].run(request, what, act)
 
 
 @routes.post(f"{PAYMENT_MANAGEMENT}/payment/{{id}}/capture")
 @idempotent()
 async def capture_payment(request: web.Request) -> web.Response:
     """Take an authorized payment (again: the same answer, nothing taken twice)."""
-    payment = _payment(request)
-
-    async def act() -> web.Response:
-        request.app[BILLING].payments.capture(payment)
-        return json_response(payment_json(payment))
-
-    return await request.app[PAYMENT_FAULTS].run(request, "capture", act)
+    return await _change_payment(request, "capture", request.app[BILLING].payments.capture)
 
 
 @routes.post(f"{PAYMENT_MANAGEMENT}/payment/{{id}}/void")
 @idempotent()
 async def void_payment(request: web.Request) -> web.Response:
     """Release an authorization (again: the same answer)."""
-    payment = _payment(request)
-
-    async def act() -> web.Response:
-        request.app[BILLING].payments.void(payment)
-        return json_response(payment_json(payment))
-
-    return await request.app[PAYMENT_FAULTS].run(request, "void", act)
+    return await _change_payment(request, "void", request.app[BILLING].payments.void)
 
 
 @routes.post(f"{PAYMENT_MANAGEMENT}/refund")
@@ -173,10 +172,7 @@ async def list_refunds(request: web.Request) -> web.Response:
 
 @routes.get(f"{PAYMENT_MANAGEMENT}/payment/{{id}}")
 async def get_payment(request: web.Request) -> web.Response:
-    payment_id = request.match_info["id"]
-    payment = request.app[BILLING].payments.payment(payment_id)
-    if payment is None:
-        raise not_found("payment", payment_id)
+    payment = path_entity(request, "payment", request.app[BILLING].payments.payment)
     return json_response(payment_json(payment))
 
 

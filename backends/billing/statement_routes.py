@@ -21,13 +21,14 @@ from backends.billing.statements import (
 )
 from backends.kit.bodies import characteristic_value, read_json_object, reference_id
 from backends.kit.emails import checked_email
-from backends.kit.errors import bad_request, invalid, not_found
-from backends.kit.filters import parse_query
+from backends.kit.errors import bad_request, invalid
 from backends.kit.hub import HUB
 from backends.kit.idempotency import idempotent
 from backends.kit.ids import href
+from backends.kit.listing import indexed_collection
+from backends.kit.lookup import path_entity
 from backends.kit.peer import PeerUnavailableError
-from backends.kit.responses import collection_response, json_response
+from backends.kit.responses import json_response
 from backends.kit.timestamps import parse_timestamp, utc_now
 
 SMS_MESSAGES = "/tmf-api/communicationManagement/v4/communicationMessage"
@@ -117,18 +118,20 @@ async def _send(app: web.Application, statement: StatementRecord) -> None:
 
 @routes.get(f"{CUSTOMER_BILL}/customerBillOnDemand")
 async def list_statements(request: web.Request) -> web.Response:
-    query = parse_query(request.query, STATEMENT_FILTERS)
-    statements = list(request.app[BILLING].statements.of(query.values("billingAccount.id")))
-    page, total = query.select(statements, statement_json, handled=("billingAccount.id",))
-    return collection_response(page, total=total)
+    return indexed_collection(
+        request,
+        STATEMENT_FILTERS,
+        "billingAccount.id",
+        request.app[BILLING].statements.of,
+        statement_json,
+    )
 
 
 @routes.get(f"{CUSTOMER_BILL}/customerBillOnDemand/{{id}}")
 async def get_statement(request: web.Request) -> web.Response:
-    statement_id = request.match_info["id"]
-    statement = request.app[BILLING].statements.statement(statement_id)
-    if statement is None:
-        raise not_found("customerBillOnDemand", statement_id)
+    statement = path_entity(
+        request, "customerBillOnDemand", request.app[BILLING].statements.statement
+    )
     return json_response(statement_json(statement))
 
 

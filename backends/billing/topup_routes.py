@@ -21,12 +21,13 @@ from backends.billing.state import BillingState
 from backends.billing.topups import MONTHLY, TopupRecord, TopupStatus, reverse, top_up
 from backends.kit.amounts import read_quantity, require_places, require_range, require_unit
 from backends.kit.bodies import optional_bool, read_json_object, reference_id, resource_id
-from backends.kit.errors import bad_request, invalid, not_found, unprocessable
-from backends.kit.filters import parse_query
+from backends.kit.errors import bad_request, invalid, unprocessable
 from backends.kit.hub import HUB, EventHub
 from backends.kit.idempotency import idempotent, request_key
 from backends.kit.ids import href
-from backends.kit.responses import collection_response, json_response
+from backends.kit.listing import indexed_collection
+from backends.kit.lookup import path_entity
+from backends.kit.responses import json_response
 from backends.kit.timestamps import utc_now
 
 INVALID_AUTOPAY = "INVALID_AUTOPAY"
@@ -116,10 +117,9 @@ def _install_autopay(
 
 @routes.get(f"{PREPAY_BALANCE}/topupBalance")
 async def list_topups(request: web.Request) -> web.Response:
-    query = parse_query(request.query, TOPUP_FILTERS)
-    topups = list(request.app[BILLING].topups.of(query.values("logicalResource.id")))
-    page, total = query.select(topups, topup_json, handled=("logicalResource.id",))
-    return collection_response(page, total=total)
+    return indexed_collection(
+        request, TOPUP_FILTERS, "logicalResource.id", request.app[BILLING].topups.of, topup_json
+    )
 
 
 @routes.get(f"{PREPAY_BALANCE}/topupBalance/{{id}}")
@@ -153,8 +153,4 @@ async def patch_topup(request: web.Request) -> web.Response:
 
 
 def _topup(request: web.Request) -> TopupRecord:
-    topup_id = request.match_info["id"]
-    topup = request.app[BILLING].topups.topup(topup_id)
-    if topup is None:
-        raise not_found("topupBalance", topup_id)
-    return topup
+    return path_entity(request, "topupBalance", request.app[BILLING].topups.topup)

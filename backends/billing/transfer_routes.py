@@ -14,11 +14,12 @@ from backends.billing.resources import PREPAY_BALANCE
 from backends.billing.transfers import MAX_GB, MIN_GB, transfer_data
 from backends.kit.amounts import read_quantity, require_places, require_range, require_unit
 from backends.kit.bodies import optional_string, read_json_object, resource_id
-from backends.kit.errors import bad_request, invalid, not_found
+from backends.kit.errors import bad_request, invalid
 from backends.kit.filters import parse_query
 from backends.kit.hub import HUB
 from backends.kit.idempotency import idempotent
 from backends.kit.ids import href
+from backends.kit.lookup import path_entity
 from backends.kit.responses import collection_response, json_response
 from backends.kit.timestamps import utc_now
 
@@ -67,8 +68,5 @@ async def list_transfers(request: web.Request) -> web.Response:
 
 @routes.get(f"{PREPAY_BALANCE}/transferBalance/{{id}}")
 async def get_transfer(request: web.Request) -> web.Response:
-    transfer_id = request.match_info["id"]
-    transfer = request.app[BILLING].transfers.transfer(transfer_id)
-    if transfer is None:
-        raise not_found("transferBalance", transfer_id)
+    transfer = path_entity(request, "transferBalance", request.app[BILLING].transfers.transfer)
     return json_response(transfer_json(transfer))

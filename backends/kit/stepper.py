@@ -17,6 +17,8 @@ import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 
+from aiohttp import web
+
 log = logging.getLogger(__name__)
 
 Step = Callable[[], Awaitable[bool]]  # True when the resource reached a final state
@@ -79,3 +81,13 @@ class Stepper:
                 log.exception("a step of %s failed; it is no longer driven", key)
                 self._steps.pop(key, None)
                 self._locks.pop(key, None)
+
+
+def attach_stepper(app: web.Application, key: web.AppKey[Stepper], step_ms: float) -> None:
+    """Store a new ``Stepper`` on ``app`` and stop its timers when the app shuts down."""
+    steps = app[key] = Stepper(step_ms)
+
+    async def stop(app: web.Application) -> None:
+        await steps.close()
+
+    app.on_shutdown.append(stop)

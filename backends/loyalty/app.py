@@ -6,9 +6,10 @@ from __future__ import annotations
 from aiohttp import web
 
 from backends.config import ServiceConfig
-from backends.kit.errors import not_found
 from backends.kit.filters import parse_query
 from backends.kit.hub import attach_hub
+from backends.kit.listing import indexed_collection
+from backends.kit.lookup import path_entity
 from backends.kit.responses import collection_response, json_response
 from backends.kit.service import create_service_app
 from backends.loyalty import write_routes
@@ -48,44 +49,35 @@ async def list_promotions(request: web.Request) -> web.Response:
 @routes.get(f"{PROMOTION_MANAGEMENT}/promotion/{{id}}")
 async def get_promotion(request: web.Request) -> web.Response:
     state = request.app[LOYALTY_STATE]
-    promotion_id = request.match_info["id"]
-    promotion = state.promotion(promotion_id)
-    if promotion is None:
-        raise not_found("promotion", promotion_id)
+    promotion = path_entity(request, "promotion", state.promotion)
     return json_response(promotion_json(promotion, state.promotions_valid))
 
 
 @routes.get(f"{LOYALTY}/loyaltyProgramProduct")
 async def list_activations(request: web.Request) -> web.Response:
     state = request.app[LOYALTY_STATE]
-    query = parse_query(request.query, ACTIVATION_FILTERS)
-    activations = list(state.activations(query.values("relatedParty.id")))
-    page, total = query.select(activations, activation_json, handled=("relatedParty.id",))
-    return collection_response(page, total=total)
+    return indexed_collection(
+        request, ACTIVATION_FILTERS, "relatedParty.id", state.activations, activation_json
+    )
 
 
 @routes.get(f"{LOYALTY}/loyaltyProgramProduct/{{id}}")
 async def get_activation(request: web.Request) -> web.Response:
-    activation_id = request.match_info["id"]
-    activation = request.app[LOYALTY_STATE].activation(activation_id)
-    if activation is None:
-        raise not_found("loyaltyProgramProduct", activation_id)
+    activation = path_entity(
+        request, "loyaltyProgramProduct", request.app[LOYALTY_STATE].activation
+    )
     return json_response(activation_json(activation))
 
 
 @routes.get(f"{LOYALTY}/loyaltyProgramMember")
 async def list_members(request: web.Request) -> web.Response:
     state = request.app[LOYALTY_STATE]
-    query = parse_query(request.query, MEMBER_FILTERS)
-    members = list(state.members(query.values("relatedParty.id")))
-    page, total = query.select(members, member_json, handled=("relatedParty.id",))
-    return collection_response(page, total=total)
+    return indexed_collection(
+        request, MEMBER_FILTERS, "relatedParty.id", state.members, member_json
+    )
 
 
 @routes.get(f"{LOYALTY}/loyaltyProgramMember/{{id}}")
 async def get_member(request: web.Request) -> web.Response:
-    member_id = request.match_info["id"]
-    member = request.app[LOYALTY_STATE].member(member_id)
-    if member is None:
-        raise not_found("loyaltyProgramMember", member_id)
+    member = path_entity(request, "loyaltyProgramMember", request.app[LOYALTY_STATE].member)
     return json_response(member_json(member))

@@ -15,11 +15,8 @@ from typing import Any
 from aiohttp import web
 
 from backends.config import ServiceConfig
-from backends.kit import admin
 from backends.kit.bodies import read_json_object
-from backends.kit.counters import COUNTER, RequestCounter, counting_middleware
-from backends.kit.faults import FAULTS, FaultInjector, fault_middleware
-from backends.kit.service import SERVICE_NAME
+from backends.kit.service import create_service_app
 from backends.kit.timestamps import utc_now
 from backends.ocs.auth import CREDENTIALS, Credentials, basic_auth_middleware
 from backends.ocs.errors import (
@@ -57,35 +54,19 @@ routes = web.RouteTableDef()
 
 
 def create_app(config: ServiceConfig, credentials: Credentials | None = None) -> web.Application:
-    # Errors outermost so faults get OCS bodies; faults before auth, so a "down" service
-    # drops the connection rather than answering 401.
-    app = web.Application(
-        middlewares=[
-            ocs_error_middleware,
-            counting_middleware,
-            fault_middleware,
-            basic_auth_middleware,
-        ]
+    app = create_service_app(
+        "ocs",
+        routes,
+        OPENAPI,
+        config.faults,
+        errors=ocs_error_middleware,
+        after_faults=[basic_auth_middleware],
+        render=ocs_json,
     )
-    app[SERVICE_NAME] = "ocs"
-    app[COUNTER] = RequestCounter()
-    injector = FaultInjector(config.faults)
-    app[FAULTS] = injector
     app[CREDENTIALS] = credentials or Credentials()
     app[OCS] = OcsState(config.build_world())
     app[LISTINGS] = Listings()
     hubs = app[HUBS] = Hubs()
-
-    async def openapi_document(request: web.Request) -> web.Response:
-        return ocs_json(OPENAPI)
-
-    async def release_hung_requests(app: web.Application) -> None:
-        injector.release_all()
-
-    app.add_routes(routes)
-    app.router.add_get("/openapi.json", openapi_document)
-    app.add_routes(admin.routes)
-    app.on_shutdown.append(release_hung_requests)
 
     async def close_hubs(app: web.Application) -> None:
         await hubs.close()

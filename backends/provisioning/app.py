@@ -12,10 +12,12 @@ from backends.kit.filters import parse_query
 from backends.kit.hub import attach_hub
 from backends.kit.idempotency import idempotent
 from backends.kit.ids import href, msisdn_in_id
+from backends.kit.listing import indexed_collection
+from backends.kit.lookup import path_entity
 from backends.kit.peer import PeerClient, attach_peer
 from backends.kit.responses import collection_response, json_response
 from backends.kit.service import create_service_app
-from backends.kit.stepper import Stepper
+from backends.kit.stepper import attach_stepper
 from backends.provisioning import order_routes
 from backends.provisioning.fulfilment import Fulfilment
 from backends.provisioning.keys import FULFILMENT, ORDER_STEPS, PROVISIONING
@@ -55,12 +57,7 @@ def create_app(config: ServiceConfig) -> web.Application:
     billing = PeerClient("billing", config.peers)
     attach_peer(app, BILLING_PEER, billing)
     app[FULFILMENT] = Fulfilment(state, billing, hub)
-    steps = app[ORDER_STEPS] = Stepper(config.order_step_ms)
-
-    async def stop_steps(app: web.Application) -> None:
-        await steps.close()
-
-    app.on_shutdown.append(stop_steps)
+    attach_stepper(app, ORDER_STEPS, config.order_step_ms)
     return app
 
 
@@ -105,18 +102,12 @@ async def get_product(request: web.Request) -> web.Response:
 @routes.get(f"{CUSTOMER_MANAGEMENT}/customer")
 async def list_customers(request: web.Request) -> web.Response:
     state = request.app[PROVISIONING]
-    query = parse_query(request.query, CUSTOMER_FILTERS)
-    customers = list(state.customers(query.values("id")))
-    page, total = query.select(customers, customer_json, handled=("id",))
-    return collection_response(page, total=total)
+    return indexed_collection(request, CUSTOMER_FILTERS, "id", state.customers, customer_json)
 
 
 @routes.get(f"{CUSTOMER_MANAGEMENT}/customer/{{id}}")
 async def get_customer(request: web.Request) -> web.Response:
-    customer_id = request.match_info["id"]
-    customer = request.app[PROVISIONING].customer(customer_id)
-    if customer is None:
-        raise not_found("customer", customer_id)
+    customer = path_entity(request, "customer", request.app[PROVISIONING].customer)
     return json_response(customer_json(customer))
 
 
@@ -153,10 +144,7 @@ async def create_permission(request: web.Request) -> web.Response:
 
 @routes.get(f"{PERMISSIONS}/permission/{{id}}")
 async def get_permission(request: web.Request) -> web.Response:
-    permission_id = request.match_info["id"]
-    permission = request.app[PROVISIONING].permission(permission_id)
-    if permission is None:
-        raise not_found("permission", permission_id)
+    permission = path_entity(request, "permission", request.app[PROVISIONING].permission)
     return json_response(permission_json(permission))
 
 

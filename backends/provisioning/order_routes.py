@@ -12,11 +12,12 @@ from typing import Any
 from aiohttp import web
 
 from backends.kit.bodies import read_json_object
-from backends.kit.errors import conflict, not_found
-from backends.kit.filters import parse_query
+from backends.kit.errors import conflict
 from backends.kit.idempotency import idempotent
 from backends.kit.ids import href
-from backends.kit.responses import collection_response, json_response
+from backends.kit.listing import indexed_collection
+from backends.kit.lookup import path_entity
+from backends.kit.responses import json_response
 from backends.kit.timestamps import utc_now
 from backends.provisioning.keys import FULFILMENT, ORDER_STEPS, PROVISIONING
 from backends.provisioning.openapi_orders import ORDER_FILTERS
@@ -54,10 +55,9 @@ async def create_order(request: web.Request) -> web.Response:
 
 @routes.get(f"{PRODUCT_ORDERING}/productOrder")
 async def list_orders(request: web.Request) -> web.Response:
-    query = parse_query(request.query, ORDER_FILTERS)
-    orders = request.app[PROVISIONING].orders.of(query.values("relatedParty.id"))
-    page, total = query.select(orders, order_json, handled=("relatedParty.id",))
-    return collection_response(page, total=total)
+    return indexed_collection(
+        request, ORDER_FILTERS, "relatedParty.id", request.app[PROVISIONING].orders.of, order_json
+    )
 
 
 @routes.get(f"{PRODUCT_ORDERING}/productOrder/{{id}}")
@@ -75,8 +75,4 @@ async def advance_order(request: web.Request) -> web.Response:
 
 
 def _order(request: web.Request) -> OrderRecord:
-    order_id = request.match_info["id"]
-    order = request.app[PROVISIONING].orders.order(order_id)
-    if order is None:
-        raise not_found("productOrder", order_id)
-    return order
+    return path_entity(request, "productOrder", request.app[PROVISIONING].orders.order)

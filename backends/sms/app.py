@@ -10,10 +10,11 @@ from aiohttp import web
 from backends.config import ServiceConfig
 from backends.kit.bodies import read_json_object, required_string
 from backends.kit.emails import checked_email
-from backends.kit.errors import bad_request, not_found
+from backends.kit.errors import bad_request
 from backends.kit.filters import parse_query, split_values
 from backends.kit.idempotency import idempotent
 from backends.kit.ids import href
+from backends.kit.lookup import path_entity
 from backends.kit.responses import collection_response, json_response
 from backends.kit.service import create_service_app
 from backends.sms.openapi import MESSAGE_FILTERS, OPENAPI
@@ -77,10 +78,7 @@ async def list_messages(request: web.Request) -> web.Response:
 
 @routes.get(f"{COMMUNICATION}/communicationMessage/{{id}}")
 async def get_message(request: web.Request) -> web.Response:
-    message_id = request.match_info["id"]
-    message = request.app[SMS].message(message_id)
-    if message is None:
-        raise not_found("communicationMessage", message_id)
+    message = path_entity(request, "communicationMessage", request.app[SMS].message)
     return json_response(message_json(message))
 
 

@@ -12,11 +12,13 @@ from datetime import datetime
 from aiohttp import web
 
 from backends.kit.bodies import read_json_object, required_string
-from backends.kit.errors import bad_request, not_found
-from backends.kit.filters import parse_query, restore_plus
+from backends.kit.errors import bad_request
+from backends.kit.filters import restore_plus
 from backends.kit.hub import HUB
 from backends.kit.idempotency import idempotent
-from backends.kit.responses import collection_response, json_response
+from backends.kit.listing import indexed_collection
+from backends.kit.lookup import path_entity
+from backends.kit.responses import json_response
 from backends.kit.timestamps import parse_timestamp, utc_now
 from backends.support import conversations, events
 from backends.support.keys import SUPPORT
@@ -58,10 +60,13 @@ async def create_conversation(request: web.Request) -> web.Response:
 @routes.get(CONVERSATIONS)
 async def list_conversations(request: web.Request) -> web.Response:
     """Newest activity first; ``?status=open`` alone is the agents' queue."""
-    query = parse_query(request.query, CONVERSATION_FILTERS)
-    found = request.app[SUPPORT].conversations(query.values("relatedParty.id"))
-    page, total = query.select(found, conversation_json, handled=("relatedParty.id",))
-    return collection_response(page, total=total)
+    return indexed_collection(
+        request,
+        CONVERSATION_FILTERS,
+        "relatedParty.id",
+        request.app[SUPPORT].conversations,
+        conversation_json,
+    )
 
 
 @routes.get(f"{CONVERSATIONS}/{{id}}")
@@ -97,11 +102,7 @@ async def create_note(request: web.Request) -> web.Response:
 
 
 def _conversation(request: web.Request) -> ConversationRecord:
-    conversation_id = request.match_info["id"]
-    conversation = request.app[SUPPORT].conversation(conversation_id)
-    if conversation is None:
-        raise not_found("partyInteraction", conversation_id)
-    return conversation
+    return path_entity(request, "partyInteraction", request.app[SUPPORT].conversation)
 
 
 def _notes_since(params: Mapping[str, str]) -> datetime | None:

@@ -7,11 +7,12 @@ from typing import Any
 from aiohttp import web
 
 from backends.kit.bodies import read_json_object
-from backends.kit.errors import bad_request, not_found
-from backends.kit.filters import parse_query
+from backends.kit.errors import bad_request
 from backends.kit.hub import HUB
 from backends.kit.idempotency import idempotent
-from backends.kit.responses import collection_response, json_response
+from backends.kit.listing import indexed_collection
+from backends.kit.lookup import path_entity
+from backends.kit.responses import json_response
 from backends.kit.timestamps import utc_now
 from backends.support import events
 from backends.support.escalation import (
@@ -54,18 +55,14 @@ async def create_ticket(request: web.Request) -> web.Response:
 @routes.get(TICKETS)
 async def list_tickets(request: web.Request) -> web.Response:
     """Newest first."""
-    query = parse_query(request.query, TICKET_FILTERS)
-    found = request.app[SUPPORT].tickets(query.values("relatedParty.id"))
-    page, total = query.select(found, ticket_json, handled=("relatedParty.id",))
-    return collection_response(page, total=total)
+    return indexed_collection(
+        request, TICKET_FILTERS, "relatedParty.id", request.app[SUPPORT].tickets, ticket_json
+    )
 
 
 @routes.get(f"{TICKETS}/{{id}}")
 async def get_ticket(request: web.Request) -> web.Response:
-    ticket_id = request.match_info["id"]
-    ticket = request.app[SUPPORT].ticket(ticket_id)
-    if ticket is None:
-        raise not_found("troubleTicket", ticket_id)
+    ticket = path_entity(request, "troubleTicket", request.app[SUPPORT].ticket)
     return json_response(ticket_json(ticket))
 
 

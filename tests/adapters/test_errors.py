@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 
 import aiohttp
@@ -20,6 +19,7 @@ from adapters.http import BackendClient
 from backends.runner import BackendsThread
 from tests.harness.backends import BackendAdmin
 from tests.harness.clock import FakeClock
+from tests.harness.loopback_app import serving
 from tests.harness.network import free_port
 
 
@@ -83,16 +83,9 @@ async def test_an_html_or_malformed_answer_is_a_response_error(
     app = web.Application()
     app.router.add_get("/html", html)
     app.router.add_get("/tmf-api/prepayBalanceManagement/v4/bucket", wrong_shape)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    port = free_port()
-    site = web.TCPSite(runner, "127.0.0.1", port)
-    await site.start()
-    try:
-        client = BackendClient("billing", session, f"http://127.0.0.1:{port}", timeout=2)
+    async with serving(app) as url:
+        client = BackendClient("billing", session, url, timeout=2)
         with pytest.raises(BackendResponseError, match="not JSON"):
             await client.get("/html")
         with pytest.raises(BackendResponseError, match="unreadable bucket"):
             await HttpBilling(client, FakeClock()).balances(["+79000000001"])
-    finally:
-        await asyncio.wait_for(runner.cleanup(), 5)

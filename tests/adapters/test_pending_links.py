@@ -2,28 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
-import pytest
-import redis.asyncio
-
-from adapters.security.memory_store import MemorySecurityStore
 from adapters.security.port import SecurityStore
-from adapters.security.redis_store import RedisSecurityStore
 from tests.harness.clock import FakeClock
-
-
-@pytest.fixture(params=["redis", "in-process"])
-async def store_and_clock(
-    request: pytest.FixtureRequest, redis_url: str, namespace: str
-) -> AsyncIterator[tuple[SecurityStore, FakeClock]]:
-    clock = FakeClock()
-    if request.param == "in-process":
-        yield MemorySecurityStore(clock), clock
-        return
-    client = redis.asyncio.Redis.from_url(redis_url)
-    yield RedisSecurityStore(client, clock, namespace), clock
-    await client.aclose()
 
 
 async def test_pending_many_answers_every_owner(

@@ -12,7 +12,7 @@ from prometheus_client import REGISTRY
 from adapters.errors import BackendResponseError
 from adapters.http import BackendClient, RetryPolicy
 from adapters.scope import request_scope
-from tests.harness.network import free_port
+from tests.harness.loopback_app import serving
 
 
 class Flaky:
@@ -36,12 +36,8 @@ async def flaky_server() -> AsyncIterator[tuple[str, Flaky]]:
     flaky = Flaky(failures=1)
     app = web.Application()
     app.router.add_route("*", "/thing", flaky.handle)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    port = free_port()
-    await web.TCPSite(runner, "127.0.0.1", port).start()
-    yield f"http://127.0.0.1:{port}", flaky
-    await runner.cleanup()
+    async with serving(app) as url:
+        yield url, flaky
 
 
 async def test_a_read_is_retried_after_retry_after(flaky_server: tuple[str, Flaky]) -> None:

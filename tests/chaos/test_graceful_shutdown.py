@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
 import sys
 import time
@@ -15,6 +14,7 @@ from backends.runner import BackendsThread
 from tests.harness.backends import BackendAdmin
 from tests.harness.gateway import TEST_SECRET
 from tests.harness.network import free_port
+from tests.harness.serve_process import serve_env, until_healthy
 
 QUERY = "query($m: Msisdn!) { subscriber(msisdn: $m) { balance { money { amount } } } }"
 
@@ -31,33 +31,20 @@ async def test_sigterm_lets_requests_in_flight_finish(
     backends: BackendsThread, admins: dict[str, BackendAdmin], http: aiohttp.ClientSession
 ) -> None:
     port = free_port()
-    env = {
-        **os.environ,
-        "TGW_JWT_SECRET": TEST_SECRET,
-        "TGW_BILLING_URL": backends.billing_url,
-        "TGW_PROVISIONING_URL": backends.provisioning_url,
-        "TGW_SMS_URL": backends.sms_url,
-        "TGW_LOYALTY_URL": backends.loyalty_url,
-        "TGW_REQUEST_DEADLINE": "20",
-        "TGW_BILLING_TIMEOUT": "20",
-        "TGW_SHUTDOWN_GRACE": "15",
-        "TGW_METRICS_LISTEN": "off",  # not read here; a fixed port could be taken
-    }
-    env.pop("REDIS_URL", None)
+    env = serve_env(
+        backends,
+        TEST_SECRET,
+        None,
+        TGW_REQUEST_DEADLINE="20",
+        TGW_BILLING_TIMEOUT="20",
+        TGW_SHUTDOWN_GRACE="15",
+    )
     process = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "gateway", "serve", "--port", str(port), env=env
     )
     url = f"http://127.0.0.1:{port}"
     try:
-
-        async def up() -> bool:
-            try:
-                async with http.get(f"{url}/healthz") as response:
-                    return response.status == 200
-            except aiohttp.ClientConnectionError:
-                return False
-
-        await _until(up)
+        await until_healthy(http, url)
         token = _agent_token()
         billing = admins["billing"]
         await billing.faults(hang=True)

@@ -27,22 +27,24 @@ from gateway.settings import Settings
 from tests.harness.gateway import TEST_SECRET
 from tests.harness.network import free_port
 from tests.harness.raw_http import raw_connection
+from tests.harness.serve_process import serve_env, until_healthy
 
 ME = {"query": "{ me { msisdn balance { money { amount } } } }"}
 
 
-async def _until_up(http: aiohttp.ClientSession, url: str) -> None:
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            async with http.get(f"{url}/healthz") as response:
-                if response.status == 200:
-                    return
-        except aiohttp.ClientConnectionError:
-            pass
-        assert time.monotonic() < deadline, "the server never came up"
-        # Another task (or process) is starting the server: nothing to await but asking.
-        await asyncio.sleep(0.05)
+async def _demo_banner(
+    http: aiohttp.ClientSession, url: str, capsys: pytest.CaptureFixture[str]
+) -> str:
+    """Once the demo serves, what it printed up to its banner's last line."""
+    await until_healthy(http, url)
+    banner = ""
+    deadline = time.monotonic() + 10
+    while "Ctrl-C stops everything" not in banner:
+        assert time.monotonic() < deadline, "the demo printed no banner"
+        # The banner follows the server's start by a moment, from the demo's own task.
+        await asyncio.sleep(0.01)
+        banner += capsys.readouterr().out
+    return banner
 
 
 async def test_the_demo_serves_and_stops(
@@ -55,14 +57,7 @@ async def test_the_demo_serves_and_stops(
     demo = asyncio.create_task(run_demo(port=port, size=50, stop=stop))
     url = f"http://127.0.0.1:{port}"
     async with aiohttp.ClientSession() as http:
-        await _until_up(http, url)
-        banner = ""
-        deadline = time.monotonic() + 10
-        while "Ctrl-C stops everything" not in banner:
-            assert time.monotonic() < deadline, "the demo printed no banner"
-            # The banner follows the server's start by a moment, from the demo's own task.
-            await asyncio.sleep(0.01)
-            banner += capsys.readouterr().out
+        banner = await _demo_banner(http, url, capsys)
         token = re.search(r"export TOKEN=(\S+)", banner)
         assert token is not None
         assert "in process (set REDIS_URL to use Redis)" in banner
@@ -116,19 +111,13 @@ def test_token_command_needs_the_key(monkeypatch: pytest.MonkeyPatch) -> None:
 def _serve_env(
     backends: BackendsThread, redis_url: str, port: int, metrics: str = "off"
 ) -> dict[str, str]:
-    env = {
-        **os.environ,
-        "TGW_JWT_SECRET": TEST_SECRET,
-        "TGW_BILLING_URL": backends.billing_url,
-        "TGW_PROVISIONING_URL": backends.provisioning_url,
-        "TGW_SMS_URL": backends.sms_url,
-        "TGW_LOYALTY_URL": backends.loyalty_url,
-        "REDIS_URL": redis_url,
-        "TGW_CACHE_NAMESPACE": f"tgw-serve-{port}",
-        "TGW_METRICS_LISTEN": metrics,
-    }
-    env.pop("PROMETHEUS_MULTIPROC_DIR", None)
-    return env
+    return serve_env(
+        backends,
+        TEST_SECRET,
+        redis_url,
+        TGW_CACHE_NAMESPACE=f"tgw-serve-{port}",
+        TGW_METRICS_LISTEN=metrics,
+    )
 
 
 async def _serve(
@@ -160,7 +149,7 @@ async def test_serve_runs_workers_sharing_metrics(backends: BackendsThread, redi
     url = f"http://127.0.0.1:{port}"
     try:
         async with aiohttp.ClientSession() as http:
-            await _until_up(http, url)
+            await until_healthy(http, url)
             headers = {"authorization": f"Bearer {_agent()}"}
             query = {"query": "query Probe { tariffs { id } }"}
             # New connections: the kernel spreads them over both workers.
@@ -186,7 +175,7 @@ async def test_served_workers_bound_slow_heads(backends: BackendsThread, redis_u
     header = b"x-padding: " + b"a" * 1000
     try:
         async with aiohttp.ClientSession() as http:
-            await _until_up(http, url)
+            await until_healthy(http, url)
         # Several connections, so that each worker gets some.
         for _ in range(4):
             async with raw_connection(url) as connection:
@@ -266,7 +255,7 @@ async def test_serve_restarts_a_worker_that_dies(backends: BackendsThread, redis
     url = f"http://127.0.0.1:{port}"
     try:
         async with aiohttp.ClientSession() as http:
-            await _until_up(http, url)
+            await until_healthy(http, url)
             first = await _workers_of(process.pid, 2)
             # Only a worker past its start-up is restarted (one dying at start-up makes
             # the supervisor give up): kill one known to serve.
@@ -311,13 +300,7 @@ async def test_the_demo_on_the_ocs_dialect_runs_the_ocs_simulator(
     url = f"http://127.0.0.1:{port}"
     balance = {"query": "{ me { msisdn balance { money { amount } } } }"}
     async with aiohttp.ClientSession() as http:
-        await _until_up(http, url)
-        banner = ""
-        deadline = time.monotonic() + 10
-        while "Ctrl-C stops everything" not in banner:
-            assert time.monotonic() < deadline, "the demo printed no banner"
-            await asyncio.sleep(0.01)
-            banner += capsys.readouterr().out
+        banner = await _demo_banner(http, url, capsys)
         token = re.search(r"export TOKEN=(\S+)", banner)
         assert token is not None
         headers = {"authorization": f"Bearer {token.group(1)}"}

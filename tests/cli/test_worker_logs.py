@@ -11,8 +11,9 @@ import aiohttp
 import orjson
 
 from backends.runner import BackendsThread
-from tests.cli.test_commands import _agent, _serve_env, _statuses, _until_up
+from tests.cli.test_commands import _agent, _serve_env, _statuses
 from tests.harness.network import free_port
+from tests.harness.serve_process import until_healthy
 
 
 async def test_every_worker_logs_json_lines_with_the_access_log(
@@ -36,7 +37,7 @@ async def test_every_worker_logs_json_lines_with_the_access_log(
         url = f"http://127.0.0.1:{port}"
         try:
             async with aiohttp.ClientSession() as http:
-                await _until_up(http, url)
+                await until_healthy(http, url)
             headers = {"authorization": f"Bearer {_agent()}"}
             query = {"query": "query Probe { tariffs { id } }"}
             # New connections: the kernel spreads them over both workers.

@@ -93,6 +93,25 @@ class RedisCluster:
         if self.replicas:
             self.until_replicated()
 
+    def restart(self, node: RedisServer) -> None:
+        """Start one node as a member of this cluster: on its first start, or after a
+        kill (its nodes.conf brings it back, as a replica once another took over)."""
+        node.start(
+            "--cluster-enabled",
+            "yes",
+            "--cluster-config-file",
+            str(node.dir / "nodes.conf"),
+            "--cluster-node-timeout",
+            str(self.node_timeout_ms),
+            # Replicas sync at once: one that never synced cannot take over.
+            "--repl-diskless-sync-delay",
+            "0",
+        )
+
+    def primaries(self) -> list[RedisServer]:
+        """The live nodes that are primaries now, in the order of `nodes`."""
+        return [n for n in self.nodes if n.alive and n.replication().get("role") == "master"]
+
     def until_ok(self, seconds: float = 30) -> None:
         """Until every live node says the cluster is ok (after a failover, say)."""
         deadline = time.monotonic() + seconds

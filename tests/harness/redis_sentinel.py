@@ -62,7 +62,7 @@ class RedisSentinel:
             replica.start("--replicaof", *primary, "--repl-diskless-sync-delay", "0")
         for replica in self.replicas:
             _until(
-                lambda r=replica: _info(r.port).get("master_link_status") == "up", "replica sync"
+                lambda r=replica: r.replication().get("master_link_status") == "up", "replica sync"
             )
         for index, port in enumerate(self.ports):
             config = self.primary.dir / f"sentinel-{index}.conf"
@@ -120,7 +120,7 @@ class RedisSentinel:
         """Until `server` replicates, in sync, from the primary the first Sentinel names."""
 
         def replicating() -> bool:
-            info = _info(server.port)
+            info = server.replication()
             return (
                 info.get("role") == "slave"
                 and int(str(info.get("master_port", 0))) == self.primary_port()
@@ -148,14 +148,6 @@ def _ask(port: int, *command: str) -> list[object]:
     finally:
         client.close()
     return list(answer or [])
-
-
-def _info(port: int) -> dict[str, object]:
-    client = redis.Redis(port=port, socket_timeout=1)
-    try:
-        return dict(client.info("replication"))
-    finally:
-        client.close()
 
 
 def _until(condition: object, what: str, seconds: float = 30) -> None:

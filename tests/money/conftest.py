@@ -19,8 +19,8 @@ from backends.ocs.app import create_app as create_ocs_app
 from backends.ocs.auth import DEFAULT_PASSWORD, DEFAULT_USERNAME
 from tests.conftest import SettingsFactory
 from tests.harness.gateway import GatewayClient, running_gateway
+from tests.harness.loopback_app import serving
 from tests.money.books import Books
-from tests.ocs.servers import serving
 
 WORLD_SIZE = 60
 WORLD_SEED = 42

@@ -50,6 +50,7 @@ from resolvers.money.saga_record import Step, TopUpSaga
 from tests.conftest import SettingsFactory
 from tests.harness.gateway import TEST_SECRET, Answer, GatewayClient
 from tests.harness.network import free_port
+from tests.harness.serve_process import serve_env
 from tests.money.conftest import MoneyBackends, gateway_on
 
 TOP_UP = """mutation($m: Msisdn!, $a: Decimal!, $p: PaymentMethodInput!) {
@@ -117,32 +118,27 @@ async def serve(
 def gateway_env(
     money: MoneyBackends, backends: BackendsThread, redis_url: str, namespace: str
 ) -> dict[str, str]:
-    env = {
-        **os.environ,
-        "TGW_JWT_SECRET": TEST_SECRET,
-        "TGW_BILLING_DIALECT": money.dialect,
-        "TGW_BILLING_URL": money.billing_url,
-        "TGW_PAYMENTS_URL": money.payments_url,
-        "TGW_BILLING_USERNAME": DEFAULT_USERNAME,
-        "TGW_BILLING_PASSWORD": DEFAULT_PASSWORD,
-        "TGW_PROVISIONING_URL": backends.provisioning_url,
-        "TGW_SMS_URL": backends.sms_url,
-        "TGW_LOYALTY_URL": backends.loyalty_url,
-        "REDIS_URL": redis_url,
-        "TGW_CACHE_NAMESPACE": namespace,
-        "TGW_METRICS_LISTEN": "off",
+    env = serve_env(
+        backends,
+        TEST_SECRET,
+        redis_url,
+        TGW_BILLING_DIALECT=money.dialect,
+        TGW_BILLING_URL=money.billing_url,
+        TGW_PAYMENTS_URL=money.payments_url,
+        TGW_BILLING_USERNAME=DEFAULT_USERNAME,
+        TGW_BILLING_PASSWORD=DEFAULT_PASSWORD,
+        TGW_CACHE_NAMESPACE=namespace,
         # Short, so the dead owner's lease runs out and recovery comes round quickly, yet
         # long enough (with a call timeout beyond it) that the kill lands inside the
         # lease: the next process must wait it out, the path a real crash takes.
-        "TGW_SAGA_LEASE_SECONDS": "3",
-        "TGW_BILLING_TIMEOUT": "10",
-        "TGW_SAGA_RECOVERY_INTERVAL": "0.2",
-        "TGW_SAGA_SETTLE_SECONDS": "0.5",
+        TGW_SAGA_LEASE_SECONDS="3",
+        TGW_BILLING_TIMEOUT="10",
+        TGW_SAGA_RECOVERY_INTERVAL="0.2",
+        TGW_SAGA_SETTLE_SECONDS="0.5",
         # Faults here are on purpose: a breaker opening would only slow the settling down.
-        "TGW_BREAKER_FAILURES": "1000",
-    }
-    for name in ("PROMETHEUS_MULTIPROC_DIR", "TGW_HUB_SECRET"):
-        env.pop(name, None)
+        TGW_BREAKER_FAILURES="1000",
+    )
+    env.pop("TGW_HUB_SECRET", None)
     return env
 
 

@@ -17,8 +17,9 @@ from backends.dataset import World, build_world
 from backends.ocs.app import create_app as create_ocs_app
 from backends.ocs.auth import DEFAULT_PASSWORD, DEFAULT_USERNAME
 from tests.harness.clock import FakeClock
+from tests.harness.loopback_app import serving
 from tests.ocs.captures import captured_at
-from tests.ocs.servers import PASSWORD, USERNAME, Replay, serving
+from tests.ocs.servers import PASSWORD, USERNAME, Replay
 
 CONCURRENCY = 4
 

@@ -1,11 +1,10 @@
-"""Test servers on loopback: any aiohttp app on a free port, and a replay server that
-answers recorded OCS captures and records what the adapter sent."""
+"""A replay server on loopback that answers recorded OCS captures and records what the
+adapter sent (any app is served by tests/harness/loopback_app.py's `serving`)."""
 
 from __future__ import annotations
 
 import base64
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from aiohttp import web
@@ -16,19 +15,6 @@ USERNAME = "gateway"
 PASSWORD = "s3cret"
 
 Answer = Callable[[web.Request], web.Response]
-
-
-@asynccontextmanager
-async def serving(app: web.Application) -> AsyncIterator[str]:
-    """The app's base URL while the block runs; stopped after it."""
-    runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
-    await runner.setup()
-    try:
-        await web.TCPSite(runner, "127.0.0.1", 0).start()
-        port = runner.addresses[0][1]
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        await runner.cleanup()
 
 
 @dataclass(frozen=True)

@@ -11,8 +11,9 @@ from aiohttp import web
 
 from adapters.billing.ocs import build_ocs_billing
 from tests.harness.clock import FakeClock
+from tests.harness.loopback_app import serving
 from tests.ocs.captures import BUCKETS, SERVICE, capture, captured_at
-from tests.ocs.servers import PASSWORD, USERNAME, serving
+from tests.ocs.servers import PASSWORD, USERNAME
 
 CAP = 3
 NUMBERS = [f"+7900000{n:04d}" for n in range(10)]

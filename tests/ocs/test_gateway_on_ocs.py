@@ -17,7 +17,7 @@ from tests.conftest import SettingsFactory
 from tests.harness.backends import BackendAdmin
 from tests.harness.clock import FakeClock
 from tests.harness.gateway import GatewayClient, running_gateway
-from tests.harness.network import free_port
+from tests.harness.loopback_app import serving
 
 DEMO = "+79000000001"
 
@@ -114,12 +114,8 @@ async def html_billing() -> AsyncIterator[str]:
 
     app = web.Application()
     app.router.add_route("*", "/{tail:.*}", broken)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    port = free_port()
-    await web.TCPSite(runner, "127.0.0.1", port).start()
-    yield f"http://127.0.0.1:{port}"
-    await runner.cleanup()
+    async with serving(app) as url:
+        yield url
 
 
 async def test_an_html_error_page_is_a_backend_error_for_balance_only(

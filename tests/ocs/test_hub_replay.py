@@ -19,8 +19,9 @@ from adapters.billing.ocs.hub import (
     token_matches,
 )
 from tests.harness.clock import FakeClock
+from tests.harness.loopback_app import serving
 from tests.ocs.captures import CAPTURES, PRODUCT
-from tests.ocs.servers import PASSWORD, USERNAME, Replay, serving
+from tests.ocs.servers import PASSWORD, USERNAME, Replay
 
 CREATED = "hub_event_bucket_created.received.txt"
 DELETED = "hub_event_bucket_deleted.received.txt"

@@ -15,8 +15,8 @@ import pytest
 from aiohttp import web
 
 from backends.ocs.auth import DEFAULT_PASSWORD, DEFAULT_USERNAME
+from tests.harness.loopback_app import serving
 from tests.harness.network import free_port
-from tests.ocs.servers import serving
 
 HUB = "/balanceManagement/v1/hub"
 AUTH = {"Authorization": aiohttp.encode_basic_auth(DEFAULT_USERNAME, DEFAULT_PASSWORD)}

@@ -14,7 +14,7 @@ from tests.api.queries import HOME_SCREEN
 from tests.conftest import GatewayFactory
 from tests.harness.backends import BackendAdmin
 from tests.harness.gateway import GatewayClient
-from tests.harness.network import free_port
+from tests.harness.loopback_app import serving
 
 DEMO = "+79000000001"
 
@@ -119,12 +119,8 @@ async def recorder() -> AsyncIterator[tuple[str, Recorder]]:
     found = Recorder()
     app = web.Application()
     app.router.add_route("POST", "/{tail:.*}", found.handle)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    port = free_port()
-    await web.TCPSite(runner, "127.0.0.1", port).start()
-    yield f"http://127.0.0.1:{port}", found
-    await runner.cleanup()
+    async with serving(app) as url:
+        yield url, found
 
 
 async def test_request_id_and_traceparent_reach_the_backends(

@@ -97,3 +97,21 @@ async def expect_money(page: Page, amount: Decimal) -> None:
 def js_number(value: float) -> str:
     """A number as the page's String(n) writes it: 17 for 17.0, 15.15 for 15.15."""
     return str(int(value)) if float(value).is_integer() else repr(float(value))
+
+
+async def cheapest_package(web: WebGateway, msisdn: str) -> dict[str, Any]:
+    """The package with the lowest price, as the API lists them to `msisdn`."""
+    packages = (await web.read("{ packages { id name price { amount } } }", msisdn))["packages"]
+    cheapest: dict[str, Any] = min(packages, key=lambda p: Decimal(p["price"]["amount"]))
+    return cheapest
+
+
+async def buy_package(page: Page, package: dict[str, Any]) -> None:
+    """On the tariff screen: buy `package`, and see it said to be added."""
+    await open_screen(page, "tariff")
+    await page.get_by_role(
+        "button", name=f"Купить пакет «{package['name']}» за", exact=False
+    ).click()
+    await expect(page.locator("#packages [data-flash]")).to_have_text(
+        f"Пакет «{package['name']}» добавлен."
+    )

@@ -14,6 +14,8 @@ from playwright.async_api import Page, expect
 from tests.web.conftest import DEMO, DEMO_PASSWORD, WebGateway
 from tests.web.flows import (
     SCREEN_NAMES,
+    buy_package,
+    cheapest_package,
     expect_home_of,
     log_in_as,
     log_in_with_password,
@@ -137,21 +139,14 @@ async def test_the_compared_current_tariff_is_the_subscribers(page: Page, web: W
 
 async def test_a_bought_package_shows_in_spending(page: Page, web: WebGateway) -> None:
     number = "+79000000352"
-    packages = (await web.read("{ packages { id name price { amount } } }", number))["packages"]
-    cheapest = min(packages, key=lambda p: Decimal(p["price"]["amount"]))
+    cheapest = await cheapest_package(web, number)
     spending = "expenses { category amount { amount } }"
     before = {
         e["category"]: Decimal(e["amount"]["amount"])
         for e in (await subscriber(web, number, spending))["expenses"]
     }
     await log_in_as(page, web, number)
-    await open_screen(page, "tariff")
-    await page.get_by_role(
-        "button", name=f"Купить пакет «{cheapest['name']}» за", exact=False
-    ).click()
-    await expect(page.locator("#packages [data-flash]")).to_have_text(
-        f"Пакет «{cheapest['name']}» добавлен."
-    )
+    await buy_package(page, cheapest)
     await open_screen(page, "home")
     expected = before.get("data", Decimal(0)) + Decimal(cheapest["price"]["amount"])
     await expect(page.locator("#expenses [data-category=data]")).to_have_attribute(

@@ -10,6 +10,8 @@ from playwright.async_api import Page, expect
 
 from tests.web.conftest import DEMO, DEMO_PASSWORD, PHONE, WebGateway
 from tests.web.flows import (
+    buy_package,
+    cheapest_package,
     expect_money,
     log_in_as,
     log_in_with_password,
@@ -52,16 +54,9 @@ async def test_the_top_up_range_is_said_and_a_success_notice_goes_with_the_next_
 
 async def test_a_bought_package_has_a_bar_of_its_own_name(page: Page, web: WebGateway) -> None:
     number = "+79000000358"
-    packages = (await web.read("{ packages { id name price { amount } } }", number))["packages"]
-    cheapest = min(packages, key=lambda p: Decimal(p["price"]["amount"]))
+    cheapest = await cheapest_package(web, number)
     await log_in_as(page, web, number)
-    await open_screen(page, "tariff")
-    await page.get_by_role(
-        "button", name=f"Купить пакет «{cheapest['name']}» за", exact=False
-    ).click()
-    await expect(page.locator("#packages [data-flash]")).to_have_text(
-        f"Пакет «{cheapest['name']}» добавлен."
-    )
+    await buy_package(page, cheapest)
     await open_screen(page, "home")
     bar = page.locator(f"#balance [data-package='{cheapest['name']}']")
     await expect(bar.locator(".bar__label span").first).to_have_text(f"Пакет «{cheapest['name']}»")

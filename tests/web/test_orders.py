@@ -11,7 +11,15 @@ from typing import Any
 from playwright.async_api import Page, Request, Route, expect
 
 from tests.web.conftest import WebGateway
-from tests.web.flows import expect_money, log_in_as, money_of, open_screen, subscriber
+from tests.web.flows import (
+    buy_package,
+    cheapest_package,
+    expect_money,
+    log_in_as,
+    money_of,
+    open_screen,
+    subscriber,
+)
 
 
 async def offered_service(web: WebGateway, msisdn: str) -> dict[str, Any]:
@@ -184,19 +192,11 @@ async def test_change_tariff_after_the_fee_preview(page: Page, web: WebGateway) 
 
 async def test_buy_a_traffic_package(page: Page, web: WebGateway) -> None:
     number = "+79000000336"
-    packages = (await web.read("{ packages { id name price { amount } } }", number))["packages"]
-    cheapest = min(packages, key=lambda p: Decimal(p["price"]["amount"]))
+    cheapest = await cheapest_package(web, number)
     before = await subscriber(web, number, "balance { money { amount } quotas { kind } }")
     data_quotas = sum(1 for q in before["balance"]["quotas"] if q["kind"] == "DATA")
     await log_in_as(page, web, number)
-    await open_screen(page, "tariff")
-
-    await page.get_by_role(
-        "button", name=f"Купить пакет «{cheapest['name']}» за", exact=False
-    ).click()
-    await expect(page.locator("#packages [data-flash]")).to_have_text(
-        f"Пакет «{cheapest['name']}» добавлен."
-    )
+    await buy_package(page, cheapest)
     # The package is a quota of its own now.
     await open_screen(page, "home")
     await expect(page.locator("#balance [data-quota=DATA]")).to_have_count(data_quotas + 1)

@@ -167,7 +167,7 @@ class OcsBilling:
         path = f"{BALANCE_API}/service/{service_id(msisdn)}/balanceTopup"
         answer = await self._client.post(path, body)
         with reading(self._client.name, "balanceTopup", answer.status):
-            return _bucket_id(answer.body, answer.headers)
+            return bucket_id(answer.body, answer.headers)
 
 
 def _product_id(service: Any) -> str | None:
@@ -180,15 +180,16 @@ def _product_id(service: Any) -> str | None:
     return str(product) if product else None
 
 
-def _bucket_id(body: Any, headers: Mapping[str, str]) -> str:
+def bucket_id(body: object, headers: Mapping[str, str]) -> str:
+    """The id of the bucket a `balanceTopup` made (a plain top-up's and the saga's credit's)."""
     if isinstance(body, Mapping) and body.get("id"):
         return str(body["id"])
     # Older releases answer 201 with no body, only the bucket's Location.
     location = headers.get("Location", "")
-    bucket_id = location.rstrip("/").rpartition("/")[2]
-    if not bucket_id:
+    found = location.rstrip("/").rpartition("/")[2]
+    if not found:
         raise ValueError("the top-up answer names no bucket")
-    return bucket_id
+    return found
 
 
 def build_ocs_billing(

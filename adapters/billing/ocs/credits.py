@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from adapters.billing.ocs.answers import reading
-from adapters.billing.ocs.billing import BALANCE_API, OcsBilling, service_id
+from adapters.billing.ocs.billing import BALANCE_API, OcsBilling, bucket_id, service_id
 from adapters.billing.ocs.paging import fetch_all
 from adapters.billing.ocs.timestamps import format_ocs_timestamp
 from adapters.billing.ocs.units import CENTS, format_cents
@@ -70,14 +70,3 @@ class OcsCredits:
             await self._client.delete(f"{BALANCE_API}/bucket/{credit_id}")
         except BackendNotFoundError:
             return  # taken back already
-
-
-def bucket_id(body: object, headers: Mapping[str, str]) -> str:
-    if isinstance(body, Mapping) and body.get("id"):
-        return str(body["id"])
-    # Older releases answer 201 with no body, only the bucket's Location.
-    location = headers.get("Location", "")
-    found = location.rstrip("/").rpartition("/")[2]
-    if not found:
-        raise ValueError("the top-up answer names no bucket")
-    return found
