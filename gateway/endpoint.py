@@ -126,10 +126,10 @@ async def _serve(
             # A client that takes no parts gets the whole answer, its parts merged.
             each.body = await incremental.whole(each.body, each.rest)
     if is_batch:
-        return _respond([o.body for o in outcomes], 200, request_id, headers, media), fields
+        return _respond([o.rendered() for o in outcomes], 200, request_id, headers, media), fields
     extra = {**headers, **(outcome.headers or {})}
     status = status_for(media, outcome.status, outcome.executed)
-    return _respond(outcome.body, status, request_id, extra, media), fields
+    return _respond(outcome.rendered(), status, request_id, extra, media), fields
 
 
 def _respond(

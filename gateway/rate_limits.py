@@ -61,14 +61,14 @@ async def count_operations(
         key, kind = _principal_key(principal)
         limit = limits.per_agent if isinstance(principal, AgentPrincipal) else limits.per_subscriber
         checks.append((key, limit, kind))
+    try:
+        counts = await store.hit_many([key for key, _, _ in checks], WINDOW, n)
+    except SecurityStoreUnavailableError as exc:
+        log.warning("rate limits not counted: %s", exc)
+        return n, None
     within = n
     refused_by = ""
-    for key, limit, who in checks:
-        try:
-            count = await store.hit(key, WINDOW, n)
-        except SecurityStoreUnavailableError as exc:
-            log.warning("rate limits not counted: %s", exc)
-            return n, None
+    for (_, limit, who), count in zip(checks, counts, strict=True):
         # Counted one by one, the i-th operation (from 1) would have seen count - n + i.
         allowed = max(0, min(n, limit - (count - n)))
         if allowed < within:

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Collection, Coroutine, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import datetime
-from functools import cache
+from functools import cache, cached_property
 from typing import Any, TypeVar
 
 from aiodataloader import DataLoader
@@ -50,61 +49,89 @@ def _by_key(
     return DataLoader(batch, max_batch_size=max_batch)
 
 
-@dataclass(frozen=True, slots=True)
 class Loaders:
-    balance_by_msisdn: DataLoader[str, BalanceRecord | None]
-    customer_by_msisdn: DataLoader[str, CustomerRecord | None]
-    products_by_msisdn: DataLoader[str, Sequence[ProductRecord]]
-    links_by_owner: DataLoader[str, Sequence[LinkRecord]]
-    activations_by_msisdn: DataLoader[str, Sequence[ActivationRecord]]
-    charges_by_period: DataLoader[ChargesKey, Sequence[ChargeRecord]]
-    # Links asked for and not yet confirmed, from the security store: target -> alias.
-    pending_by_owner: DataLoader[str, Mapping[str, str | None]]
-    # Read for the payments screen and the agents' console only; not cached.
-    top_ups_by_msisdn: DataLoader[str, Sequence[TopUpPaymentRecord]]
-    statements_by_msisdn: DataLoader[str, Sequence[OrderedStatementRecord]]
+    """The request's loaders, each built the first time the request uses it: a screen
+    served from kept answers or reading two resources pays for two, not for all nine."""
+
+    def __init__(self, ports: Ports, max_batch: int = 500) -> None:
+        self._ports = ports
+        self._max_batch = max_batch
 
     @classmethod
     def build(cls, ports: Ports, max_batch: int = 500) -> Loaders:
+        return cls(ports, max_batch)
+
+    @cached_property
+    def balance_by_msisdn(self) -> DataLoader[str, BalanceRecord | None]:
         no_balance: BalanceRecord | None = None
+        return _by_key("balance", self._ports.billing.balances, no_balance, self._max_batch)
+
+    @cached_property
+    def customer_by_msisdn(self) -> DataLoader[str, CustomerRecord | None]:
         no_customer: CustomerRecord | None = None
+        customers = self._ports.provisioning.customers
+        return _by_key("customer", customers, no_customer, self._max_batch)
+
+    @cached_property
+    def products_by_msisdn(self) -> DataLoader[str, Sequence[ProductRecord]]:
+        return _by_key("products", self._ports.provisioning.products, (), self._max_batch)
+
+    @cached_property
+    def links_by_owner(self) -> DataLoader[str, Sequence[LinkRecord]]:
+        return _by_key("links", self._ports.provisioning.links, (), self._max_batch)
+
+    @cached_property
+    def activations_by_msisdn(self) -> DataLoader[str, Sequence[ActivationRecord]]:
+        return _by_key("activations", self._ports.loyalty.activations, (), self._max_batch)
+
+    @cached_property
+    def charges_by_period(self) -> DataLoader[ChargesKey, Sequence[ChargeRecord]]:
+        return DataLoader(_charges_batch(self._ports), max_batch_size=self._max_batch)
+
+    @cached_property
+    def pending_by_owner(self) -> DataLoader[str, Mapping[str, str | None]]:
+        """Links asked for and not yet confirmed, from the security store: target -> alias."""
         no_pending: Mapping[str, str | None] = {}
-        return cls(
-            balance_by_msisdn=_by_key("balance", ports.billing.balances, no_balance, max_batch),
-            customer_by_msisdn=_by_key(
-                "customer", ports.provisioning.customers, no_customer, max_batch
-            ),
-            products_by_msisdn=_by_key("products", ports.provisioning.products, (), max_batch),
-            links_by_owner=_by_key("links", ports.provisioning.links, (), max_batch),
-            activations_by_msisdn=_by_key("activations", ports.loyalty.activations, (), max_batch),
-            charges_by_period=DataLoader(_charges_batch(ports), max_batch_size=max_batch),
-            pending_by_owner=_by_key("pending", ports.security.pending_many, no_pending, max_batch),
-            top_ups_by_msisdn=_by_key("top_ups", ports.payments.top_ups, (), max_batch),
-            statements_by_msisdn=_by_key(
-                "statements", ports.billing.actions.statements, (), max_batch
-            ),
-        )
+        pending = self._ports.security.pending_many
+        return _by_key("pending", pending, no_pending, self._max_batch)
+
+    @cached_property
+    def top_ups_by_msisdn(self) -> DataLoader[str, Sequence[TopUpPaymentRecord]]:
+        """Read for the payments screen and the agents' console only; not cached."""
+        return _by_key("top_ups", self._ports.payments.top_ups, (), self._max_batch)
+
+    @cached_property
+    def statements_by_msisdn(self) -> DataLoader[str, Sequence[OrderedStatementRecord]]:
+        statements = self._ports.billing.actions.statements
+        return _by_key("statements", statements, (), self._max_batch)
 
     def forget(self, msisdns: Sequence[str], reads: Collection[NumberRead]) -> None:
         """Drop what this request read of the numbers in `reads` (they changed): called by
-        the number's read model with the caches (adapters/cache/number_reads.py)."""
-        by_number: dict[NumberRead, DataLoader[str, Any]] = {
-            NumberRead.BALANCE: self.balance_by_msisdn,
-            NumberRead.PRODUCTS: self.products_by_msisdn,
-            NumberRead.CUSTOMER: self.customer_by_msisdn,
-            NumberRead.LINKS: self.links_by_owner,
-            NumberRead.ACTIVATIONS: self.activations_by_msisdn,
-            NumberRead.PENDING: self.pending_by_owner,
-            NumberRead.TOP_UPS: self.top_ups_by_msisdn,
-            NumberRead.STATEMENTS: self.statements_by_msisdn,
-        }
+        the number's read model with the caches (adapters/cache/number_reads.py). Only
+        loaders already built hold anything."""
+        built = vars(self)
         for read in reads:
-            loader = by_number[read]
-            for msisdn in msisdns:
-                loader.clear(msisdn)
-        if NumberRead.BALANCE in reads:
+            loader: DataLoader[str, Any] | None = built.get(_LOADER_OF[read])
+            if loader is not None:
+                for msisdn in msisdns:
+                    loader.clear(msisdn)
+        charges: DataLoader[ChargesKey, Any] | None = built.get("charges_by_period")
+        if NumberRead.BALANCE in reads and charges is not None:
             # Keyed by period too; a request reads few, and a change adds a charge to today.
-            self.charges_by_period.clear_all()
+            charges.clear_all()
+
+
+# Which loader holds each of a number's reads (`Loaders.forget`).
+_LOADER_OF = {
+    NumberRead.BALANCE: "balance_by_msisdn",
+    NumberRead.PRODUCTS: "products_by_msisdn",
+    NumberRead.CUSTOMER: "customer_by_msisdn",
+    NumberRead.LINKS: "links_by_owner",
+    NumberRead.ACTIVATIONS: "activations_by_msisdn",
+    NumberRead.PENDING: "pending_by_owner",
+    NumberRead.TOP_UPS: "top_ups_by_msisdn",
+    NumberRead.STATEMENTS: "statements_by_msisdn",
+}
 
 
 def _charges_batch(

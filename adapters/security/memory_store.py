@@ -90,6 +90,9 @@ class MemorySecurityStore:
         self._hits[slot] = self._hits.get(slot, 0) + by
         return self._hits[slot]
 
+    async def hit_many(self, keys: Sequence[str], window: float, by: int = 1) -> list[int]:
+        return [await self.hit(key, window, by) for key in keys]
+
     async def spend(self, key: str, window: float, limit: int) -> int | None:
         index = int(self._now() // window)
         count = self._hits.get((key, index), 0)

@@ -40,6 +40,10 @@ class SecurityStore(Protocol):
         at multiples of `window` on the store's clock); returns the count so far."""
         ...
 
+    async def hit_many(self, keys: Sequence[str], window: float, by: int = 1) -> list[int]:
+        """`hit` on each key, at once (one round trip): the counts so far, in order."""
+        ...
+
     async def spend(self, key: str, window: float, limit: int) -> int | None:
         """Count one event in the current window of `window` seconds unless `limit` are
         counted there already. Returns the window's index (for `refund`), or None when the

@@ -6,6 +6,8 @@ from collections.abc import AsyncGenerator
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
+
 from adapters import metrics
 from gateway.refusal import RefusedError
 from gateway.shape import Shape
@@ -22,6 +24,13 @@ class Outcome:
     executed: bool = True  # False when refused, or stopped by parse/validation/variables
     # An answer in parts (gateway/incremental.py): `body` is its first frame.
     rest: AsyncGenerator[dict[str, Any], None] | None = None
+    # A kept answer's JSON, written as it is (never parsed to be written again); `body`
+    # is then empty: a kept answer has no errors.
+    kept: bytes | None = None
+
+    def rendered(self) -> Any:
+        """What the response writes for this operation."""
+        return self.body if self.kept is None else orjson.Fragment(self.kept)
 
     def codes(self) -> list[str]:
         return [e["extensions"]["code"] for e in self.body.get("errors", [])]

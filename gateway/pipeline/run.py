@@ -184,7 +184,7 @@ def _kept_answer(answer: bytes, label: str, shape: Shape) -> Outcome:
         scope.answers_kept += 1
     metrics.ANSWERS.labels("hit").inc()
     metrics.REQUESTS.labels(label, "ok").inc()
-    return Outcome(orjson.loads(answer), operation=label, shape=shape)
+    return Outcome({}, operation=label, shape=shape, kept=answer)
 
 
 def _counted(outcome: Outcome) -> Outcome:
