@@ -206,7 +206,7 @@ class ClusterTopology(Topology):
         return ClusterWatch(faulted, self._primaries[2], started)
 
     def restart(self, node: RedisServer) -> None:
-        node.start(*self.cluster.node_args(node))
+        self.cluster.restart(node)
 
     def cleanup(self) -> None:
         self.cluster.cleanup()

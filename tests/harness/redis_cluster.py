@@ -64,7 +64,7 @@ class RedisCluster:
 
     def start(self) -> None:
         for node in self.nodes:
-            node.start(*self.node_args(node))
+            self.restart(node)
         cli = shutil.which("redis-cli")
         if cli is None:
             raise RuntimeError("redis-cli is not installed (it comes with redis-server)")
@@ -96,17 +96,7 @@ class RedisCluster:
     def restart(self, node: RedisServer) -> None:
         """Start one node as a member of this cluster: on its first start, or after a
         kill (its nodes.conf brings it back, as a replica once another took over)."""
-        node.start(
-            "--cluster-enabled",
-            "yes",
-            "--cluster-config-file",
-            str(node.dir / "nodes.conf"),
-            "--cluster-node-timeout",
-            str(self.node_timeout_ms),
-            # Replicas sync at once: one that never synced cannot take over.
-            "--repl-diskless-sync-delay",
-            "0",
-        )
+        node.start(*self.node_args(node))
 
     def primaries(self) -> list[RedisServer]:
         """The live nodes that are primaries now, in the order of `nodes`."""
