@@ -10,12 +10,15 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
+from adapters.repeated_log import RepeatedLog
 from adapters.security.errors import SecurityStoreUnavailableError
 from adapters.security.port import SecurityStore
 from domain.principals import AgentPrincipal, Principal, SubscriberPrincipal
 from gateway.refusal import RefusedError
 
 log = logging.getLogger(__name__)
+# Said on every request while the store is down: once every 10 s is enough.
+_not_counted = RepeatedLog(log, logging.WARNING)
 WINDOW = 60.0
 
 
@@ -64,7 +67,7 @@ async def count_operations(
     try:
         counts = await store.hit_many([key for key, _, _ in checks], WINDOW, n)
     except SecurityStoreUnavailableError as exc:
-        log.warning("rate limits not counted: %s", exc)
+        _not_counted("rate limits not counted: %s", exc)
         return n, None
     within = n
     refused_by = ""
