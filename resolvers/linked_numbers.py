@@ -10,6 +10,7 @@ from domain.reach import Reach
 from resolvers.access import reach
 from resolvers.context import Context
 from resolvers.linking import LinkView
+from resolvers.read_ahead import read_ahead
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +29,11 @@ async def linked_numbers(ctx: Context, who: Reach) -> list[LinkView]:
     return views
 
 
-async def linked_subscriber(ctx: Context, link: LinkView, fields: Sequence[str] = ()) -> Reach:
-    """The same check as any other number: an agent, or the principal's confirmed link."""
-    return await reach(ctx, link.msisdn, fields)
+async def linked_subscriber(
+    ctx: Context, link: LinkView, fields: Sequence[str] = (), ahead: Sequence[str] = ()
+) -> Reach:
+    """The same check as any other number: an agent, or the principal's confirmed link.
+    `ahead`: the fields whose records are read ahead (resolvers/read_ahead.py)."""
+    granted = await reach(ctx, link.msisdn, fields)
+    await read_ahead(ctx, (link.msisdn,), ahead)
+    return granted

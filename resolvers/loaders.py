@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Awaitable, Callable, Collection, Coroutine, Mapping, Sequence
 from datetime import datetime
 from functools import cache, cached_property
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from aiodataloader import DataLoader
 from prometheus_client import Histogram
@@ -43,7 +43,14 @@ def _by_key(
 
     async def batch(keys: list[K]) -> list[V]:
         batch_sizes.observe(len(keys))
-        found = await fetch(keys)
+        try:
+            found = await fetch(keys)
+        except Exception as failed:
+            # Each key keeps the failure (aiodataloader would forget the keys of a failed
+            # batch): a field asking again in this request hears the same error rather than
+            # calling a failing backend a second time (resolvers/read_ahead.py).
+            # (aiodataloader rejects a key whose value is an exception; its types omit that.)
+            return cast("list[V]", [failed] * len(keys))
         return [found.get(key, missing) for key in keys]
 
     return DataLoader(batch, max_batch_size=max_batch)
@@ -143,11 +150,17 @@ def _charges_batch(
         periods: dict[tuple[datetime, datetime], list[str]] = defaultdict(list)
         for msisdn, start, end in keys:
             periods[(start, end)].append(msisdn)
-        found: dict[ChargesKey, Sequence[ChargeRecord]] = {}
+        found: dict[ChargesKey, Sequence[ChargeRecord] | Exception] = {}
         for (start, end), msisdns in periods.items():
-            charges = await ports.billing.charges(msisdns, start, end)
+            try:
+                charges = await ports.billing.charges(msisdns, start, end)
+            except Exception as failed:
+                # Kept per key, as `_by_key` keeps a failed batch.
+                for msisdn in msisdns:
+                    found[(msisdn, start, end)] = failed
+                continue
             for msisdn in msisdns:
                 found[(msisdn, start, end)] = charges.get(msisdn, ())
-        return [found[key] for key in keys]
+        return cast("list[Sequence[ChargeRecord]]", [found[key] for key in keys])
 
     return batch

@@ -10,18 +10,29 @@ from domain.reach import Reach
 from resolvers.access import reach_existing, reach_own
 from resolvers.context import Context
 from resolvers.errors import GatewayError, InvalidInputError
+from resolvers.read_ahead import read_ahead
+
+# `fields`: the fields asked of the number (the agents' audit log); `ahead`: those whose
+# records are read ahead (resolvers/read_ahead.py), the deferred ones left out.
 
 
-def me(ctx: Context) -> Reach:
-    return reach_own(ctx)
+async def me(ctx: Context, ahead: Sequence[str] = ()) -> Reach:
+    """The caller's own number."""
+    granted = reach_own(ctx)
+    await read_ahead(ctx, (granted.msisdn,), ahead)
+    return granted
 
 
-async def subscriber(ctx: Context, msisdn: str, fields: Sequence[str] = ()) -> Reach:
-    return await reach_existing(ctx, msisdn, fields)
+async def subscriber(
+    ctx: Context, msisdn: str, fields: Sequence[str] = (), ahead: Sequence[str] = ()
+) -> Reach:
+    granted = await reach_existing(ctx, msisdn, fields)
+    await read_ahead(ctx, (msisdn,), ahead)
+    return granted
 
 
 async def subscribers(
-    ctx: Context, msisdns: Sequence[str], fields: Sequence[str] = ()
+    ctx: Context, msisdns: Sequence[str], fields: Sequence[str] = (), ahead: Sequence[str] = ()
 ) -> list[Reach | GatewayError]:
     """Each number reached on its own: a forbidden or unknown one fails alone."""
     cap = ctx.limits.max_subscribers_per_query
@@ -35,6 +46,7 @@ async def subscribers(
         if isinstance(result, BaseException) and not isinstance(result, GatewayError):
             raise result
         out.append(result)
+    await read_ahead(ctx, [r.msisdn for r in out if isinstance(r, Reach)], ahead)
     return out
 
 

@@ -11,6 +11,7 @@ from domain.reach import Reach
 from resolvers import balances
 from schema.enums import QuotaKind
 from schema.info import Info
+from schema.loaded_reads import READS_LOADED
 from schema.money import Money
 
 
@@ -63,7 +64,9 @@ class Balance:
     def next_charge_at(self) -> datetime | None:
         return self.record.next_charge_at
 
-    @strawberry.field(description="The monthly fee of the current tariff, as configured.")
+    @strawberry.field(
+        description="The monthly fee of the current tariff, as configured.", metadata=READS_LOADED
+    )
     async def next_charge_amount(self, info: Info) -> Money | None:
         amount = await balances.next_charge_amount(info.context, self.reach)
         return Money.from_record(amount) if amount else None

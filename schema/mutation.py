@@ -13,8 +13,8 @@ import strawberry
 
 from domain.principals import Principal
 from resolvers import linking, login, passwords, sessions, support
+from resolvers.access import reach_own
 from resolvers.actions import offers, orders, payments, sharing, statements
-from resolvers.subscribers import me
 from schema.actions import (
     AutopayPayload,
     OfferActivationPayload,
@@ -235,7 +235,7 @@ class ActionMutation:
         msisdn: Msisdn | None = None,
         idempotency_key: str | None = None,
     ) -> OfferActivationPayload | None:
-        target = msisdn or me(info.context).msisdn
+        target = msisdn or reach_own(info.context).msisdn
         result = await offers.activate_offer(
             info.context, target, offer_id, email, name, idempotency_key
         )

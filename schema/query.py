@@ -15,7 +15,7 @@ from schema.audit import AuditLogPage
 from schema.info import Info
 from schema.offer import Offer
 from schema.scalars import Msisdn
-from schema.selection import asked_fields
+from schema.selection import asked_fields, asked_first
 from schema.service import Service
 from schema.subscriber import Subscriber
 from schema.support import SupportConversation
@@ -25,17 +25,21 @@ from schema.tariff import Tariff
 @strawberry.type
 class Query:
     @strawberry.field(description="The caller's own number (subscriber tokens).")
-    def me(self, info: Info) -> Subscriber | None:
-        return Subscriber(reach=subscribers.me(info.context))
+    async def me(self, info: Info) -> Subscriber | None:
+        return Subscriber(reach=await subscribers.me(info.context, asked_first(info)))
 
     @strawberry.field(description="One number: your own or a linked one; any number for agents.")
     async def subscriber(self, info: Info, msisdn: Msisdn) -> Subscriber | None:
-        granted = await subscribers.subscriber(info.context, msisdn, asked_fields(info))
+        granted = await subscribers.subscriber(
+            info.context, msisdn, asked_fields(info), asked_first(info)
+        )
         return Subscriber(reach=granted)
 
     @strawberry.field(description="Several numbers at once (dashboards); capped in length.")
     async def subscribers(self, info: Info, msisdns: list[Msisdn]) -> list[Subscriber | None]:
-        results = await subscribers.subscribers(info.context, msisdns, asked_fields(info))
+        results = await subscribers.subscribers(
+            info.context, msisdns, asked_fields(info), asked_first(info)
+        )
         # An error in place of an item nulls just that item, with its own error and path.
         return cast(
             "list[Subscriber | None]",

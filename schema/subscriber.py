@@ -29,11 +29,12 @@ from schema.expense import Expense
 from schema.history import Statement, TopUp
 from schema.info import Info
 from schema.linked_by import LinkingNumber
+from schema.loaded_reads import READS_LOADED
 from schema.offer import Offer
 from schema.orders import Order
 from schema.payments import Autopay, SavedCard
 from schema.scalars import Msisdn
-from schema.selection import asked_fields
+from schema.selection import asked_fields, asked_first
 from schema.service import Service
 from schema.tariff import Tariff
 
@@ -52,34 +53,37 @@ class Subscriber:
     def msisdn(self) -> Msisdn:
         return Msisdn(self.reach.msisdn)
 
-    @strawberry.field
+    @strawberry.field(metadata=READS_LOADED)
     async def name(self, info: Info) -> str | None:
         customer = await subscribers.customer(info.context, self.reach)
         return customer.name if customer else None
 
-    @strawberry.field
+    @strawberry.field(metadata=READS_LOADED)
     async def region(self, info: Info) -> str | None:
         customer = await subscribers.customer(info.context, self.reach)
         return customer.region if customer else None
 
-    @strawberry.field
+    @strawberry.field(metadata=READS_LOADED)
     async def balance(self, info: Info) -> Balance | None:
         record = await balances.balance(info.context, self.reach)
         return Balance(record=record, reach=self.reach) if record else None
 
-    @strawberry.field
+    @strawberry.field(metadata=READS_LOADED)
     async def tariff(self, info: Info) -> Tariff | None:
         record = await tariffs.current_tariff(info.context, self.reach)
         return Tariff.from_record(record) if record else None
 
-    @strawberry.field(description="Services connected on this number.")
+    @strawberry.field(description="Services connected on this number.", metadata=READS_LOADED)
     async def services(self, info: Info) -> list[Service] | None:
         return [
             Service.from_record(v)
             for v in await services.connected_services(info.context, self.reach)
         ]
 
-    @strawberry.field(description="Spending by category, biggest first. Default: this month.")
+    @strawberry.field(
+        description="Spending by category, biggest first. Default: this month.",
+        metadata=READS_LOADED,
+    )
     async def expenses(
         self,
         info: Info,
@@ -89,7 +93,7 @@ class Subscriber:
         records = await expenses.expenses(info.context, self.reach, from_, to)
         return [Expense.from_record(r) for r in records]
 
-    @strawberry.field
+    @strawberry.field(metadata=READS_LOADED)
     async def linked_numbers(self, info: Info) -> list[LinkedNumber] | None:
         links = await linked_numbers.linked_numbers(info.context, self.reach)
         return [LinkedNumber(link=link) for link in links]
@@ -99,7 +103,9 @@ class Subscriber:
         links = await linked_by.linked_by(info.context, self.reach)
         return [LinkingNumber.from_record(link) for link in links]
 
-    @strawberry.field(description="Partner offers, with this number's activations.")
+    @strawberry.field(
+        description="Partner offers, with this number's activations.", metadata=READS_LOADED
+    )
     async def offers(self, info: Info) -> list[Offer] | None:
         return [Offer.from_record(v) for v in await offers.offers_of(info.context, self.reach)]
 
@@ -119,13 +125,17 @@ class Subscriber:
         ]
 
     @strawberry.field(
-        description="Recent top-ups, newest first: payments made to top the number up."
+        description="Recent top-ups, newest first: payments made to top the number up.",
+        metadata=READS_LOADED,
     )
     async def top_ups(self, info: Info, first: int = 10) -> list[TopUp] | None:
         records = await history.top_ups(info.context, self.reach, first)
         return [TopUp.from_record(r) for r in records]
 
-    @strawberry.field(description="Statements ordered by e-mail (orderStatement), newest first.")
+    @strawberry.field(
+        description="Statements ordered by e-mail (orderStatement), newest first.",
+        metadata=READS_LOADED,
+    )
     async def statements(self, info: Info, first: int = 10) -> list[Statement] | None:
         records = await history.statements(info.context, self.reach, first)
         return [Statement.from_record(r) for r in records]
@@ -147,9 +157,11 @@ class LinkedNumber:
     def status(self) -> LinkStatus:
         return LinkStatus.CONFIRMED if self.link.confirmed else LinkStatus.PENDING
 
-    @strawberry.field(description="The linked number's data, once the link is confirmed.")
+    @strawberry.field(
+        description="The linked number's data, once the link is confirmed.", metadata=READS_LOADED
+    )
     async def subscriber(self, info: Info) -> Subscriber | None:
         granted = await linked_numbers.linked_subscriber(
-            info.context, self.link, asked_fields(info)
+            info.context, self.link, asked_fields(info), asked_first(info)
         )
         return Subscriber(reach=granted)

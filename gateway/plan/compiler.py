@@ -41,9 +41,10 @@ from graphql.execution.values import VariableValues, get_argument_values
 from graphql.language import DirectiveNode, Visitor
 
 from gateway.plan import fallback
+from gateway.plan.codegen import give_fast_paths
 from gateway.plan.fallback import Fallback
 from gateway.plan.nodes import LEAF, LIST, NON_NULL, OBJECT, Completion, Plan, PlannedField
-from gateway.plan.reads import default_attribute, direct_call, is_basic
+from gateway.plan.reads import default_attribute, direct_call, is_basic, steps_inline
 
 log = logging.getLogger("gateway.plan")
 
@@ -93,6 +94,7 @@ def _compile(schema: GraphQLSchema, document: DocumentNode, operation_name: str 
     compiler = _Compiler(schema, operation, {n: FragmentDetails(d) for n, d in definitions.items()})
     collected = collect_fields(schema, compiler.fragments, _NO_VARIABLES, root_type, operation)
     fields = compiler.fields(root_type, collected.grouped_field_set)
+    give_fast_paths(fields)
     return Plan(
         operation=operation,
         fragments=definitions,
@@ -210,6 +212,7 @@ class _Compiler:
             plain=plain,
             direct=direct,
             resolve=resolve,
+            inline=typename is None and steps_inline(definition),
             arguments=_constant_arguments(definition, node) if has_arguments else {},
             has_arguments=has_arguments,
             typename=typename,

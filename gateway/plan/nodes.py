@@ -43,6 +43,9 @@ class Completion:
     # Completing never gives an awaitable (leaves, and lists or non-nulls of them): the
     # runner skips the test.
     sync: bool = False
+    # The whole completion as one generated function, when everything under it is a plain
+    # read (gateway/plan/codegen.py); it raises on anything unusual.
+    fast: Callable[[Any], Any] | None = None
 
 
 @dataclass(slots=True, eq=False)
@@ -66,6 +69,8 @@ class PlannedField:
     direct: DirectCall | None
     # or the field's resolver, called with a GraphQLResolveInfo and the arguments.
     resolve: Callable[..., Any] | None
+    # The resolver's coroutine may be stepped inline (gateway/plan/reads.py `steps_inline`).
+    inline: bool
     # Arguments coerced at compile time (constant), or None: coerced per run.
     arguments: dict[str, Any] | None
     has_arguments: bool

@@ -12,13 +12,29 @@ extensions, no permission classes, no exception handlers), the wrapper ends up c
 - a resolver taking `info`: called with the `Info` strawberry's own factory makes.
 
 Anything else, or any wrapper not shaped as expected, keeps strawberry's wrapper with a
-graphql-core `GraphQLResolveInfo`: slower, never different."""
+graphql-core `GraphQLResolveInfo`: slower, never different.
+
+A field declared with `metadata={READS_LOADED: True}` (schema/loaded_reads.py) promises
+that its resolver awaits only dataloaders and in-process memos: the runner steps its
+coroutine inline (gateway/plan/runner.py `_step`) instead of leaving it to a task."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+
+# The metadata key of that promise; the schema spells it too (the plan may not import it).
+READS_LOADED = "tgw.reads_loaded"
+# Where strawberry keeps its field on graphql-core's (GraphQLCoreConverter.DEFINITION_BACKREF).
+_STRAWBERRY_FIELD = "strawberry-definition"
+
+
+def steps_inline(definition: Any) -> bool:
+    """Whether the field's declaration makes the promise above."""
+    field = (definition.extensions or {}).get(_STRAWBERRY_FIELD)
+    metadata = getattr(field, "metadata", None) or {}
+    return metadata.get(READS_LOADED) is True
 
 
 @dataclass(frozen=True, slots=True)

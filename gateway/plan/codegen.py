@@ -1,0 +1,206 @@
+"""Completions written as Python: a plan's objects whose fields are all plain reads (an
+attribute, or a synchronous resolver taking no arguments and no info), and the lists and
+leaves under them, compiled once into functions that build the answer in one pass.
+
+Such a subtree is most of an answer (a balance's quotas, a tariff's allowances, the
+services, the offers), and the runner's generic walk spends on each of its fields what
+graphql-core would: a path, a dispatch on the completion's kind, an await test. The
+generated function does the same checks inline and nothing else.
+
+It answers only when nothing is unusual: a value that is an exception, an unexpected
+awaitable from a resolver, a null on a non-null field, a leaf that does not serialize, a
+list that is not one, or any error raised while reading. Then it raises, the runner drops
+what it built and completes the same value on its careful path, which raises the same
+error graphql-core would, at the same path. A subtree's reads are pure (records and
+their plain resolvers), so reading twice changes nothing."""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable
+from typing import Any
+
+from graphql.pyutils import Undefined, is_awaitable, is_iterable
+
+from gateway.plan.nodes import LEAF, LIST, NON_NULL, OBJECT, Completion, PlannedField
+
+
+class Unusual(Exception):  # noqa: N818 -- a signal to take the careful path, not a failure
+    """Raised by generated code: the careful path completes this value instead."""
+
+
+_UNUSUAL = Unusual()
+# Values most resolvers answer, never awaitable: tested by type before graphql-core's test.
+_PLAIN = frozenset({str, int, float, bool, type(None), dict, list, tuple})
+
+
+def _awaitable(value: Any) -> bool:
+    return type(value) not in _PLAIN and is_awaitable(value)
+
+
+class _Writer:
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self.names: dict[str, Any] = {
+            "_U": Undefined,
+            "_S": _UNUSUAL,
+            "_aw": _awaitable,
+            "_iterable": is_iterable,
+            "_Exception": Exception,
+            "_list": list,
+        }
+        self.count = 0
+
+    def name(self, prefix: str, value: Any) -> str:
+        self.count += 1
+        key = f"_{prefix}{self.count}"
+        self.names[key] = value
+        return key
+
+    def function(self, prefix: str) -> str:
+        self.count += 1
+        return f"_{prefix}{self.count}"
+
+
+def give_fast_paths(fields: tuple[PlannedField, ...]) -> None:
+    """Set `fast` on the largest plain subtrees under `fields` (a subtree inside one that
+    is fast already is never completed on its own)."""
+    for field in fields:
+        _assign(field.complete)
+
+
+def _assign(completion: Completion) -> None:
+    if _leaf(completion):
+        # One leaf: a function would cost what the walk costs. (The compiler also shares
+        # one `__typename` completion between plans: it must not be written to.)
+        return
+    fast = compile_completion(completion)
+    if fast is not None:
+        completion.fast = fast
+    elif completion.kind is OBJECT:
+        give_fast_paths(completion.fields)
+    elif completion.inner is not None:
+        _assign(completion.inner)
+
+
+def _leaf(completion: Completion) -> bool:
+    while completion.kind is NON_NULL and completion.inner is not None:
+        completion = completion.inner
+    return completion.kind is LEAF
+
+
+def compile_completion(completion: Completion) -> Callable[[Any], Any] | None:
+    """A function completing a value as `completion` says, or None when some field under
+    it is not a plain read (that part stays on the runner's walk)."""
+    if not _plain(completion):
+        return None
+    writer = _Writer()
+    entry = writer.function("complete")
+    body: list[str] = [f"def {entry}(v):"]
+    _inline(writer, completion, "v", "r", body, 1)
+    body.append("    return r")
+    writer.lines.extend(body)
+    source = "\n".join(writer.lines)
+    namespace = dict(writer.names)
+    exec(compile(source, f"<plan completion {entry}>", "exec"), namespace)  # noqa: S102
+    function: Callable[[Any], Any] = namespace[entry]
+    return function
+
+
+def _plain(completion: Completion) -> bool:
+    kind = completion.kind
+    if kind is LEAF:
+        return True
+    if kind is NON_NULL or kind is LIST:
+        return completion.inner is not None and _plain(completion.inner)
+    assert kind is OBJECT
+    return all(_reads_plainly(field) and _plain(field.complete) for field in completion.fields)
+
+
+def _reads_plainly(field: PlannedField) -> bool:
+    if field.typename is not None or field.attribute is not None or field.plain is not None:
+        return field.attribute is None or field.attribute.isidentifier()
+    direct = field.direct
+    return (
+        direct is not None
+        and direct.info_name is None
+        and not field.inline
+        and not inspect.iscoroutinefunction(direct.function)
+    )
+
+
+def _inline(
+    writer: _Writer, completion: Completion, value: str, result: str, out: list[str], depth: int
+) -> None:
+    pad = "    " * depth
+    if completion.kind is NON_NULL:
+        assert completion.inner is not None
+        _inline(writer, completion.inner, value, result, out, depth)
+        out.append(f"{pad}if {result} is None: raise _S")
+        return
+    out.append(f"{pad}if {value} is None or {value} is _U:")
+    out.append(f"{pad}    {result} = None")
+    out.append(f"{pad}elif isinstance({value}, _Exception):")
+    out.append(f"{pad}    raise _S")
+    out.append(f"{pad}else:")
+    inner = pad + "    "
+    if completion.kind is LEAF:
+        coerce = writer.name("coerce", completion.coerce)
+        out.append(f"{inner}{result} = {coerce}({value})")
+        out.append(f"{inner}if {result} is None or {result} is _U: raise _S")
+    elif completion.kind is OBJECT:
+        out.append(f"{inner}{result} = {_object(writer, completion)}({value})")
+    else:
+        out.append(f"{inner}{result} = {_list(writer, completion)}({value})")
+
+
+def _object(writer: _Writer, completion: Completion) -> str:
+    name = writer.function("object")
+    body = [f"def {name}(src):"]
+    keys: list[str] = []
+    for index, field in enumerate(completion.fields):
+        value = f"v{index}"
+        result = f"r{index}"
+        if field.typename is not None:
+            body.append(f"    {result} = {field.typename!r}")
+        else:
+            body.append(f"    {value} = {_read(writer, field)}")
+            if field.attribute is None:
+                # A resolver might hand back an awaitable: the careful path awaits it.
+                body.append(f"    if _aw({value}): raise _S")
+            _inline(writer, field.complete, value, result, body, 1)
+        keys.append(f"{field.response_name!r}: {result}")
+    body.append("    return {" + ", ".join(keys) + "}")
+    writer.lines.extend(body)
+    writer.lines.append("")
+    return name
+
+
+def _read(writer: _Writer, field: PlannedField) -> str:
+    if field.attribute is not None:
+        return f"src.{field.attribute}"
+    if field.plain is not None:
+        return f"{writer.name('plain', field.plain)}(src, None)"
+    direct = field.direct
+    assert direct is not None
+    if direct.source_first and not direct.source_names:
+        return f"{writer.name('resolver', direct.function)}(src)"
+    return f"{writer.name('direct', direct)}.call(src, None)"
+
+
+def _list(writer: _Writer, completion: Completion) -> str:
+    assert completion.inner is not None
+    name = writer.function("list")
+    body = [
+        f"def {name}(v):",
+        "    if type(v) is not _list and (hasattr(v, '__aiter__') or not _iterable(v)):",
+        "        raise _S",
+        "    out = []",
+        "    for x in v:",
+    ]
+    _inline(writer, completion.inner, "x", "y", body, 2)
+    body.append("        out.append(y)")
+    body.append("    return out")
+    writer.lines.extend(body)
+    writer.lines.append("")
+    return name

@@ -1,0 +1,249 @@
+"""The plan's two shortcuts, each against graphql-core on a schema made to break them:
+
+- generated completions (gateway/plan/codegen.py): a plain subtree answered by one
+  function, and every unusual value in it (an exception, a null on a non-null field, a
+  leaf that does not serialize, a list that is not one) answered as graphql-core does;
+- inline steps (gateway/plan/runner.py `_step`): a resolver promising loaded reads runs
+  with no task of its own, and one breaking the promise fails loudly."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from typing import Any
+
+import graphql
+import pytest
+import strawberry
+
+from bench.queries import DASHBOARD
+from gateway.plan import Plan, compile_plan, run_compiled
+from gateway.plan.nodes import OBJECT, Completion, PlannedField
+from schema.loaded_reads import READS_LOADED
+from tests.harness.gateway import GatewayClient
+from tests.plan.comparison import Answer, differences
+from tests.plan.executors import reference, request_context
+from tests.plan.operations import AGENT, Cast
+
+
+@strawberry.type
+class Leaf:
+    name: str
+    size: int | None
+
+    @strawberry.field
+    def label(self) -> str:
+        if self.name == "raise":
+            raise ValueError("label failed")
+        return self.name.upper()
+
+
+@strawberry.type
+class Shelf:
+    leaves: list[Leaf]
+    maybe: list[Leaf | None] | None
+    title: str | None
+
+    @strawberry.field
+    def first(self) -> Leaf | None:
+        return self.leaves[0] if self.leaves else None
+
+
+@strawberry.type
+class Query:
+    @strawberry.field
+    def shelf(self, case: str) -> Shelf | None:
+        shelf: Shelf = _SHELVES[case]()
+        return shelf
+
+    # strawberry.field(metadata=...) is typed to return Any (see pyproject's mypy overrides).
+    @strawberry.field(metadata=READS_LOADED)  # type: ignore[untyped-decorator]
+    async def loaded(self) -> Shelf | None:
+        # Awaits only a done future: it finishes in its inline step.
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        done.set_result(None)
+        await done
+        shelf: Shelf = _SHELVES["plain"]()
+        return shelf
+
+    @strawberry.field(metadata=READS_LOADED)  # type: ignore[untyped-decorator]
+    async def first_wait(self) -> str:
+        return await _shared_wait()
+
+    @strawberry.field(metadata=READS_LOADED)  # type: ignore[untyped-decorator]
+    async def second_wait(self) -> str:
+        # The same pending future as firstWait's, as two fields awaiting one loader key.
+        return (await _shared_wait()).upper()
+
+    @strawberry.field(metadata=READS_LOADED)  # type: ignore[untyped-decorator]
+    async def broken_promise(self) -> str | None:
+        # A timeout scope in the resolver's own frame: what the promise rules out.
+        async with asyncio.timeout(1):
+            await asyncio.sleep(0)
+        return "never inline"
+
+
+_WAITS: dict[int, asyncio.Future[str]] = {}
+
+
+def _shared_wait() -> asyncio.Future[str]:
+    """One pending future per run (keyed by the run's loop turn), answered a turn later."""
+    loop = asyncio.get_running_loop()
+    key = id(loop)
+    if key not in _WAITS or _WAITS[key].done():
+        future: asyncio.Future[str] = loop.create_future()
+        loop.call_soon(future.set_result, "answered")
+        _WAITS[key] = future
+    return _WAITS[key]
+
+
+def _leaves(*names: str) -> list[Leaf]:
+    return [Leaf(name=n, size=len(n)) for n in names]
+
+
+# Built past their types on purpose: each unusual value is one graphql-core must report.
+_Shelf: Any = Shelf
+_Leaf: Any = Leaf
+_SHELVES: dict[str, Any] = {
+    "plain": lambda: _Shelf(leaves=_leaves("a", "bb"), maybe=[None, *_leaves("c")], title="t"),
+    "empty": lambda: _Shelf(leaves=[], maybe=None, title=None),
+    "raising resolver": lambda: _Shelf(leaves=_leaves("a", "raise"), maybe=None, title="t"),
+    "null in non-null list": lambda: _Shelf(leaves=[*_leaves("a"), None], maybe=[], title="t"),
+    "exception as a value": lambda: _Shelf(leaves=_leaves("a"), maybe=[], title=ValueError("v")),
+    "leaf not serializable": lambda: _Shelf(
+        leaves=[_Leaf(name="a", size="x")], maybe=[], title="t"
+    ),
+    "not a list": lambda: _Shelf(leaves=5, maybe=[], title="t"),
+    "null on non-null leaf": lambda: _Shelf(leaves=[_Leaf(name=None, size=1)], maybe=[], title="t"),
+}
+
+SCHEMA = strawberry.Schema(Query)._schema
+SHELF_QUERY = """query ($case: String!) { shelf(case: $case) {
+  title leaves { name size label __typename } maybe { name } first { label } } }"""
+
+
+def _completions(fields: tuple[PlannedField, ...]) -> Iterator[Completion]:
+    for field in fields:
+        completion: Completion | None = field.complete
+        while completion is not None:
+            yield completion
+            if completion.kind is OBJECT:
+                yield from _completions(completion.fields)
+            completion = completion.inner
+
+
+async def _both(document: graphql.DocumentNode, variables: dict[str, Any]) -> tuple[Answer, Answer]:
+    plan = compile_plan(SCHEMA, document, None)
+    assert isinstance(plan, Plan)
+    expected = await reference(SCHEMA, document, variables, None, None)  # type: ignore[arg-type]
+    got = await run_compiled(
+        plan, SCHEMA, document, variables=variables, operation_name=None, context=None
+    )
+    return Answer.of(expected, "r"), Answer.of(got, "r")
+
+
+def test_a_plain_subtree_is_one_generated_function() -> None:
+    plan = compile_plan(SCHEMA, graphql.parse(SHELF_QUERY), None)
+    assert isinstance(plan, Plan)
+    fast = [c for c in _completions(plan.fields) if c.fast is not None]
+    # The shelf and everything under it is plain: one function, nothing inside it again.
+    assert len(fast) == 1
+    assert fast[0].kind is OBJECT
+
+
+@pytest.mark.parametrize("case", sorted(_SHELVES))
+async def test_a_generated_completion_answers_as_graphql_core(case: str) -> None:
+    expected, got = await _both(graphql.parse(SHELF_QUERY), {"case": case})
+    assert differences(expected, got) == []
+    if case != "plain" and case != "empty":
+        # Each case is unusual: graphql-core reports an error for it.
+        assert expected.errors
+
+
+async def test_a_loaded_read_runs_inline_and_one_breaking_the_promise_fails_loudly() -> None:
+    tasks_started = 0
+    loop = asyncio.get_running_loop()
+    factory = loop.get_task_factory()
+
+    def counting(loop: asyncio.AbstractEventLoop, coro: Any, **kwargs: Any) -> asyncio.Task[Any]:
+        nonlocal tasks_started
+        tasks_started += 1
+        return asyncio.Task(coro, loop=loop, **kwargs)
+
+    document = graphql.parse("{ loaded { title leaves { name } } }")
+    plan = compile_plan(SCHEMA, document, None)
+    loop.set_task_factory(counting)
+    try:
+        got = await run_compiled(
+            plan, SCHEMA, document, variables=None, operation_name=None, context=None
+        )
+    finally:
+        loop.set_task_factory(factory)
+    assert got.errors is None
+    assert got.data == {"loaded": {"title": "t", "leaves": [{"name": "a"}, {"name": "bb"}]}}
+    assert tasks_started == 0
+
+    document = graphql.parse("{ brokenPromise }")
+    plan = compile_plan(SCHEMA, document, None)
+    got = await run_compiled(
+        plan, SCHEMA, document, variables=None, operation_name=None, context=None
+    )
+    assert got.data == {"brokenPromise": None}
+    assert got.errors is not None
+    assert "inside a task" in got.errors[0].message
+
+
+async def test_a_dashboards_numbers_cost_no_task_per_field(
+    plan_gateway: GatewayClient, cast: Cast
+) -> None:
+    """Each number's records are read ahead, so its fields finish inline: the tasks an
+    agent's screen starts (the loaders' batches, the cache's reads) do not grow with its
+    numbers. Before reading ahead, every async field of every number was a task."""
+    runtime = plan_gateway.runtime
+    schema = runtime.schema._schema
+    document = graphql.parse(DASHBOARD)
+    plan = compile_plan(schema, document, None)
+    assert isinstance(plan, Plan)
+    loop = asyncio.get_running_loop()
+    factory = loop.get_task_factory()
+    numbers = cast.dashboard(40)
+
+    async def tasks_for(msisdns: list[str]) -> int:
+        started = 0
+
+        def counting(loop: asyncio.AbstractEventLoop, coro: Any, **kw: Any) -> asyncio.Task[Any]:
+            nonlocal started
+            started += 1
+            return asyncio.Task(coro, loop=loop, **kw)
+
+        context = request_context(runtime, AGENT, "fast-paths")
+        loop.set_task_factory(counting)
+        try:
+            got = await run_compiled(
+                plan,
+                schema,
+                document,
+                variables={"msisdns": msisdns},
+                operation_name=None,
+                context=context,
+            )
+        finally:
+            loop.set_task_factory(factory)
+        assert got.errors is None
+        assert len(got.data["subscribers"]) == len(msisdns)  # type: ignore[index]
+        return started
+
+    await tasks_for(numbers)  # the read caches filled
+    few, many = await tasks_for(numbers[:5]), await tasks_for(numbers)
+    # 35 more numbers with ~10 async fields each: 350 more tasks if fields were tasks. One
+    # per number is left: its reach check, gathered by resolvers/subscribers.py.
+    assert many - few < 2 * 35, (few, many)
+
+
+async def test_inline_steps_waiting_on_one_pending_future_answer_as_graphql_core() -> None:
+    # Each inline step leaves the future for a task to take; the second must not find
+    # the first one's claim on it ("await wasn't used with future").
+    expected, got = await _both(graphql.parse("{ firstWait secondWait }"), {})
+    assert differences(expected, got) == []
+    assert got.errors == ()
+    assert got.data == '{"firstWait":"answered","secondWait":"ANSWERED"}'
