@@ -64,8 +64,13 @@ async def reach_existing(ctx: Context, msisdn: str, fields: Sequence[str] = ()) 
     """`reach`, and the number must be one of the operator's subscribers."""
     granted = await reach(ctx, msisdn, fields)
     if await ctx.loaders.customer_by_msisdn.load(msisdn) is None:
-        raise NotFoundError(f"no subscriber with number {msisdn}")
+        raise no_subscriber(msisdn)
     return granted
+
+
+def no_subscriber(msisdn: str) -> NotFoundError:
+    """A number reached that is none of the operator's subscribers."""
+    return NotFoundError(f"no subscriber with number {msisdn}")
 
 
 def reach_of_session(msisdn: str) -> Reach:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
+import contextlib
 from collections.abc import Sequence
 
 from domain.provisioning import CustomerRecord
 from domain.reach import Reach
-from resolvers.access import reach_existing, reach_own
+from resolvers.access import no_subscriber, reach, reach_existing, reach_own
 from resolvers.context import Context
 from resolvers.errors import GatewayError, InvalidInputError
 from resolvers.read_ahead import read_ahead
@@ -38,14 +38,39 @@ async def subscribers(
     cap = ctx.limits.max_subscribers_per_query
     if len(msisdns) > cap:
         raise InvalidInputError(f"at most {cap} numbers per query, got {len(msisdns)}")
-    results = await asyncio.gather(
-        *(reach_existing(ctx, m, fields) for m in msisdns), return_exceptions=True
-    )
+    # One number after the other, not a task each: granting waits at most once (for the
+    # caller's own links), and the numbers' existence is one batch of customer reads.
+    reached: list[Reach | GatewayError] = []
+    for msisdn in msisdns:
+        try:
+            reached.append(await reach(ctx, msisdn, fields))
+        except GatewayError as refused:
+            reached.append(refused)
+    customers = {
+        r.msisdn: ctx.loaders.customer_by_msisdn.load(r.msisdn)
+        for r in reached
+        if isinstance(r, Reach)
+    }
+    for read in customers.values():
+        if not read.done():
+            with contextlib.suppress(Exception):
+                await read
+    # Every read's outcome taken, so none is left "never retrieved" when one is raised.
+    failures = {msisdn: read.exception() for msisdn, read in customers.items()}
     out: list[Reach | GatewayError] = []
-    for result in results:
-        if isinstance(result, BaseException) and not isinstance(result, GatewayError):
-            raise result
-        out.append(result)
+    for granted in reached:
+        if isinstance(granted, Reach):
+            read = customers[granted.msisdn]
+            failed = failures[granted.msisdn]
+            if failed is not None:
+                if not isinstance(failed, GatewayError):
+                    raise failed
+                out.append(failed)
+                continue
+            if read.result() is None:
+                out.append(no_subscriber(granted.msisdn))
+                continue
+        out.append(granted)
     await read_ahead(ctx, [r.msisdn for r in out if isinstance(r, Reach)], ahead)
     return out
 

@@ -124,6 +124,7 @@ def _reads_plainly(field: PlannedField) -> bool:
     return (
         direct is not None
         and direct.info_name is None
+        and not direct.renames
         and not field.inline
         and not inspect.iscoroutinefunction(direct.function)
     )

@@ -192,13 +192,13 @@ class _Compiler:
         attribute = None
         plain = None
         direct = None
-        if typename is None and not definition.args:
-            if is_basic(resolve):
+        if typename is None:
+            if not is_basic(resolve):
+                direct = direct_call(resolve, definition)
+            elif not definition.args:
                 attribute = default_attribute(resolve)
                 if attribute is None:
                     plain = resolve
-            else:
-                direct = direct_call(resolve)
         has_arguments = bool(definition.args or node.arguments)
         return PlannedField(
             response_name=response_name,

@@ -24,6 +24,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from graphql import GraphQLField, GraphQLScalarType, get_nullable_type
+
 # The metadata key of that promise; the schema spells it too (the plan may not import it).
 READS_LOADED = "tgw.reads_loaded"
 # Where strawberry keeps its field on graphql-core's (GraphQLCoreConverter.DEFINITION_BACKREF).
@@ -49,11 +51,18 @@ class DirectCall:
     # The keyword given strawberry's Info, and strawberry's factory of it.
     info_name: str | None
     make_info: Callable[[Any], Any] | None
+    # Scalar arguments, (GraphQL name, the resolver's parameter): graphql-core's coerced
+    # value is what strawberry would pass, under the parameter's name.
+    renames: tuple[tuple[str, str], ...] = ()
 
-    def call(self, source: Any, raw_info: Any) -> Any:
+    def call(self, source: Any, raw_info: Any, arguments: dict[str, Any] | None = None) -> Any:
         kwargs = dict.fromkeys(self.source_names, source)
         if self.info_name is not None and self.make_info is not None:
             kwargs[self.info_name] = self.make_info(raw_info)
+        if arguments:
+            for name, parameter in self.renames:
+                if name in arguments:
+                    kwargs[parameter] = arguments[name]
         if self.source_first:
             return self.function(source, **kwargs)
         return self.function(**kwargs)
@@ -82,8 +91,10 @@ def default_attribute(resolve: Any) -> str | None:
     return None
 
 
-def direct_call(resolve: Any) -> DirectCall | None:
-    """The call strawberry's wrapper makes, when it adds nothing else; None otherwise."""
+def direct_call(resolve: Any, definition: GraphQLField) -> DirectCall | None:
+    """The call strawberry's wrapper makes, when it adds nothing else; None otherwise.
+    Arguments are passed on when each is a scalar: strawberry converts input objects,
+    enums and lists, and passes a scalar's coerced value as it is."""
     outer = _free_variables(resolve)
     if getattr(resolve, "__name__", "") not in ("_resolver", "_async_resolver"):
         return None
@@ -94,7 +105,10 @@ def direct_call(resolve: Any) -> DirectCall | None:
     base = getattr(field, "base_resolver", None)
     if field is None or base is None:
         return None
-    if field.extensions or field.arguments or base.arguments:
+    if field.extensions:
+        return None
+    renames = _scalar_renames(definition, field, base)
+    if renames is None:
         return None
     # What the wrapper calls: StrawberryField.get_result -> StrawberryResolver.__call__.
     if type(field).get_result.__qualname__ != "StrawberryField.get_result":
@@ -113,7 +127,27 @@ def direct_call(resolve: Any) -> DirectCall | None:
         ),
         info_name=info.name if info is not None else None,
         make_info=make_info if info is not None else None,
+        renames=renames,
     )
+
+
+def _scalar_renames(
+    definition: GraphQLField, field: Any, base: Any
+) -> tuple[tuple[str, str], ...] | None:
+    """(GraphQL name, parameter) of each argument, or None when one is not a plain scalar
+    or the field's arguments are not the resolver's."""
+    if len(field.arguments) != len(definition.args) or field.arguments != base.arguments:
+        return None
+    renames = []
+    for name, argument in definition.args.items():
+        declared = (argument.extensions or {}).get(_STRAWBERRY_FIELD)
+        parameter = getattr(declared, "python_name", None)
+        if not isinstance(parameter, str) or declared not in base.arguments:
+            return None
+        if not isinstance(get_nullable_type(argument.type), GraphQLScalarType):
+            return None
+        renames.append((name, parameter))
+    return tuple(renames)
 
 
 def _free_variables(function: Any) -> dict[str, Any]:

@@ -334,7 +334,16 @@ def _execute_field(run: _Run, field: PlannedField, source: Any, path: Path) -> A
             result = field.plain(source, None)
         elif field.direct is not None:
             direct = field.direct
-            result = direct.call(source, run.info(field, path) if direct.info_name else None)
+            info = run.info(field, path) if direct.info_name else None
+            if direct.renames:
+                arguments = field.arguments
+                if arguments is None:
+                    arguments = get_argument_values(
+                        field.definition, field.nodes[0], run.variables, None, run.hide_suggestions
+                    )
+                result = direct.call(source, info, arguments)
+            else:
+                result = direct.call(source, info)
         else:
             info = run.info(field, path)
             arguments = field.arguments

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from enum import Enum
 from typing import Any
 
 import pytest
@@ -281,6 +282,12 @@ class _Thing:
     guarded: str = strawberry.field(permission_classes=[_Allowed])
 
 
+@strawberry.enum
+class _Size(Enum):
+    SMALL = "small"
+    LARGE = "large"
+
+
 @strawberry.type
 class _Query:
     @strawberry.field
@@ -307,8 +314,14 @@ class _Query:
     def with_argument(self, times: int = 2) -> str:
         return "x" * times
 
+    @strawberry.field
+    def with_enum(self, size: _Size = _Size.SMALL) -> str:
+        # strawberry converts an enum argument: the plan keeps its wrapper.
+        return f"{size!r}"
 
-DIRECT = "{ method withInfo withRoot fails withArgument a: withArgument(times: 3) }"
+
+DIRECT = """{ method withInfo withRoot fails withArgument a: withArgument(times: 3)
+  withEnum b: withEnum(size: LARGE) }"""
 
 
 @pytest.mark.parametrize("context", ["allowed", "refused"])
@@ -318,7 +331,8 @@ async def test_strawberry_resolvers_called_directly_answer_the_same(context: str
     plan = compile_plan(schema, document, None)
     assert isinstance(plan, Plan)
     direct = [f.response_name for f in plan.fields if f.direct is not None]
-    assert direct == ["method", "withInfo", "withRoot", "fails"]
+    # Scalar arguments are passed on as coerced; the enum's go through strawberry.
+    assert direct == ["method", "withInfo", "withRoot", "fails", "withArgument", "a"]
     planned = await run_plan(schema, document, variables=None, operation_name=None, context=context)
     generic = await execute_generic(
         schema, document, variables=None, operation_name=None, context=context
@@ -327,6 +341,8 @@ async def test_strawberry_resolvers_called_directly_answer_the_same(context: str
     assert planned.data is not None
     assert planned.data["withInfo"] == f"withInfo in {context}"
     assert planned.data["fails"] is None
+    assert (planned.data["withArgument"], planned.data["a"]) == ("xx", "xxx")
+    assert planned.data["b"] == repr(_Size.LARGE)
 
 
 @pytest.mark.parametrize("context", ["allowed", "refused"])
