@@ -198,7 +198,8 @@ async def test_a_dashboards_numbers_cost_no_task_per_field(
 ) -> None:
     """Each number's records are read ahead, so its fields finish inline: the tasks an
     agent's screen starts (the loaders' batches, the cache's reads) do not grow with its
-    numbers. Before reading ahead, every async field of every number was a task."""
+    numbers. Before reading ahead, every async field of every number was a task (5 and 40
+    numbers: 71 and 421 tasks; now 21 and 21)."""
     runtime = plan_gateway.runtime
     schema = runtime.schema._schema
     document = graphql.parse(DASHBOARD)
@@ -235,9 +236,9 @@ async def test_a_dashboards_numbers_cost_no_task_per_field(
 
     await tasks_for(numbers)  # the read caches filled
     few, many = await tasks_for(numbers[:5]), await tasks_for(numbers)
-    # 35 more numbers with ~10 async fields each: 350 more tasks if fields were tasks. One
-    # per number is left: its reach check, gathered by resolvers/subscribers.py.
-    assert many - few < 2 * 35, (few, many)
+    # 35 more numbers with ~10 async fields each: 350 more tasks if fields were tasks (and
+    # 35 more if each number's reach check were one). The margin is for the audit writer.
+    assert many - few < 5, (few, many)
 
 
 async def test_inline_steps_waiting_on_one_pending_future_answer_as_graphql_core() -> None:
