@@ -76,6 +76,15 @@ class Query:
         return (await _shared_wait()).upper()
 
     @strawberry.field(metadata=READS_LOADED)  # type: ignore[untyped-decorator]
+    async def forever(self) -> str:
+        # Waits on a future nobody answers, as a read of a backend that hangs.
+        _FOREVER.entered.set()
+        never: asyncio.Future[str] = asyncio.get_running_loop().create_future()
+        answer = await never
+        _FOREVER.answered = True
+        return answer
+
+    @strawberry.field(metadata=READS_LOADED)  # type: ignore[untyped-decorator]
     async def broken_promise(self) -> str | None:
         # A timeout scope in the resolver's own frame: what the promise rules out.
         async with asyncio.timeout(1):
@@ -83,6 +92,13 @@ class Query:
         return "never inline"
 
 
+class _Forever:
+    def __init__(self) -> None:
+        self.entered = asyncio.Event()
+        self.answered = False
+
+
+_FOREVER = _Forever()
 _WAITS: dict[int, asyncio.Future[str]] = {}
 
 
@@ -248,3 +264,23 @@ async def test_inline_steps_waiting_on_one_pending_future_answer_as_graphql_core
     assert differences(expected, got) == []
     assert got.errors == ()
     assert got.data == '{"firstWait":"answered","secondWait":"ANSWERED"}'
+
+
+async def test_a_request_cancelled_reaches_a_field_stepped_inline() -> None:
+    # The request's deadline cancels its task: the cancellation propagates through a
+    # field stepped inline and still waiting, and the request ends. (The half-run resolver
+    # is closed when it is collected, not at once: a resolver keeping its promise holds
+    # nothing that needs closing; docs/decisions.md.)
+    global _FOREVER
+    _FOREVER = _Forever()
+    document = graphql.parse("{ firstWait forever }")
+    plan = compile_plan(SCHEMA, document, None)
+    running = asyncio.ensure_future(
+        run_compiled(plan, SCHEMA, document, variables=None, operation_name=None, context=None)
+    )
+    await _FOREVER.entered.wait()
+    running.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await running
+    assert running.cancelled()
+    assert not _FOREVER.answered
