@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable
+from keyword import iskeyword
 from typing import Any
 
 from graphql.pyutils import Undefined, is_awaitable, is_iterable
@@ -119,7 +120,9 @@ def _plain(completion: Completion) -> bool:
 
 def _reads_plainly(field: PlannedField) -> bool:
     if field.typename is not None or field.attribute is not None or field.plain is not None:
-        return field.attribute is None or field.attribute.isidentifier()
+        attribute = field.attribute
+        # Written into the source as `src.<attribute>`: only a plain identifier.
+        return attribute is None or (attribute.isidentifier() and not iskeyword(attribute))
     direct = field.direct
     return (
         direct is not None
