@@ -63,8 +63,10 @@ def _statements(ctx: Context, msisdn: str) -> asyncio.Future[Any]:
 READS_OF_FIELD: dict[str, tuple[Read, ...]] = {
     "name": (_customer,),
     "region": (_customer,),
-    # The balance's next charge is the tariff's fee.
-    "balance": (_balance, _products),
+    # Not the products its `nextChargeAmount` reads (the tariff's fee): a balance asked
+    # alone (the app's widget) would pay a read it does not need; `tariff` usually reads
+    # them ahead beside it.
+    "balance": (_balance,),
     "tariff": (_products,),
     "services": (_products,),
     "expenses": (_charges,),

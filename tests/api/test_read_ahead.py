@@ -9,6 +9,8 @@ from tests.harness.clock import FakeClock
 
 NUMBER = "+79000000001"
 QUERY = "query { me { name balance { money { amount } } } }"
+SCREEN = """query { me { tariff { name } services { name }
+  balance { nextChargeAmount { amount } } } }"""
 
 
 async def test_a_failed_read_is_not_asked_again_by_its_field(
@@ -31,3 +33,25 @@ async def test_a_failed_read_is_not_asked_again_by_its_field(
     assert error["extensions"]["code"] == "BACKEND_ERROR"
     # Read ahead, failed, and the field's own load heard the same failure.
     assert billing_calls == 1
+
+
+async def test_only_what_the_asked_fields_read_is_read_ahead(
+    start_gateway: GatewayFactory, admins: dict[str, BackendAdmin]
+) -> None:
+    # The app's balance widget: no tariff, so no products (the next charge is not asked).
+    async with start_gateway(FakeClock(), answer_ttl=0) as gateway:
+        token = gateway.subscriber_token(NUMBER)
+        for admin in admins.values():
+            await admin.reset()
+        widget = await gateway.query("query { me { balance { money { amount } } } }", token=token)
+        after_widget = await admins["provisioning"].count("/product")
+        screen = await gateway.query(SCREEN, token=token)
+        after_screen = await admins["provisioning"].count("/product")
+
+    assert widget.errors == []
+    assert widget.data["me"]["balance"]["money"]["amount"]
+    assert after_widget == 0
+    assert screen.errors == []
+    assert screen.data["me"]["balance"]["nextChargeAmount"]["amount"]
+    # Three fields reading a number's products: one read, ahead of them.
+    assert after_screen == 1
