@@ -310,17 +310,20 @@ def _execute_fields(
         raise
     if not pending:
         return results
-    return _gather_fields(results, pending)
+    return _gather_pending(results, pending)
 
 
-async def _gather_fields(results: dict[str, Any], pending: list[str]) -> dict[str, Any]:
+async def _gather_pending(answer: Any, pending: list[Any]) -> Any:
+    """Await the awaitables at `pending` (the keys of a selection set's dict, or the
+    indexes of a list's items) together, each answer in its place."""
     if len(pending) == 1:
-        name = pending[0]
-        results[name] = await results[name]
+        at = pending[0]
+        answer[at] = await answer[at]
     else:
-        awaited = await gather_with_cancel(*(results[name] for name in pending))
-        results.update(zip(pending, awaited, strict=True))
-    return results
+        awaited = await gather_with_cancel(*(answer[at] for at in pending))
+        for at, value in zip(pending, awaited, strict=True):
+            answer[at] = value
+    return answer
 
 
 def _execute_field(run: _Run, field: PlannedField, source: Any, path: Path) -> Any:
@@ -459,15 +462,4 @@ def _complete_list(
         raise
     if not pending:
         return completed
-    return _gather_items(completed, pending)
-
-
-async def _gather_items(completed: list[Any], pending: list[int]) -> list[Any]:
-    if len(pending) == 1:
-        index = pending[0]
-        completed[index] = await completed[index]
-    else:
-        awaited = await gather_with_cancel(*(completed[index] for index in pending))
-        for index, value in zip(pending, awaited, strict=True):
-            completed[index] = value
-    return completed
+    return _gather_pending(completed, pending)
