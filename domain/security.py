@@ -50,3 +50,15 @@ class RotateOutcome(Enum):
     # family is revoked.
     REUSED = "reused"
     UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True, slots=True)
+class PendingLink:
+    """A link its owner asked for and its target has not confirmed yet: shown until
+    `expires_at` (epoch seconds), when the target's code expires."""
+
+    alias: str | None
+    expires_at: float
+
+    def current(self, now: float) -> bool:
+        return self.expires_at > now

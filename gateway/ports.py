@@ -22,6 +22,7 @@ from adapters.loyalty.http import HttpLoyalty
 from adapters.payments.http import HttpPayments
 from adapters.provisioning.cached import CachedProvisioning
 from adapters.provisioning.http import HttpProvisioning
+from adapters.security.kept_pending import KeptPending
 from adapters.sms.http import HttpSms
 from adapters.support.http import HttpSupport
 from gateway.auth import TokenAuthority
@@ -116,6 +117,7 @@ def build_ports(
         answers=answers,
         # What the caches above keep, and the one way to drop it (number_reads.py).
         reads=number_reads,
+        pending=KeptPending(stores.security, reads),
         idempotency=stores.idempotency,
     )
 

@@ -25,7 +25,12 @@ async def linked_numbers(ctx: Context, who: Reach) -> list[LinkView]:
         log.warning("pending links unavailable: %s", exc)
         pending = {}
     confirmed = {v.msisdn for v in views}
-    views += [LinkView(m, alias, False, None) for m, alias in pending.items() if m not in confirmed]
+    now = ctx.clock.now().timestamp()
+    views += [
+        LinkView(m, link.alias, False, None)
+        for m, link in pending.items()
+        if m not in confirmed and link.current(now)
+    ]
     return views
 
 

@@ -18,6 +18,7 @@ from domain.billing import BalanceRecord, ChargeRecord, OrderedStatementRecord
 from domain.loyalty import ActivationRecord
 from domain.payments import TopUpPaymentRecord
 from domain.provisioning import CustomerRecord, LinkRecord, ProductRecord
+from domain.security import PendingLink
 from resolvers.ports import Ports
 
 K = TypeVar("K")
@@ -38,6 +39,7 @@ def _by_key(
     fetch: Callable[[Sequence[K]], Awaitable[Mapping[K, V]]],
     missing: V,
     max_batch: int,
+    held: dict[Any, Any],
 ) -> DataLoader[K, V]:
     batch_sizes = _batch_sizes(name)
 
@@ -53,7 +55,15 @@ def _by_key(
             return cast("list[V]", [failed] * len(keys))
         return [found.get(key, missing) for key in keys]
 
-    return DataLoader(batch, max_batch_size=max_batch)
+    return DataLoader(batch, max_batch_size=max_batch, cache_map=held)
+
+
+# What a loader answers for a key its backend has nothing for (`Loaders.prime`).
+_NOTHING: dict[str, Any] = {
+    "balance_by_msisdn": None,
+    "customer_by_msisdn": None,
+    "pending_by_owner": {},
+}
 
 
 class Loaders:
@@ -63,6 +73,24 @@ class Loaders:
     def __init__(self, ports: Ports, max_batch: int = 500) -> None:
         self._ports = ports
         self._max_batch = max_batch
+        # Each loader's futures by key, held here rather than inside aiodataloader: what a
+        # request has read is then known without reaching into the library.
+        self._held: dict[str, dict[Any, Any]] = defaultdict(dict)
+
+    def unread(self, name: str, keys: Sequence[K]) -> list[K]:
+        """The keys loader `name` holds nothing for yet."""
+        held = self._held.get(name)
+        return list(keys) if not held else [key for key in keys if key not in held]
+
+    def prime(self, name: str, found: Mapping[K, Any], absent: Sequence[K]) -> None:
+        """Give loader `name` the values read elsewhere (the number's read model,
+        resolvers/read_ahead.py), and its empty answer for the `absent` keys."""
+        loader: DataLoader[K, Any] = getattr(self, name)
+        for key, value in found.items():
+            loader.prime(key, value)
+        nothing = _NOTHING.get(name, ())
+        for key in absent:
+            loader.prime(key, nothing)
 
     @classmethod
     def build(cls, ports: Ports, max_batch: int = 500) -> Loaders:
@@ -71,46 +99,69 @@ class Loaders:
     @cached_property
     def balance_by_msisdn(self) -> DataLoader[str, BalanceRecord | None]:
         no_balance: BalanceRecord | None = None
-        return _by_key("balance", self._ports.billing.balances, no_balance, self._max_batch)
+        return _by_key(
+            "balance",
+            self._ports.billing.balances,
+            no_balance,
+            self._max_batch,
+            self._held["balance_by_msisdn"],
+        )
 
     @cached_property
     def customer_by_msisdn(self) -> DataLoader[str, CustomerRecord | None]:
         no_customer: CustomerRecord | None = None
         customers = self._ports.provisioning.customers
-        return _by_key("customer", customers, no_customer, self._max_batch)
+        return _by_key(
+            "customer", customers, no_customer, self._max_batch, self._held["customer_by_msisdn"]
+        )
 
     @cached_property
     def products_by_msisdn(self) -> DataLoader[str, Sequence[ProductRecord]]:
-        return _by_key("products", self._ports.provisioning.products, (), self._max_batch)
+        products = self._ports.provisioning.products
+        return _by_key("products", products, (), self._max_batch, self._held["products_by_msisdn"])
 
     @cached_property
     def links_by_owner(self) -> DataLoader[str, Sequence[LinkRecord]]:
-        return _by_key("links", self._ports.provisioning.links, (), self._max_batch)
+        links = self._ports.provisioning.links
+        return _by_key("links", links, (), self._max_batch, self._held["links_by_owner"])
 
     @cached_property
     def activations_by_msisdn(self) -> DataLoader[str, Sequence[ActivationRecord]]:
-        return _by_key("activations", self._ports.loyalty.activations, (), self._max_batch)
+        activations = self._ports.loyalty.activations
+        return _by_key(
+            "activations", activations, (), self._max_batch, self._held["activations_by_msisdn"]
+        )
 
     @cached_property
     def charges_by_period(self) -> DataLoader[ChargesKey, Sequence[ChargeRecord]]:
-        return DataLoader(_charges_batch(self._ports), max_batch_size=self._max_batch)
+        return DataLoader(
+            _charges_batch(self._ports),
+            max_batch_size=self._max_batch,
+            cache_map=self._held["charges_by_period"],
+        )
 
     @cached_property
-    def pending_by_owner(self) -> DataLoader[str, Mapping[str, str | None]]:
-        """Links asked for and not yet confirmed, from the security store: target -> alias."""
-        no_pending: Mapping[str, str | None] = {}
-        pending = self._ports.security.pending_many
-        return _by_key("pending", pending, no_pending, self._max_batch)
+    def pending_by_owner(self) -> DataLoader[str, Mapping[str, PendingLink]]:
+        """Links asked for and not yet confirmed: target -> link (an expired one may be
+        among them: adapters/security/kept_pending.py)."""
+        no_pending: Mapping[str, PendingLink] = {}
+        pending = self._ports.pending.pending_links
+        return _by_key(
+            "pending", pending, no_pending, self._max_batch, self._held["pending_by_owner"]
+        )
 
     @cached_property
     def top_ups_by_msisdn(self) -> DataLoader[str, Sequence[TopUpPaymentRecord]]:
         """Read for the payments screen and the agents' console only; not cached."""
-        return _by_key("top_ups", self._ports.payments.top_ups, (), self._max_batch)
+        top_ups = self._ports.payments.top_ups
+        return _by_key("top_ups", top_ups, (), self._max_batch, self._held["top_ups_by_msisdn"])
 
     @cached_property
     def statements_by_msisdn(self) -> DataLoader[str, Sequence[OrderedStatementRecord]]:
         statements = self._ports.billing.actions.statements
-        return _by_key("statements", statements, (), self._max_batch)
+        return _by_key(
+            "statements", statements, (), self._max_batch, self._held["statements_by_msisdn"]
+        )
 
     def forget(self, msisdns: Sequence[str], reads: Collection[NumberRead]) -> None:
         """Drop what this request read of the numbers in `reads` (they changed): called by

@@ -15,6 +15,7 @@ from adapters.idempotency.port import IdempotencyStore
 from adapters.loyalty.port import LoyaltyPort
 from adapters.payments.port import PaymentsPort
 from adapters.provisioning.port import ProvisioningPort
+from adapters.security.kept_pending import KeptPending
 from adapters.security.port import SecurityStore
 from adapters.sms.port import SmsPort
 from adapters.support.port import SupportPort
@@ -48,6 +49,9 @@ class Ports:
     events: EventBus
     # What is kept of each number's reads, and the one way to drop it after a change.
     reads: NumberReads
+    # The links asked for and not confirmed yet, as screens read them (kept beside the
+    # number's other reads; the actions read `security`).
+    pending: KeptPending
     # Whole answers of subscribers' screens; None when switched off (TGW_ANSWER_TTL=0).
     answers: AnswerCache | None = None
     # Top-ups as sagas across payments and billing (set by the composition root).

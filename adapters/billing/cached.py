@@ -75,34 +75,12 @@ class CachedBilling:
     def key(self, msisdn: str) -> str:
         return self._prefix + msisdn
 
+    def balance_keys(self, msisdns: Sequence[str]) -> list[str]:
+        return [self._prefix + m for m in msisdns]
+
     async def balances(self, msisdns: Sequence[str]) -> Mapping[str, BalanceRecord]:
-        now = self._clock.now()
-        cached = await self._cache.get_many([self.key(m) for m in msisdns])
-        fresh: dict[str, BalanceRecord] = {}
-        stale: dict[str, BalanceRecord] = {}
-        due: dict[str, bytes] = {}
-        for msisdn, data in zip(msisdns, cached, strict=True):
-            if data is None:
-                continue
-            record = decode_balance(data)
-            freshness = self._early.freshness(
-                self.key(msisdn), record.updated_at.timestamp(), self._fresh_ttl, now.timestamp()
-            )
-            if freshness is Freshness.EXPIRED:
-                stale[msisdn] = record
-                continue
-            fresh[msisdn] = record
-            if freshness is Freshness.DUE:
-                due[msisdn] = data
-        missing = [m for m in msisdns if m not in fresh]
-        _tally(len(fresh), len(missing))
-        if due and self._refresher is not None:
-            self._refresher.start(
-                "balance",
-                {m: self.key(m) + ":refresh" for m in due},
-                self._early.lease(self._fresh_ttl),
-                lambda claimed: self._refresh(claimed, due),
-            )
+        cached = await self._cache.get_many(self.balance_keys(msisdns))
+        fresh, missing, stale = self._take(msisdns, cached)
         if not missing:
             return fresh
         try:
@@ -119,6 +97,47 @@ class CachedBilling:
                 return fresh
             raise
         return fresh
+
+    def take_balances(
+        self, msisdns: Sequence[str], cached: Sequence[bytes | None], *, count_misses: bool = True
+    ) -> tuple[dict[str, BalanceRecord], list[str]]:
+        """What the cache answered for `msisdns` (`cached`, in order, read by the number's
+        read model): the fresh balances, and the numbers to be read from billing (an
+        expired balance among them: `balances` decides whether to serve it stale). Their
+        misses are counted when they are loaded."""
+        fresh, missing, _ = self._take(msisdns, cached, count_misses=count_misses)
+        return fresh, missing
+
+    def _take(
+        self, msisdns: Sequence[str], cached: Sequence[bytes | None], *, count_misses: bool = True
+    ) -> tuple[dict[str, BalanceRecord], list[str], dict[str, BalanceRecord]]:
+        now = self._clock.now().timestamp()
+        fresh: dict[str, BalanceRecord] = {}
+        stale: dict[str, BalanceRecord] = {}
+        due: dict[str, bytes] = {}
+        for msisdn, data in zip(msisdns, cached, strict=True):
+            if data is None:
+                continue
+            record = decode_balance(data)
+            freshness = self._early.freshness(
+                self.key(msisdn), record.updated_at.timestamp(), self._fresh_ttl, now
+            )
+            if freshness is Freshness.EXPIRED:
+                stale[msisdn] = record
+                continue
+            fresh[msisdn] = record
+            if freshness is Freshness.DUE:
+                due[msisdn] = data
+        missing = [m for m in msisdns if m not in fresh]
+        _tally(len(fresh), len(missing) if count_misses else 0)
+        if due and self._refresher is not None:
+            self._refresher.start(
+                "balance",
+                {m: self.key(m) + ":refresh" for m in due},
+                self._early.lease(self._fresh_ttl),
+                lambda claimed: self._refresh(claimed, due),
+            )
+        return fresh, missing, stale
 
     async def _fetch(self, msisdns: Sequence[str]) -> Mapping[str, BalanceRecord]:
         return await self._inner.balances(msisdns)
@@ -160,12 +179,23 @@ class CachedBilling:
         """Charges change only today: kept are this month so far (what the home screen
         shows, dropped by `forget`) and periods wholly past; any other period that
         reaches today is read from billing."""
+        subjects = self.charge_subjects(msisdns, start, end)
+        if subjects is None:
+            return await self._inner.charges(msisdns, start, end)
+        keys = dict(zip(subjects, msisdns, strict=True))
+        found = await self._charges.get(subjects)
+        return {keys[k]: v for k, v in found.items()}
+
+    def charge_subjects(
+        self, msisdns: Sequence[str], start: datetime, end: datetime
+    ) -> list[str] | None:
+        """The subjects the numbers' charges of the period are kept under in the "charges"
+        read cache, in order; None when that period is not kept (it reaches today and is
+        not this month so far)."""
         today = datetime.combine(self._clock.now().date(), time.min, UTC)
         if end > today and (start, end) != self._month_so_far():
-            return await self._inner.charges(msisdns, start, end)
-        keys = {_period_key(m, start, end): m for m in msisdns}
-        found = await self._charges.get(list(keys))
-        return {keys[k]: v for k, v in found.items()}
+            return None
+        return [_period_key(m, start, end) for m in msisdns]
 
     async def _fetch_charges(self, keys: Sequence[str]) -> Mapping[str, Sequence[ChargeRecord]]:
         # Every key of one batch has the same period (charges() builds them so).

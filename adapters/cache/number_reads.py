@@ -11,7 +11,8 @@ What is read about a number, and where it is kept between its backend and a reso
     CUSTOMER      provisioning   <ns>:customer:r2:<msisdn>                   read TTL
     LINKS         provisioning   <ns>:links:r2:<owner>                       read TTL
     ACTIVATIONS   loyalty        <ns>:activations:r2:<msisdn>                read TTL
-    PENDING       security store (not cached)
+    PENDING       security store <ns>:pending:r2:<owner>                     read TTL, each link
+                                 (with its expiry: security/kept_pending.py) shown until then
     TOP_UPS       payments       (not cached: a top-up shows at once,
                                  whichever process finished its saga)
     STATEMENTS    billing        (not cached: a statement's state moves
@@ -23,6 +24,9 @@ Each entry is refreshed shortly before it expires when it is read then (early re
 adapters/cache/early.py; `<key>:refresh` is the lease that makes it one refresh across
 processes), so hot entries do not expire together; the refreshes of the reads and
 balances run in the background (adapters/cache/refresher.py, closed with the runtime).
+
+A screen reads the kept entries of all its fields and numbers in one cache call (`peek`,
+from resolvers/read_ahead.py) and hands them to its loaders; the rest is read as usual.
 
 The layers in front of the shared cache do not keep anything of their own for longer
 than a load: single flight (adapters/cache/flights.py) shares one backend call among
@@ -40,9 +44,11 @@ action's payload shows the state after the change.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
 from enum import Enum
-from typing import Protocol
+from typing import Any, Protocol
 
 from adapters.cache.answers import AnswerCache
 from adapters.cache.reads import ReadCaches
@@ -72,6 +78,38 @@ class KeptBalances(Protocol):
 
     async def forget(self, msisdns: Sequence[str]) -> None: ...
 
+    def balance_keys(self, msisdns: Sequence[str]) -> list[str]: ...
+
+    def take_balances(
+        self, msisdns: Sequence[str], cached: Sequence[bytes | None], *, count_misses: bool
+    ) -> tuple[dict[str, Any], list[str]]: ...
+
+    def charge_subjects(
+        self, msisdns: Sequence[str], start: datetime, end: datetime
+    ) -> list[str] | None: ...
+
+
+# `NumberReads.peek`'s kinds besides the read caches' own ("products", "customer",
+# "links", "activations"): the balances, and the charges of one period.
+BALANCES = "balance"
+CHARGES = "charges"
+
+
+@dataclass(frozen=True, slots=True)
+class Kept:
+    """What the caches hold of one kind for the numbers asked: the values by number, and
+    the numbers they do not hold fresh (to be read through the usual way). A number in
+    neither is kept as having nothing."""
+
+    found: dict[str, Any]
+    missing: list[str]
+
+
+class _Take(Protocol):
+    def __call__(
+        self, subjects: Sequence[str], raw: Sequence[bytes | None], /, *, count_misses: bool
+    ) -> tuple[dict[str, Any], list[str]]: ...
+
 
 class RequestReads(Protocol):
     """What one request has already read (its loaders): cleared with the caches."""
@@ -91,6 +129,47 @@ class NumberReads:
         self._caches = caches
         self._answers = answers
         self._refresher = refresher
+
+    async def peek(
+        self,
+        asks: Mapping[str, Sequence[str]],
+        period: tuple[datetime, datetime] | None = None,
+    ) -> dict[str, Kept]:
+        """What the caches hold of several of the numbers' reads, in one cache call
+        (`asks`: kind -> numbers; the charges are those of `period`). A screen's reads
+        would otherwise each make a call of their own through their loaders; what is
+        missing here is read that way still (and its miss counted then). Peeking counts
+        the hits and starts the early refreshes that are due, as the reads do."""
+        parts: list[tuple[str, Sequence[str], Sequence[str], int, int, _Take]] = []
+        keys: list[str] = []
+        kept: dict[str, Kept] = {}
+        for kind, msisdns in asks.items():
+            subjects: Sequence[str] | None = msisdns
+            if kind == BALANCES:
+                take: _Take = self._balances.take_balances
+                wanted = self._balances.balance_keys(msisdns)
+            else:
+                reads = self._caches.made.get(kind)
+                if kind == CHARGES:
+                    subjects = (
+                        None if period is None else self._balances.charge_subjects(msisdns, *period)
+                    )
+                if reads is None or subjects is None:
+                    kept[kind] = Kept({}, list(msisdns))
+                    continue
+                take, wanted = reads.take, reads.keys(subjects)
+            assert subjects is not None
+            parts.append((kind, msisdns, subjects, len(keys), len(wanted), take))
+            keys.extend(wanted)
+        raw = await self._caches.cache.get_many(keys) if keys else []
+        for kind, msisdns, subjects, at, n, take in parts:
+            found, missing = take(subjects, raw[at : at + n], count_misses=False)
+            if subjects is not msisdns:
+                number = dict(zip(subjects, msisdns, strict=True))
+                found = {number[s]: v for s, v in found.items()}
+                missing = [number[s] for s in missing]
+            kept[kind] = Kept(found, missing)
+        return kept
 
     async def settled(self) -> None:
         """Wait until no early refresh is running (tests move the clock, then wait)."""

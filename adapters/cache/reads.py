@@ -91,7 +91,26 @@ class CachedReads(Generic[V]):
         where it holds them and from the backend (one call) for the rest."""
         if not subjects:
             return {}
-        raw = await self._cache.get_many([self._prefix + s for s in subjects])
+        raw = await self._cache.get_many(self.keys(subjects))
+        found, missing = self.take(subjects, raw)
+        if missing:
+            found.update(await self._loads.load(missing))
+        return found
+
+    def keys(self, subjects: Sequence[str]) -> list[str]:
+        """The cache keys of `subjects`, in order (a read model reading several kinds in
+        one cache call: `NumberReads.peek`)."""
+        prefix = self._prefix
+        return [prefix + s for s in subjects]
+
+    def take(
+        self, subjects: Sequence[str], raw: Sequence[bytes | None], *, count_misses: bool = True
+    ) -> tuple[dict[str, V], list[str]]:
+        """What the cache answered for `subjects` (`raw`, in order): the values kept, and
+        the subjects it does not hold fresh (to be loaded). A subject in neither is kept
+        as having nothing. Counts the lookups (the misses only if `count_misses`: a peek's
+        misses are looked up again, and counted, by their loads) and starts the
+        refreshes that are due."""
         now = self._clock.now().timestamp()
         found: dict[str, V] = {}
         missing: list[str] = []
@@ -115,7 +134,7 @@ class CachedReads(Generic[V]):
                 due[subject] = data
             if value is not None:
                 found[subject] = value
-        _tally(self._kind, len(subjects) - len(missing), len(missing))
+        _tally(self._kind, len(subjects) - len(missing), len(missing) if count_misses else 0)
         if due and self._refresher is not None:
             self._refresher.start(
                 self._kind,
@@ -123,9 +142,7 @@ class CachedReads(Generic[V]):
                 self._early.lease(self._ttl),
                 lambda claimed: self._refresh(claimed, due),
             )
-        if missing:
-            found.update(await self._loads.load(missing))
-        return found
+        return found, missing
 
     def _entry(self, value: V | None) -> bytes:
         return stamp(self._clock.now().timestamp(), self._codec.dump_json(value))

@@ -12,6 +12,7 @@ from domain.security import (
     CodeAttempt,
     CodeCheck,
     CodeIssue,
+    PendingLink,
     RotateOutcome,
     SessionRecord,
 )
@@ -142,8 +143,16 @@ class MemorySecurityStore:
         now = self._now()
         return {t: p.alias for t, p in self._pending.get(owner, {}).items() if p.expires_at > now}
 
-    async def pending_many(self, owners: Sequence[str]) -> dict[str, dict[str, str | None]]:
-        return {owner: await self.pending(owner) for owner in owners}
+    async def pending_links(self, owners: Sequence[str]) -> dict[str, dict[str, PendingLink]]:
+        now = self._now()
+        return {
+            owner: {
+                target: PendingLink(p.alias, p.expires_at)
+                for target, p in self._pending.get(owner, {}).items()
+                if p.expires_at > now
+            }
+            for owner in owners
+        }
 
     async def drop_pending(self, owner: str, target: str) -> None:
         self._pending.get(owner, {}).pop(target, None)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, Protocol
 
-from domain.security import CodeAttempt, CodeIssue, RotateOutcome, SessionRecord
+from domain.security import CodeAttempt, CodeIssue, PendingLink, RotateOutcome, SessionRecord
 
 
 class SecurityStore(Protocol):
@@ -74,8 +74,10 @@ class SecurityStore(Protocol):
         """Pending links of `owner`: target -> alias."""
         ...
 
-    async def pending_many(self, owners: Sequence[str]) -> dict[str, dict[str, str | None]]:
-        """`pending` of many owners in one round trip (a dashboard lists fifty)."""
+    async def pending_links(self, owners: Sequence[str]) -> dict[str, dict[str, PendingLink]]:
+        """The pending links of many owners in one round trip, with their expiry (screens
+        read them through the shared cache, adapters/security/kept_pending.py, and drop
+        the expired ones as they read)."""
         ...
 
     async def drop_pending(self, owner: str, target: str) -> None: ...

@@ -25,6 +25,7 @@ from domain.security import (
     CodeAttempt,
     CodeCheck,
     CodeIssue,
+    PendingLink,
     RotateOutcome,
     SessionRecord,
 )
@@ -323,9 +324,10 @@ class RedisSecurityStore:
         await self._run(put())
 
     async def pending(self, owner: str) -> dict[str, str | None]:
-        return (await self.pending_many([owner]))[owner]
+        links = (await self.pending_links([owner]))[owner]
+        return {target: link.alias for target, link in links.items()}
 
-    async def pending_many(self, owners: Sequence[str]) -> dict[str, dict[str, str | None]]:
+    async def pending_links(self, owners: Sequence[str]) -> dict[str, dict[str, PendingLink]]:
         async def read() -> list[Any]:
             if len(owners) == 1:
                 # The usual case (a subscriber's own screen): a pipeline costs more.
@@ -338,14 +340,14 @@ class RedisSecurityStore:
 
         hashes = await self._run(read()) if owners else []
         now = self._now()
-        found: dict[str, dict[str, str | None]] = {}
+        found: dict[str, dict[str, PendingLink]] = {}
         for owner, raw in zip(owners, hashes, strict=True):
-            entries = (orjson.loads(value) for value in raw.values())
-            found[owner] = {
-                _text(target): entry["alias"]
-                for target, entry in zip(raw.keys(), entries, strict=True)
-                if entry["exp"] > now
-            }
+            links = {}
+            for target, value in raw.items():
+                entry = orjson.loads(value)
+                if entry["exp"] > now:
+                    links[_text(target)] = PendingLink(entry["alias"], entry["exp"])
+            found[owner] = links
         return found
 
     async def drop_pending(self, owner: str, target: str) -> None:

@@ -23,6 +23,7 @@ from typing import Any
 
 from graphql.pyutils import Undefined, is_awaitable, is_iterable
 
+from gateway.plan.leaves import passed_as_is
 from gateway.plan.nodes import LEAF, LIST, NON_NULL, OBJECT, Completion, PlannedField
 
 
@@ -142,7 +143,16 @@ def _inline(
         _inline(writer, completion.inner, value, result, out, depth)
         out.append(f"{pad}if {result} is None: raise _S")
         return
-    out.append(f"{pad}if {value} is None or {value} is _U:")
+    passed = passed_as_is(completion.coerce) if completion.kind is LEAF else None
+    if passed is not None:
+        # What the serializer would answer anyway (gateway/plan/leaves.py): most leaves.
+        exact, rest = passed
+        test = f"{value}.__class__ is {writer.name('cls', exact)}" + rest.format(v=value)
+        out.append(f"{pad}if {test}:")
+        out.append(f"{pad}    {result} = {value}")
+        out.append(f"{pad}elif {value} is None or {value} is _U:")
+    else:
+        out.append(f"{pad}if {value} is None or {value} is _U:")
     out.append(f"{pad}    {result} = None")
     out.append(f"{pad}elif isinstance({value}, _Exception):")
     out.append(f"{pad}    raise _S")

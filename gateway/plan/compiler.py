@@ -43,6 +43,7 @@ from graphql.language import DirectiveNode, Visitor
 from gateway.plan import fallback
 from gateway.plan.codegen import give_fast_paths
 from gateway.plan.fallback import Fallback
+from gateway.plan.leaves import coercer
 from gateway.plan.nodes import LEAF, LIST, NON_NULL, OBJECT, Completion, Plan, PlannedField
 from gateway.plan.reads import default_attribute, direct_call, is_basic, steps_inline
 
@@ -230,7 +231,7 @@ class _Compiler:
             inner = self.completion(type_.of_type, details)
             return Completion(LIST, type_, inner=inner, sync=inner.sync)
         if is_leaf_type(type_):
-            return Completion(LEAF, type_, coerce=type_.coerce_output_value, sync=True)
+            return Completion(LEAF, type_, coerce=coercer(type_), sync=True)
         if is_abstract_type(type_):
             raise _CannotPlan(fallback.ABSTRACT)
         assert isinstance(type_, GraphQLObjectType)

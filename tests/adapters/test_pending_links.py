@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from adapters.security.port import SecurityStore
+from domain.security import PendingLink
 from tests.harness.clock import FakeClock
 
 
-async def test_pending_many_answers_every_owner(
+async def test_pending_links_answers_every_owner_with_the_expiry(
     store_and_clock: tuple[SecurityStore, FakeClock],
 ) -> None:
     store, clock = store_and_clock
@@ -14,13 +15,19 @@ async def test_pending_many_answers_every_owner(
     await store.put_pending("+79000000001", "+79000000003", None, ttl=60)
     await store.put_pending("+79000000004", "+79000000005", "Мама", ttl=300)
     owners = ["+79000000001", "+79000000004", "+79000000006"]
-    assert await store.pending_many(owners) == {
-        "+79000000001": {"+79000000002": "Папа", "+79000000003": None},
-        "+79000000004": {"+79000000005": "Мама"},
+    now = clock.now().timestamp()
+    assert await store.pending_links(owners) == {
+        "+79000000001": {
+            "+79000000002": PendingLink("Папа", now + 300),
+            "+79000000003": PendingLink(None, now + 60),
+        },
+        "+79000000004": {"+79000000005": PendingLink("Мама", now + 300)},
         "+79000000006": {},
     }
     clock.advance(61)
-    found = await store.pending_many(owners)
-    assert found["+79000000001"] == {"+79000000002": "Папа"}, "the expired one is gone"
-    assert await store.pending("+79000000001") == found["+79000000001"]
-    assert await store.pending_many([]) == {}
+    found = await store.pending_links(owners)
+    assert found["+79000000001"] == {"+79000000002": PendingLink("Папа", now + 300)}, (
+        "the expired one is gone"
+    )
+    assert await store.pending("+79000000001") == {"+79000000002": "Папа"}
+    assert await store.pending_links([]) == {}

@@ -3,6 +3,9 @@ backend is still asked once per request, and its error still reaches the field."
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+from bench.queries import HOME_SCREEN as HOME
 from tests.conftest import GatewayFactory
 from tests.harness.backends import BackendAdmin
 from tests.harness.clock import FakeClock
@@ -55,3 +58,26 @@ async def test_only_what_the_asked_fields_read_is_read_ahead(
     assert screen.data["me"]["balance"]["nextChargeAmount"]["amount"]
     # Three fields reading a number's products: one read, ahead of them.
     assert after_screen == 1
+
+
+async def test_a_warm_screen_reads_the_cache_once(start_gateway: GatewayFactory) -> None:
+    # The kept reads of every field asked, in one cache call (NumberReads.peek), not one
+    # per loader: balance, charges, products, customer, links, pending links, offers.
+    async with start_gateway(FakeClock(), answer_ttl=0) as gateway:
+        token = gateway.subscriber_token(NUMBER)
+        cache = gateway.runtime.stores.cache
+        calls: list[int] = []
+        read = cache.get_many
+
+        async def counted(keys: Sequence[str]) -> list[bytes | None]:
+            calls.append(len(keys))
+            return await read(keys)
+
+        cold = await gateway.query(HOME, token=token)
+        cache.get_many = counted  # type: ignore[method-assign]
+        warm = await gateway.query(HOME, token=token)
+
+    assert cold.errors == []
+    assert warm.errors == []
+    assert warm.data == cold.data
+    assert calls == [7]

@@ -27,6 +27,7 @@ from adapters.events.bus import MemoryBus
 from adapters.idempotency.memory_store import MemoryIdempotencyStore
 from adapters.loyalty.cached import CachedLoyalty
 from adapters.provisioning.cached import CachedProvisioning
+from adapters.security.kept_pending import KeptPending
 from adapters.security.memory_store import MemorySecurityStore
 from domain.billing import (
     AutopayRecord,
@@ -389,6 +390,7 @@ def build_ports(operator: Operator) -> Ports:
     answers = AnswerCache(cache, "t", ttl=5)
     reads = ReadCaches(cache, "t", ttl=30)
     fake_billing = FakeBilling(operator)
+    security = MemorySecurityStore(clock)
     billing = CachedBilling(
         fake_billing,
         fake_billing,
@@ -405,7 +407,7 @@ def build_ports(operator: Operator) -> Ports:
         provisioning=CachedProvisioning(FakeProvisioning(operator), clock, 300, reads),
         loyalty=CachedLoyalty(FakeLoyalty(operator), reads),
         sms=FakeSms(),
-        security=MemorySecurityStore(clock),
+        security=security,
         tokens=NoTokens(),
         audit=KeptAudit(),
         audit_store=MemoryAuditStore(1_000),
@@ -413,6 +415,7 @@ def build_ports(operator: Operator) -> Ports:
         support=NoSupport(),
         events=MemoryBus(),
         reads=NumberReads(billing, reads, answers),
+        pending=KeptPending(security, reads),
         answers=answers,
     )
 
