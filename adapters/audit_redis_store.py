@@ -33,6 +33,19 @@ _SCAN = 500
 # Entries waiting for Redis at most (Redis slow or down); more are dropped from the store
 # (never from the JSON-lines log).
 _PENDING_MAX = 10_000
+# Entries of one day appended by one script call at most: Redis runs a script alone.
+_CHUNK = 500
+
+# A day's entries in one command (a dashboard's fifty reads: one command to pack and one
+# reply to parse, not fifty), then the stream's expiry. KEYS[1]: the day's stream;
+# ARGV: the cap, the seconds left to live, then the entries.
+_APPEND = """
+for i = 3, #ARGV do
+  redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 'e', ARGV[i])
+end
+redis.call('EXPIRE', KEYS[1], ARGV[2])
+return #ARGV - 2
+"""
 
 
 class RedisAuditStore:
@@ -55,6 +68,7 @@ class RedisAuditStore:
         self._pending: list[AuditEntry] = []
         self._dropped = 0
         self._writing: asyncio.Task[None] | None = None
+        self._append = redis.register_script(_APPEND)
 
     def _key(self, day: date) -> str:
         return f"{self._prefix}{day.isoformat()}"
@@ -75,26 +89,24 @@ class RedisAuditStore:
         try:
             while self._pending:
                 entries, self._pending = self._pending, []
-                pipe = self._redis.pipeline(transaction=False)
-                days: dict[str, date] = {}
+                by_day: dict[date, list[bytes]] = {}
                 for entry in entries:
-                    day = entry.at.astimezone(UTC).date()
-                    key = self._key(day)
-                    days[key] = day
-                    pipe.xadd(key, {"e": entry.to_json()}, maxlen=self._per_day, approximate=True)
-                # One expiry per day's stream, not per entry: a dashboard's 50 reads are 50
-                # entries of one day.
+                    by_day.setdefault(entry.at.astimezone(UTC).date(), []).append(entry.to_json())
                 now = self._clock.now()
-                for key, day in days.items():
-                    expires = datetime.combine(
-                        day + timedelta(days=self._retention + 1), datetime.min.time(), UTC
-                    )
-                    # Seconds from now by our clock, not an instant: Redis's own clock
-                    # may differ from the gateway's (and does under a moved test clock).
-                    left = (expires - now).total_seconds()
-                    pipe.expire(key, max(1, int(left)))
                 try:
-                    await self._guard.bounded(pipe.execute())
+                    for day, lines in by_day.items():
+                        expires = datetime.combine(
+                            day + timedelta(days=self._retention + 1), datetime.min.time(), UTC
+                        )
+                        # Seconds from now by our clock, not an instant: Redis's own clock
+                        # may differ from the gateway's (and does under a moved test clock).
+                        left = max(1, int((expires - now).total_seconds()))
+                        for at in range(0, len(lines), _CHUNK):
+                            chunk = lines[at : at + _CHUNK]
+                            args: list[bytes | int] = [self._per_day, left, *chunk]
+                            await self._guard.bounded(
+                                self._append(keys=[self._key(day)], args=args)
+                            )
                 except (RedisError, OSError) as exc:
                     log.warning(
                         "%d audit entries not stored (they are in the audit log): %s",

@@ -4,7 +4,7 @@ numbers costs one call per backend resource, and a number read twice is read onc
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Awaitable, Callable, Collection, Coroutine, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Collection, Coroutine, Iterable, Mapping, Sequence
 from datetime import datetime
 from functools import cache, cached_property
 from typing import Any, TypeVar, cast
@@ -76,21 +76,32 @@ class Loaders:
         # Each loader's futures by key, held here rather than inside aiodataloader: what a
         # request has read is then known without reaching into the library.
         self._held: dict[str, dict[Any, Any]] = defaultdict(dict)
+        # Values worked out from loaded records, each kept with the records it came from
+        # (resolvers/tariffs.py): two fields of a number asking for it compute it once.
+        self.derived: dict[Any, tuple[Any, ...]] = {}
 
     def unread(self, name: str, keys: Sequence[K]) -> list[K]:
         """The keys loader `name` holds nothing for yet."""
         held = self._held.get(name)
         return list(keys) if not held else [key for key in keys if key not in held]
 
-    def prime(self, name: str, found: Mapping[K, Any], absent: Sequence[K]) -> None:
-        """Give loader `name` the values read elsewhere (the number's read model,
-        resolvers/read_ahead.py), and its empty answer for the `absent` keys."""
-        loader: DataLoader[K, Any] = getattr(self, name)
-        for key, value in found.items():
-            loader.prime(key, value)
-        nothing = _NOTHING.get(name, ())
-        for key in absent:
-            loader.prime(key, nothing)
+    def nothing(self, name: str) -> Any:
+        """What loader `name` answers for a key its backend has nothing for."""
+        return _NOTHING.get(name, ())
+
+    def prime(self, name: str, values: Iterable[tuple[Any, Any]]) -> None:
+        """Give loader `name` values read elsewhere (the number's read model,
+        resolvers/read_ahead.py), by key."""
+        loader: DataLoader[Any, Any] = getattr(self, name)
+        # Written into the map the loader was given as its cache (ours, not aiodataloader's
+        # internals), as `DataLoader.prime` would, minus its per-key checks.
+        held = self._held[name]
+        create_future = loader.loop.create_future
+        for key, value in values:
+            if key not in held:
+                future = create_future()
+                future.set_result(value)
+                held[key] = future
 
     @classmethod
     def build(cls, ports: Ports, max_batch: int = 500) -> Loaders:

@@ -66,42 +66,44 @@ async def read_ahead(ctx: Context, msisdns: Sequence[str], fields: Iterable[str]
         return
     loaders = ctx.loaders
     span = period(ctx, None, None) if _CHARGES in names else None
-
-    def key_of(name: str, msisdn: str) -> Any:
-        return (msisdn, *span) if name == _CHARGES and span is not None else msisdn
-
-    waits: set[asyncio.Future[Any]] = set()
+    waits: list[asyncio.Future[Any]] = []
     asks: dict[str, list[str]] = {}
+    unread_of: dict[str, list[Any]] = {}
     for name in names:
         loader = getattr(loaders, name)
-        kind = _KEPT.get(name)
-        if kind is None:
-            # Started first: its batch runs while the cache is read.
-            waits.update(loader.load(key_of(name, msisdn)) for msisdn in msisdns)
-            continue
-        held = set(msisdns) - set(
-            key[0] if name == _CHARGES else key
-            for key in loaders.unread(name, [key_of(name, m) for m in msisdns])
+        keys: list[Any] = (
+            [(msisdn, *span) for msisdn in msisdns]
+            if name == _CHARGES and span is not None
+            else list(msisdns)
         )
-        waits.update(loader.load(key_of(name, msisdn)) for msisdn in held)
-        unread = [msisdn for msisdn in msisdns if msisdn not in held]
-        if unread:
-            asks[kind] = unread
+        kind = _KEPT.get(name)
+        unread = loaders.unread(name, keys) if kind is not None else []
+        if not unread:
+            # Not kept in the cache (its batch starts now and runs while the cache is
+            # read), or already read by this request.
+            waits += [loader.load(key) for key in keys]
+            continue
+        if len(unread) < len(keys):
+            held = set(keys).difference(unread)
+            waits += [loader.load(key) for key in keys if key in held]
+        assert kind is not None
+        asks[kind] = [key[0] for key in unread] if name == _CHARGES else unread
+        unread_of[name] = unread
     if asks:
         kept = await ctx.ports.reads.peek(asks, span)
-        for name in names:
-            kind = _KEPT.get(name)
-            if kind is None or kind not in asks:
-                continue
+        for name, unread in unread_of.items():
+            kind = _KEPT[name]
             answer = kept[kind]
-            missing = set(answer.missing)
-            loaders.prime(
-                name,
-                {key_of(name, m): value for m, value in answer.found.items()},
-                [key_of(name, m) for m in asks[kind] if m not in answer.found and m not in missing],
-            )
+            found, missing = answer.found, set(answer.missing)
+            primed: list[tuple[Any, Any]] = []
+            nothing = loaders.nothing(name)
             loader = getattr(loaders, name)
-            waits.update(loader.load(key_of(name, msisdn)) for msisdn in answer.missing)
+            for key, msisdn in zip(unread, asks[kind], strict=True):
+                if msisdn in missing:
+                    waits.append(loader.load(key))
+                else:
+                    primed.append((key, found.get(msisdn, nothing)))
+            loaders.prime(name, primed)
     pending = [wait for wait in waits if not wait.done()]
     if pending:
         await asyncio.gather(*pending, return_exceptions=True)

@@ -55,9 +55,16 @@ class EarlyRefresh:
         return written_at + ttl * (1.0 - self.ahead * (1.0 - jitter(key, written_at)))
 
     def freshness(self, key: str, written_at: float, ttl: float, now: float) -> Freshness:
-        if now - written_at >= ttl:
+        age = now - written_at
+        if age >= ttl:
             return Freshness.EXPIRED
-        if self.ahead and now >= self.refresh_at(key, written_at, ttl):
+        # Before the window no jitter can make it due: most reads, and no hash for them
+        # (the microsecond: rounding between `now - written_at` and `written_at + ...`).
+        if (
+            self.ahead
+            and age >= ttl * (1.0 - self.ahead) - 1e-6
+            and now >= self.refresh_at(key, written_at, ttl)
+        ):
             return Freshness.DUE
         return Freshness.FRESH
 
