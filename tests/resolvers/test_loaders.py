@@ -1,0 +1,47 @@
+"""The request's loaders are aiodataloader's, built without its constructor's checks
+(resolvers/loaders.py `_Loader`): what they hold must stay what the constructor sets, or
+an aiodataloader upgrade would break them silently."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from aiodataloader import DataLoader
+
+from resolvers.loaders import _Loader
+
+
+async def _double(keys: list[int]) -> list[int]:
+    return [key * 2 for key in keys]
+
+
+async def test_a_lean_loader_holds_what_the_constructor_sets() -> None:
+    held: dict[Any, Any] = {}
+    lean: _Loader[int, int] = _Loader(_double, 7, held)
+    full: DataLoader[int, int] = DataLoader(_double, max_batch_size=7, cache_map={})
+
+    # The key function is the class's (the identity, as the constructor's default lambda).
+    assert set(vars(lean)) | {"get_cache_key"} == set(vars(full))
+    for name in ("loop", "batch_load_fn", "max_batch_size", "batch", "cache"):
+        assert getattr(lean, name) == getattr(full, name), name
+    assert lean.get_cache_key(5) == full.get_cache_key(5) == 5
+    assert lean._cache is held
+
+
+async def test_a_lean_loader_batches_caches_and_primes() -> None:
+    calls: list[list[int]] = []
+
+    async def double(keys: list[int]) -> list[int]:
+        calls.append(keys)
+        return [key * 2 for key in keys]
+
+    held: dict[Any, Any] = {}
+    loader: _Loader[int, int] = _Loader(double, 2, held)
+    loader.prime(9, 99)
+    assert list(await asyncio.gather(loader.load(1), loader.load(2), loader.load(3))) == [2, 4, 6]
+    assert await loader.load(1) == 2
+    assert await loader.load(9) == 99
+    # Batches of at most two, each key read once.
+    assert calls == [[1, 2], [3]]
+    assert set(held) == {1, 2, 3, 9}
