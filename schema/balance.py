@@ -11,7 +11,7 @@ from domain.reach import Reach
 from resolvers import balances
 from schema.enums import QuotaKind
 from schema.info import Info
-from schema.loaded_reads import READS_LOADED
+from schema.loaded_reads import READS_LOADED_FROM_CONTEXT
 from schema.money import Money
 
 
@@ -65,7 +65,8 @@ class Balance:
         return self.record.next_charge_at
 
     @strawberry.field(
-        description="The monthly fee of the current tariff, as configured.", metadata=READS_LOADED
+        description="The monthly fee of the current tariff, as configured.",
+        metadata=READS_LOADED_FROM_CONTEXT,
     )
     async def next_charge_amount(self, info: Info) -> Money | None:
         amount = await balances.next_charge_amount(info.context, self.reach)

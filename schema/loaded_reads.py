@@ -11,5 +11,13 @@ from __future__ import annotations
 
 from typing import Any
 
-# gateway/plan/reads.py spells the key too: the plan may not import the schema.
+# gateway/plan/reads.py spells the keys too: the plan may not import the schema.
 READS_LOADED: dict[str, Any] = {"tgw.reads_loaded": True}
+
+# READS_LOADED, and the resolver reads nothing of its `info` but `info.context`: a plan may
+# then complete the field in generated code (gateway/plan/codegen.py), which hands it a
+# stand-in info holding the context alone. A resolver reading anything else of its info
+# (the path, the selection: `LinkedNumber.subscriber`) must not make this promise; one
+# that breaks it fails (the stand-in has no other attribute) and is answered by the
+# careful path, at a cost.
+READS_LOADED_FROM_CONTEXT: dict[str, Any] = {**READS_LOADED, "tgw.context_only": True}

@@ -29,7 +29,7 @@ from schema.expense import Expense
 from schema.history import Statement, TopUp
 from schema.info import Info
 from schema.linked_by import LinkingNumber
-from schema.loaded_reads import READS_LOADED
+from schema.loaded_reads import READS_LOADED, READS_LOADED_FROM_CONTEXT
 from schema.offer import Offer
 from schema.orders import Order
 from schema.payments import Autopay, SavedCard
@@ -53,27 +53,29 @@ class Subscriber:
     def msisdn(self) -> Msisdn:
         return Msisdn(self.reach.msisdn)
 
-    @strawberry.field(metadata=READS_LOADED)
+    @strawberry.field(metadata=READS_LOADED_FROM_CONTEXT)
     async def name(self, info: Info) -> str | None:
         customer = await subscribers.customer(info.context, self.reach)
         return customer.name if customer else None
 
-    @strawberry.field(metadata=READS_LOADED)
+    @strawberry.field(metadata=READS_LOADED_FROM_CONTEXT)
     async def region(self, info: Info) -> str | None:
         customer = await subscribers.customer(info.context, self.reach)
         return customer.region if customer else None
 
-    @strawberry.field(metadata=READS_LOADED)
+    @strawberry.field(metadata=READS_LOADED_FROM_CONTEXT)
     async def balance(self, info: Info) -> Balance | None:
         record = await balances.balance(info.context, self.reach)
         return Balance(record=record, reach=self.reach) if record else None
 
-    @strawberry.field(metadata=READS_LOADED)
+    @strawberry.field(metadata=READS_LOADED_FROM_CONTEXT)
     async def tariff(self, info: Info) -> Tariff | None:
         record = await tariffs.current_tariff(info.context, self.reach)
         return Tariff.from_record(record) if record else None
 
-    @strawberry.field(description="Services connected on this number.", metadata=READS_LOADED)
+    @strawberry.field(
+        description="Services connected on this number.", metadata=READS_LOADED_FROM_CONTEXT
+    )
     async def services(self, info: Info) -> list[Service] | None:
         return [
             Service.from_record(v)
@@ -82,7 +84,7 @@ class Subscriber:
 
     @strawberry.field(
         description="Spending by category, biggest first. Default: this month.",
-        metadata=READS_LOADED,
+        metadata=READS_LOADED_FROM_CONTEXT,
     )
     async def expenses(
         self,
@@ -93,7 +95,7 @@ class Subscriber:
         records = await expenses.expenses(info.context, self.reach, from_, to)
         return [Expense.from_record(r) for r in records]
 
-    @strawberry.field(metadata=READS_LOADED)
+    @strawberry.field(metadata=READS_LOADED_FROM_CONTEXT)
     async def linked_numbers(self, info: Info) -> list[LinkedNumber] | None:
         links = await linked_numbers.linked_numbers(info.context, self.reach)
         return [LinkedNumber(link=link) for link in links]
@@ -104,7 +106,8 @@ class Subscriber:
         return [LinkingNumber.from_record(link) for link in links]
 
     @strawberry.field(
-        description="Partner offers, with this number's activations.", metadata=READS_LOADED
+        description="Partner offers, with this number's activations.",
+        metadata=READS_LOADED_FROM_CONTEXT,
     )
     async def offers(self, info: Info) -> list[Offer] | None:
         return [Offer.from_record(v) for v in await offers.offers_of(info.context, self.reach)]
@@ -126,7 +129,7 @@ class Subscriber:
 
     @strawberry.field(
         description="Recent top-ups, newest first: payments made to top the number up.",
-        metadata=READS_LOADED,
+        metadata=READS_LOADED_FROM_CONTEXT,
     )
     async def top_ups(self, info: Info, first: int = 10) -> list[TopUp] | None:
         records = await history.top_ups(info.context, self.reach, first)
@@ -134,7 +137,7 @@ class Subscriber:
 
     @strawberry.field(
         description="Statements ordered by e-mail (orderStatement), newest first.",
-        metadata=READS_LOADED,
+        metadata=READS_LOADED_FROM_CONTEXT,
     )
     async def statements(self, info: Info, first: int = 10) -> list[Statement] | None:
         records = await history.statements(info.context, self.reach, first)

@@ -17,14 +17,17 @@ their plain resolvers), so reading twice changes nothing."""
 from __future__ import annotations
 
 import inspect
+from asyncio import get_running_loop
 from collections.abc import Callable
 from keyword import iskeyword
+from types import CoroutineType
 from typing import Any
 
 from graphql.pyutils import Undefined, is_awaitable, is_iterable
 
 from gateway.plan.leaves import passed_as_is
 from gateway.plan.nodes import LEAF, LIST, NON_NULL, OBJECT, Completion, PlannedField
+from gateway.plan.steps import Resumed, step
 
 
 class Unusual(Exception):  # noqa: N818 -- a signal to take the careful path, not a failure
@@ -40,6 +43,31 @@ def _awaitable(value: Any) -> bool:
     return type(value) not in _PLAIN and is_awaitable(value)
 
 
+class ContextInfo:
+    """What generated code hands a resolver that reads only `info.context` (schema's
+    `READS_LOADED_FROM_CONTEXT`): one per run, instead of graphql-core's and strawberry's
+    info per field. Reading anything else of it raises, and the careful path answers."""
+
+    __slots__ = ("context",)
+
+    def __init__(self, context: Any) -> None:
+        self.context = context
+
+
+def _settled(value: Any) -> Any:
+    """A resolver's value, its coroutine stepped inline (gateway/plan/steps.py) when it is
+    one; when it would wait (a record not read ahead), the coroutine is closed and the
+    careful path answers: it calls the resolver again and awaits it. Such resolvers only
+    read, so calling twice changes nothing."""
+    if type(value) is not CoroutineType:
+        return value
+    done = step(get_running_loop(), value)
+    if type(done) is Resumed:
+        done.coroutine.close()
+        raise _UNUSUAL
+    return done
+
+
 class _Writer:
     def __init__(self) -> None:
         self.lines: list[str] = []
@@ -50,6 +78,7 @@ class _Writer:
             "_iterable": is_iterable,
             "_Exception": Exception,
             "_list": list,
+            "_settled": _settled,
         }
         self.count = 0
 
@@ -91,21 +120,21 @@ def _leaf(completion: Completion) -> bool:
     return completion.kind is LEAF
 
 
-def compile_completion(completion: Completion) -> Callable[[Any], Any] | None:
+def compile_completion(completion: Completion) -> Callable[[Any, Any], Any] | None:
     """A function completing a value as `completion` says, or None when some field under
     it is not a plain read (that part stays on the runner's walk)."""
     if not _plain(completion):
         return None
     writer = _Writer()
     entry = writer.function("complete")
-    body: list[str] = [f"def {entry}(v):"]
+    body: list[str] = [f"def {entry}(v, c):"]
     _inline(writer, completion, "v", "r", body, 1)
     body.append("    return r")
     writer.lines.extend(body)
     source = "\n".join(writer.lines)
     namespace = dict(writer.names)
     exec(compile(source, f"<plan completion {entry}>", "exec"), namespace)  # noqa: S102
-    function: Callable[[Any], Any] = namespace[entry]
+    function: Callable[[Any, Any], Any] = namespace[entry]
     return function
 
 
@@ -125,9 +154,13 @@ def _reads_plainly(field: PlannedField) -> bool:
         # Written into the source as `src.<attribute>`: only a plain identifier.
         return attribute is None or (attribute.isidentifier() and not iskeyword(attribute))
     direct = field.direct
+    if direct is None:
+        return False
+    if field.inline and field.context_only:
+        # Stepped inline by `_settled`, given `ContextInfo`; arguments only when constant.
+        return not direct.renames or field.arguments is not None
     return (
-        direct is not None
-        and direct.info_name is None
+        direct.info_name is None
         and not direct.renames
         and not field.inline
         and not inspect.iscoroutinefunction(direct.function)
@@ -163,14 +196,14 @@ def _inline(
         out.append(f"{inner}{result} = {coerce}({value})")
         out.append(f"{inner}if {result} is None or {result} is _U: raise _S")
     elif completion.kind is OBJECT:
-        out.append(f"{inner}{result} = {_object(writer, completion)}({value})")
+        out.append(f"{inner}{result} = {_object(writer, completion)}({value}, c)")
     else:
-        out.append(f"{inner}{result} = {_list(writer, completion)}({value})")
+        out.append(f"{inner}{result} = {_list(writer, completion)}({value}, c)")
 
 
 def _object(writer: _Writer, completion: Completion) -> str:
     name = writer.function("object")
-    body = [f"def {name}(src):"]
+    body = [f"def {name}(src, c):"]
     keys: list[str] = []
     for index, field in enumerate(completion.fields):
         value = f"v{index}"
@@ -197,6 +230,10 @@ def _read(writer: _Writer, field: PlannedField) -> str:
         return f"{writer.name('plain', field.plain)}(src, None)"
     direct = field.direct
     assert direct is not None
+    if field.inline and field.context_only:
+        arguments = writer.name("arguments", field.arguments) if direct.renames else "None"
+        call = f"{writer.name('direct', direct)}.call_with(src, c, {arguments})"
+        return f"_settled({call})"
     if direct.source_first and not direct.source_names:
         return f"{writer.name('resolver', direct.function)}(src)"
     return f"{writer.name('direct', direct)}.call(src, None)"
@@ -206,7 +243,7 @@ def _list(writer: _Writer, completion: Completion) -> str:
     assert completion.inner is not None
     name = writer.function("list")
     body = [
-        f"def {name}(v):",
+        f"def {name}(v, c):",
         "    if type(v) is not _list and (hasattr(v, '__aiter__') or not _iterable(v)):",
         "        raise _S",
         "    out = []",

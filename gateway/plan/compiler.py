@@ -45,7 +45,13 @@ from gateway.plan.codegen import give_fast_paths
 from gateway.plan.fallback import Fallback
 from gateway.plan.leaves import coercer
 from gateway.plan.nodes import LEAF, LIST, NON_NULL, OBJECT, Completion, Plan, PlannedField
-from gateway.plan.reads import default_attribute, direct_call, is_basic, steps_inline
+from gateway.plan.reads import (
+    default_attribute,
+    direct_call,
+    is_basic,
+    reads_only_context,
+    steps_inline,
+)
 
 log = logging.getLogger("gateway.plan")
 
@@ -214,6 +220,7 @@ class _Compiler:
             direct=direct,
             resolve=resolve,
             inline=typename is None and steps_inline(definition),
+            context_only=typename is None and reads_only_context(definition),
             arguments=_constant_arguments(definition, node) if has_arguments else {},
             has_arguments=has_arguments,
             typename=typename,

@@ -45,7 +45,8 @@ class Completion:
     sync: bool = False
     # The whole completion as one generated function, when everything under it is a plain
     # read (gateway/plan/codegen.py); it raises on anything unusual.
-    fast: Callable[[Any], Any] | None = None
+    # It takes the value and a stand-in info for the resolvers reading only the context.
+    fast: Callable[[Any, Any], Any] | None = None
 
 
 @dataclass(slots=True, eq=False)
@@ -78,6 +79,9 @@ class PlannedField:
     typename: str | None
     null_message: str
     iterable_message: str
+    # The resolver also reads only `info.context` (gateway/plan/reads.py): generated code
+    # may call it (gateway/plan/codegen.py).
+    context_only: bool = False
 
 
 @dataclass(slots=True, eq=False)

@@ -16,7 +16,9 @@ graphql-core `GraphQLResolveInfo`: slower, never different.
 
 A field declared with `metadata={READS_LOADED: True}` (schema/loaded_reads.py) promises
 that its resolver awaits only dataloaders and in-process memos: the runner steps its
-coroutine inline (gateway/plan/runner.py `_step`) instead of leaving it to a task."""
+coroutine inline (gateway/plan/steps.py `step`) instead of leaving it to a task. One
+declared with `READS_LOADED_FROM_CONTEXT` also promises to read nothing of its info but
+`info.context`: generated code may call it (gateway/plan/codegen.py)."""
 
 from __future__ import annotations
 
@@ -28,15 +30,27 @@ from graphql import GraphQLField, GraphQLScalarType, get_nullable_type
 
 # The metadata key of that promise; the schema spells it too (the plan may not import it).
 READS_LOADED = "tgw.reads_loaded"
+# And of the promise that the resolver reads nothing of its info but `info.context`.
+CONTEXT_ONLY = "tgw.context_only"
 # Where strawberry keeps its field on graphql-core's (GraphQLCoreConverter.DEFINITION_BACKREF).
 _STRAWBERRY_FIELD = "strawberry-definition"
 
 
 def steps_inline(definition: Any) -> bool:
     """Whether the field's declaration makes the promise above."""
+    return _promised(definition, READS_LOADED)
+
+
+def reads_only_context(definition: Any) -> bool:
+    """Whether the field's resolver also promises to read only `info.context` of its info
+    (schema/loaded_reads.py `READS_LOADED_FROM_CONTEXT`)."""
+    return _promised(definition, READS_LOADED) and _promised(definition, CONTEXT_ONLY)
+
+
+def _promised(definition: Any, key: str) -> bool:
     field = (definition.extensions or {}).get(_STRAWBERRY_FIELD)
     metadata = getattr(field, "metadata", None) or {}
-    return metadata.get(READS_LOADED) is True
+    return metadata.get(key) is True
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,9 +70,18 @@ class DirectCall:
     renames: tuple[tuple[str, str], ...] = ()
 
     def call(self, source: Any, raw_info: Any, arguments: dict[str, Any] | None = None) -> Any:
+        info = (
+            self.make_info(raw_info)
+            if self.info_name is not None and self.make_info is not None
+            else None
+        )
+        return self.call_with(source, info, arguments)
+
+    def call_with(self, source: Any, info: Any, arguments: dict[str, Any] | None = None) -> Any:
+        """The call, given the info to pass as it is (generated code's stand-in)."""
         kwargs = dict.fromkeys(self.source_names, source)
-        if self.info_name is not None and self.make_info is not None:
-            kwargs[self.info_name] = self.make_info(raw_info)
+        if self.info_name is not None:
+            kwargs[self.info_name] = info
         if arguments:
             for name, parameter in self.renames:
                 if name in arguments:

@@ -12,9 +12,8 @@ for a field read by strawberry's default resolver, awaiting values already there
 
 from __future__ import annotations
 
-from asyncio import AbstractEventLoop, gather, get_running_loop
-from asyncio.tasks import _enter_task, _leave_task, current_task
-from collections.abc import Awaitable, Generator, Sequence
+from asyncio import gather, get_running_loop
+from collections.abc import Awaitable, Sequence
 from types import CoroutineType
 from typing import Any
 
@@ -33,9 +32,11 @@ from graphql.pyutils import Path, Undefined, gather_with_cancel, inspect, is_awa
 from graphql.type.definition import GraphQLResolveInfoHelpers
 
 from adapters import metrics
+from gateway.plan.codegen import ContextInfo
 from gateway.plan.compiler import compile_plan
 from gateway.plan.fallback import Fallback, execute_generic
 from gateway.plan.nodes import LEAF, LIST, NON_NULL, OBJECT, Completion, Plan, PlannedField
+from gateway.plan.steps import Resumed, step
 
 _NO_VARIABLES = VariableValues({}, {})
 # Values most fields answer, never awaitable: checked by type before graphql-core's test
@@ -45,79 +46,9 @@ _PLAIN = frozenset({str, int, float, bool, type(None), dict, list, tuple})
 
 def _is_awaitable(value: Any) -> bool:
     kind = type(value)
-    if kind is CoroutineType or kind is _Resumed:
+    if kind is CoroutineType or kind is Resumed:
         return True
     return kind not in _PLAIN and is_awaitable(value)
-
-
-class _Resumed:
-    """A coroutine already stepped once (`_step`), awaited from where it stopped."""
-
-    __slots__ = ("coroutine", "waiting_on")
-
-    def __init__(self, coroutine: CoroutineType[Any, Any, Any], waiting_on: Any) -> None:
-        self.coroutine = coroutine
-        self.waiting_on = waiting_on
-
-    def __await__(self) -> Generator[Any, Any, Any]:
-        coroutine = self.coroutine
-        waiting_on = self.waiting_on
-        if getattr(waiting_on, "_asyncio_future_blocking", None) is not None:
-            # A future (`_step` cleared its handshake flag): done meanwhile, the coroutine
-            # goes on at once; pending, the flag is set again for the task awaiting this.
-            if waiting_on.done():
-                try:
-                    waiting_on = coroutine.send(None)
-                except StopIteration as done:
-                    return done.value
-            else:
-                waiting_on._asyncio_future_blocking = True
-        # What `yield from coroutine` would do after its first step: the task awaiting
-        # this drives the coroutine on, forwarding what it sends and throws.
-        while True:
-            try:
-                sent = yield waiting_on
-            except GeneratorExit:
-                coroutine.close()
-                raise
-            except BaseException as thrown:
-                try:
-                    waiting_on = coroutine.throw(thrown)
-                except StopIteration as done:
-                    return done.value
-            else:
-                try:
-                    waiting_on = coroutine.send(sent)
-                except StopIteration as done:
-                    return done.value
-
-
-def _step(loop: AbstractEventLoop, coroutine: CoroutineType[Any, Any, Any]) -> Any:
-    """Run a field's coroutine up to its first wait, inline: a resolver whose records were
-    read ahead finishes here, with no task, no gather and no loop round.
-
-    Only fields whose resolvers promise to await nothing but dataloaders and in-process
-    memos are stepped (gateway/plan/reads.py, `steps_inline`). The step runs with no
-    current task, so a resolver breaking that promise by opening a timeout scope (which
-    would later cancel the wrong task) fails loudly instead: asyncio's and aiohttp's
-    timeouts refuse to start outside a task."""
-    task = current_task(loop)
-    if task is not None:
-        _leave_task(loop, task)
-    try:
-        waiting_on = coroutine.send(None)
-    except StopIteration as done:
-        return done.value
-    finally:
-        if task is not None:
-            _enter_task(loop, task)
-    if getattr(waiting_on, "_asyncio_future_blocking", False):
-        # A future's `_asyncio_future_blocking` is its handshake with the one task that
-        # takes it next: set by `await future`, cleared by that task. No task takes it here,
-        # and another inline step awaiting the same future would find it set and fail
-        # ("await wasn't used with future"); `_Resumed` sets it again for its task.
-        waiting_on._asyncio_future_blocking = False
-    return _Resumed(coroutine, waiting_on)
 
 
 # graphql-core's default, which strawberry's execute keeps.
@@ -211,6 +142,7 @@ class _Run:
         "plan",
         "root",
         "schema",
+        "stand_in",
         "variables",
     )
 
@@ -233,6 +165,7 @@ class _Run:
         self.loop = get_running_loop()
         self.background: set[Any] = set()
         self.helpers = GraphQLResolveInfoHelpers(gather=self.gather, track=self.track)
+        self.stand_in = ContextInfo(context)
 
     def info(self, field: PlannedField, path: Path) -> GraphQLResolveInfo[Any]:
         plan = self.plan
@@ -360,7 +293,7 @@ def _execute_field(run: _Run, field: PlannedField, source: Any, path: Path) -> A
                 )
             result = field.resolve(source, info, **arguments)  # type: ignore[misc]
         if field.inline and type(result) is CoroutineType:
-            result = _step(run.loop, result)
+            result = step(run.loop, result)
         if _is_awaitable(result):
             return _complete_awaitable(run, field, complete, path, result)
         completed = _complete(run, field, complete, path, result)
@@ -400,7 +333,7 @@ def _complete(run: _Run, field: PlannedField, complete: Completion, path: Path, 
     fast = complete.fast
     if fast is not None:
         try:
-            return fast(result)
+            return fast(result, run.stand_in)
         except Exception:  # noqa: S110 -- the careful path below says what was wrong, where
             pass
     if isinstance(result, Exception):

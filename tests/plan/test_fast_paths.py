@@ -19,7 +19,8 @@ import strawberry
 from bench.queries import DASHBOARD
 from gateway.plan import Plan, compile_plan, run_compiled
 from gateway.plan.nodes import OBJECT, Completion, PlannedField
-from schema.loaded_reads import READS_LOADED
+from schema.info import Info
+from schema.loaded_reads import READS_LOADED, READS_LOADED_FROM_CONTEXT
 from tests.harness.gateway import GatewayClient
 from tests.plan.comparison import Answer, differences
 from tests.plan.executors import reference, request_context
@@ -50,7 +51,47 @@ class Shelf:
 
 
 @strawberry.type
+class Desk:
+    """Fields promising to read only their info's context: generated code steps them
+    inline (gateway/plan/codegen.py `_settled`), and gives the careful path every case it
+    cannot answer."""
+
+    case: str
+
+    # strawberry.field(metadata=...) is typed to return Any (see pyproject's mypy overrides).
+    @strawberry.field(metadata=READS_LOADED_FROM_CONTEXT)  # type: ignore[untyped-decorator]
+    async def owner(self, info: Info) -> str | None:
+        done: asyncio.Future[str] = asyncio.get_running_loop().create_future()
+        done.set_result(f"{info.context}:{self.case}")
+        if self.case == "raising":
+            raise ValueError("owner failed")
+        if self.case == "waiting":
+            # A record not read ahead: the generated code gives up, the walk awaits it.
+            return await _shared_wait()
+        if self.case == "reads the path":
+            # Breaks the promise: the stand-in info has no path; the careful path answers.
+            return str(info.path.key)
+        return await done
+
+    @strawberry.field(metadata=READS_LOADED_FROM_CONTEXT)  # type: ignore[untyped-decorator]
+    async def size(self, info: Info, times: int = 1) -> int:
+        return len(self.case) * times
+
+    @strawberry.field(metadata=READS_LOADED_FROM_CONTEXT)  # type: ignore[untyped-decorator]
+    async def shelf(self, info: Info) -> Shelf | None:
+        shelf: Shelf = _SHELVES["plain"]()
+        return shelf
+
+
+DESK_CASES = ["loaded", "raising", "waiting", "reads the path"]
+
+
+@strawberry.type
 class Query:
+    @strawberry.field
+    def desks(self) -> list[Desk]:
+        return [Desk(case=case) for case in DESK_CASES]
+
     @strawberry.field
     def shelf(self, case: str) -> Shelf | None:
         shelf: Shelf = _SHELVES[case]()
@@ -201,6 +242,29 @@ async def test_a_generated_completion_answers_as_graphql_core(case: str) -> None
     if case not in _ANSWERED:
         # Each other case is unusual: graphql-core reports an error for it.
         assert expected.errors
+
+
+DESK_QUERY = "{ desks { case owner size twice: size(times: 2) shelf { title leaves { name } } } }"
+
+
+async def test_fields_reading_only_the_context_are_generated_and_answer_as_graphql_core() -> None:
+    document = graphql.parse(DESK_QUERY)
+    plan = compile_plan(SCHEMA, document, None)
+    assert isinstance(plan, Plan)
+    # The whole list of desks is one generated function, their async fields included.
+    assert plan.fields[0].complete.fast is not None
+    expected = await reference(SCHEMA, document, {}, None, "ctx")  # type: ignore[arg-type]
+    got = await run_compiled(
+        plan, SCHEMA, document, variables={}, operation_name=None, context="ctx"
+    )
+    assert differences(Answer.of(expected, "r"), Answer.of(got, "r")) == []
+    desks = {d["case"]: d for d in got.data["desks"]}  # type: ignore[index]
+    assert desks["loaded"]["owner"] == "ctx:loaded"
+    assert desks["waiting"]["owner"] == "answered"
+    assert desks["reads the path"]["owner"] == "owner"
+    assert desks["raising"]["owner"] is None
+    assert desks["loaded"]["twice"] == 2 * desks["loaded"]["size"] == 12
+    assert [e.path for e in got.errors or []] == [["desks", 1, "owner"]]
 
 
 async def test_a_loaded_read_runs_inline_and_one_breaking_the_promise_fails_loudly() -> None:
