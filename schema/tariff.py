@@ -68,7 +68,14 @@ class Tariff:
     monthly_fee: Money
     allowances: list[Allowance]
     configurable: bool
-    options: TariffOptions | None
+    record: strawberry.Private[TariffRecord]
+
+    @strawberry.field
+    def options(self) -> TariffOptions | None:
+        # Converted when asked: a configurable tariff's price lists are long, and a screen
+        # showing the tariff (or a dashboard, fifty of them) seldom asks for them.
+        options = self.record.options
+        return TariffOptions.from_record(options) if options else None
 
     @classmethod
     def from_record(cls, record: TariffRecord) -> Tariff:
@@ -79,5 +86,5 @@ class Tariff:
             monthly_fee=Money.from_record(record.monthly_fee),
             allowances=[Allowance.from_record(a) for a in record.allowances],
             configurable=record.configurable,
-            options=TariffOptions.from_record(record.options) if record.options else None,
+            record=record,
         )

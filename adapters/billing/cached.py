@@ -28,6 +28,7 @@ from datetime import UTC, datetime, time, timedelta
 from adapters import metrics
 from adapters.billing.codec import LAYOUT_VERSION, decode_balance, encode_balance
 from adapters.billing.port import BillingActionsPort, BillingPort
+from adapters.cache.decoded import Decoded
 from adapters.cache.early import OFF, Freshness
 from adapters.cache.flights import SharedLoads
 from adapters.cache.port import Cache
@@ -68,6 +69,7 @@ class CachedBilling:
         self._early = reads.early if reads.refresher is not None else OFF
         self._refresher = reads.refresher
         self._loads: SharedLoads[BalanceRecord] = SharedLoads(self._fetch, self._store)
+        self._decoded = Decoded(decode_balance)
         self._charges: CachedReads[Sequence[ChargeRecord]] = reads.of(
             "charges", self._fetch_charges, Sequence[ChargeRecord]
         )
@@ -118,7 +120,7 @@ class CachedBilling:
         for msisdn, data in zip(msisdns, cached, strict=True):
             if data is None:
                 continue
-            record = decode_balance(data)
+            record = self._decoded(data)
             freshness = self._early.freshness(
                 self.key(msisdn), record.updated_at.timestamp(), self._fresh_ttl, now
             )

@@ -31,6 +31,7 @@ from prometheus_client import Counter
 from pydantic import TypeAdapter, ValidationError
 
 from adapters import metrics
+from adapters.cache.decoded import Decoded
 from adapters.cache.early import OFF, EarlyRefresh, Freshness, stamp, unstamp
 from adapters.cache.flights import Fetch, SharedLoads
 from adapters.cache.port import Cache
@@ -78,6 +79,7 @@ class CachedReads(Generic[V]):
         self._early = early if refresher is not None else OFF
         self._refresher = refresher
         self._codec = codec
+        self._decoded: Decoded[V | None] = Decoded(codec.validate_json)
         self._cache = cache
         self._prefix = f"{namespace}:{kind}:{LAYOUT_VERSION}:"
         self._ttl = ttl
@@ -126,7 +128,7 @@ class CachedReads(Generic[V]):
                 missing.append(subject)
                 continue
             try:
-                value = self._codec.validate_json(body)
+                value = self._decoded(body)
             except ValidationError:
                 missing.append(subject)
                 continue
