@@ -7,8 +7,8 @@ from asyncio import get_running_loop
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Collection, Coroutine, Iterable, Mapping, Sequence
 from datetime import datetime
-from functools import cache, cached_property
-from typing import Any, TypeVar, cast
+from functools import cache
+from typing import Any, Generic, TypeVar, cast, overload
 
 from aiodataloader import DataLoader
 from prometheus_client import Histogram
@@ -93,6 +93,35 @@ _NOTHING: dict[str, Any] = {
 }
 
 
+T = TypeVar("T")
+
+
+class _built(Generic[T]):  # noqa: N801 -- used as a decorator, as cached_property is
+    """`functools.cached_property` without its lock (Python 3.11 takes one on each first
+    read, and a request builds up to nine loaders, each read first once): the value is
+    made on the first read and put in the instance's dict, where later reads find it."""
+
+    def __init__(self, make: Callable[[Any], T]) -> None:
+        self._make = make
+        self._name = make.__name__
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self._name = name
+
+    @overload
+    def __get__(self, instance: None, owner: type | None = None) -> _built[T]: ...
+
+    @overload
+    def __get__(self, instance: object, owner: type | None = None) -> T: ...
+
+    def __get__(self, instance: object | None, owner: type | None = None) -> T | _built[T]:
+        if instance is None:
+            return self
+        value = self._make(instance)
+        instance.__dict__[self._name] = value
+        return value
+
+
 class Loaders:
     """The request's loaders, each built the first time the request uses it: a screen
     served from kept answers or reading two resources pays for two, not for all nine."""
@@ -134,7 +163,7 @@ class Loaders:
     def build(cls, ports: Ports, max_batch: int = 500) -> Loaders:
         return cls(ports, max_batch)
 
-    @cached_property
+    @_built
     def balance_by_msisdn(self) -> DataLoader[str, BalanceRecord | None]:
         no_balance: BalanceRecord | None = None
         return _by_key(
@@ -145,7 +174,7 @@ class Loaders:
             self._held["balance_by_msisdn"],
         )
 
-    @cached_property
+    @_built
     def customer_by_msisdn(self) -> DataLoader[str, CustomerRecord | None]:
         no_customer: CustomerRecord | None = None
         customers = self._ports.provisioning.customers
@@ -153,30 +182,30 @@ class Loaders:
             "customer", customers, no_customer, self._max_batch, self._held["customer_by_msisdn"]
         )
 
-    @cached_property
+    @_built
     def products_by_msisdn(self) -> DataLoader[str, Sequence[ProductRecord]]:
         products = self._ports.provisioning.products
         return _by_key("products", products, (), self._max_batch, self._held["products_by_msisdn"])
 
-    @cached_property
+    @_built
     def links_by_owner(self) -> DataLoader[str, Sequence[LinkRecord]]:
         links = self._ports.provisioning.links
         return _by_key("links", links, (), self._max_batch, self._held["links_by_owner"])
 
-    @cached_property
+    @_built
     def activations_by_msisdn(self) -> DataLoader[str, Sequence[ActivationRecord]]:
         activations = self._ports.loyalty.activations
         return _by_key(
             "activations", activations, (), self._max_batch, self._held["activations_by_msisdn"]
         )
 
-    @cached_property
+    @_built
     def charges_by_period(self) -> DataLoader[ChargesKey, Sequence[ChargeRecord]]:
         return _Loader(
             _charges_batch(self._ports), self._max_batch, self._held["charges_by_period"]
         )
 
-    @cached_property
+    @_built
     def pending_by_owner(self) -> DataLoader[str, Mapping[str, PendingLink]]:
         """Links asked for and not yet confirmed: target -> link (an expired one may be
         among them: adapters/security/kept_pending.py)."""
@@ -186,13 +215,13 @@ class Loaders:
             "pending", pending, no_pending, self._max_batch, self._held["pending_by_owner"]
         )
 
-    @cached_property
+    @_built
     def top_ups_by_msisdn(self) -> DataLoader[str, Sequence[TopUpPaymentRecord]]:
         """Read for the payments screen and the agents' console only; not cached."""
         top_ups = self._ports.payments.top_ups
         return _by_key("top_ups", top_ups, (), self._max_batch, self._held["top_ups_by_msisdn"])
 
-    @cached_property
+    @_built
     def statements_by_msisdn(self) -> DataLoader[str, Sequence[OrderedStatementRecord]]:
         statements = self._ports.billing.actions.statements
         return _by_key(
