@@ -120,7 +120,11 @@ class CachedBilling:
         for msisdn, data in zip(msisdns, cached, strict=True):
             if data is None:
                 continue
-            record = self._decoded(data)
+            try:
+                record = self._decoded(data)
+            except (ValueError, KeyError, TypeError):
+                # Damaged, or a layout this code does not know: a miss, as for other reads.
+                continue
             freshness = self._early.freshness(
                 self.key(msisdn), record.updated_at.timestamp(), self._fresh_ttl, now
             )

@@ -44,6 +44,7 @@ action's payload shows the state after the change.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -53,6 +54,8 @@ from typing import Any, Protocol
 from adapters.cache.answers import AnswerCache
 from adapters.cache.reads import ReadCaches
 from adapters.cache.refresher import Refresher
+
+log = logging.getLogger(__name__)
 
 
 class NumberRead(Enum):
@@ -139,7 +142,10 @@ class NumberReads:
         (`asks`: kind -> numbers; the charges are those of `period`). A screen's reads
         would otherwise each make a call of their own through their loaders; what is
         missing here is read that way still (and its miss counted then). Peeking counts
-        the hits and starts the early refreshes that are due, as the reads do."""
+        the hits and starts the early refreshes that are due, as the reads do.
+
+        It never fails: a cache call or an entry that fails here leaves its numbers
+        missing, and their own reads meet (and report, field by field) what failed."""
         parts: list[tuple[str, Sequence[str], Sequence[str], int, int, _Take]] = []
         keys: list[str] = []
         kept: dict[str, Kept] = {}
@@ -161,9 +167,19 @@ class NumberReads:
             assert subjects is not None
             parts.append((kind, msisdns, subjects, len(keys), len(wanted), take))
             keys.extend(wanted)
-        raw = await self._caches.cache.get_many(keys) if keys else []
+        try:
+            raw = await self._caches.cache.get_many(keys) if keys else []
+        except Exception:
+            log.warning("reading ahead from the cache failed; read one by one", exc_info=True)
+            raw = [None] * len(keys)
         for kind, msisdns, subjects, at, n, take in parts:
-            found, missing = take(subjects, raw[at : at + n], count_misses=False)
+            try:
+                found, missing = take(subjects, raw[at : at + n], count_misses=False)
+            except Exception:
+                # Not expected (entries that do not decode are misses): its reads decide.
+                log.warning("reading ahead %s from the cache failed", kind, exc_info=True)
+                kept[kind] = Kept({}, list(msisdns))
+                continue
             if subjects is not msisdns:
                 number = dict(zip(subjects, msisdns, strict=True))
                 found = {number[s]: v for s, v in found.items()}

@@ -81,3 +81,26 @@ async def test_a_warm_screen_reads_the_cache_once(start_gateway: GatewayFactory)
     assert warm.errors == []
     assert warm.data == cold.data
     assert calls == [7]
+
+
+async def test_damaged_cache_entries_are_read_again_not_failed(
+    start_gateway: GatewayFactory,
+) -> None:
+    # Entries that do not decode (a deploy changed a layout, a damaged write): the read
+    # ahead and the reads behind it take them as misses and ask the backends.
+    async with start_gateway(FakeClock(), answer_ttl=0) as gateway:
+        token = gateway.subscriber_token(NUMBER)
+        namespace = gateway.runtime.settings.cache_namespace
+        cold = await gateway.query(HOME, token=token)
+        await gateway.runtime.stores.cache.set_many(
+            {
+                f"{namespace}:balance:v2:{NUMBER}": b"not a balance",
+                f"{namespace}:products:r2:{NUMBER}": b"1.0\n{not json",
+            },
+            60,
+        )
+        damaged = await gateway.query(HOME, token=token)
+
+    assert cold.errors == []
+    assert damaged.errors == []
+    assert damaged.data == cold.data
