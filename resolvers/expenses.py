@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
+from adapters.cache.derived import Derived
 from domain.billing import ChargeRecord
 from domain.money import Money
 from domain.reach import Reach
@@ -38,27 +39,12 @@ def period(ctx: Context, start: date | None, end: date | None) -> tuple[datetime
     )
 
 
-# Totals worked out from a number's charges, kept with the very charges they came from:
-# a kept read decoded once (adapters/cache/decoded.py) is the same object on every screen
-# until it changes, so a warm screen does not add a month's charges again. Bounded.
-_KEPT = 4096
-_totals_of: dict[int, tuple[Sequence[ChargeRecord], tuple[ExpenseRecord, ...]]] = {}
-
-
 async def expenses(
     ctx: Context, who: Reach, start: date | None, end: date | None
 ) -> Sequence[ExpenseRecord]:
     begin, finish = period(ctx, start, end)
     charges = await ctx.loaders.charges_by_period.load((who.msisdn, begin, finish))
-    kept = _totals_of.get(id(charges))
-    if kept is not None and kept[0] is charges:
-        return kept[1]
-    totals = _totals(charges)
-    if len(_totals_of) >= _KEPT:
-        del _totals_of[next(iter(_totals_of))]
-    # The charges are held beside their totals: their id cannot be another's meanwhile.
-    _totals_of[id(charges)] = (charges, totals)
-    return totals
+    return _TOTALS(charges)
 
 
 def _totals(charges: Sequence[ChargeRecord]) -> tuple[ExpenseRecord, ...]:
@@ -71,3 +57,8 @@ def _totals(charges: Sequence[ChargeRecord]) -> tuple[ExpenseRecord, ...]:
         ExpenseRecord(category, amount)
         for category, amount in sorted(totals.items(), key=lambda kv: -kv[1].amount)
     )
+
+
+# Kept with the very charges they came from (adapters/cache/derived.py): a warm screen
+# does not add a month's charges again.
+_TOTALS = Derived(_totals)

@@ -132,9 +132,6 @@ class Loaders:
         # Each loader's futures by key, held here rather than inside aiodataloader: what a
         # request has read is then known without reaching into the library.
         self._held: dict[str, dict[Any, Any]] = defaultdict(dict)
-        # Values worked out from loaded records, each kept with the records it came from
-        # (resolvers/tariffs.py): two fields of a number asking for it compute it once.
-        self.derived: dict[Any, tuple[Any, ...]] = {}
 
     def unread(self, name: str, keys: Sequence[K]) -> list[K]:
         """The keys loader `name` holds nothing for yet."""

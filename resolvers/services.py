@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import Enum
 
-from domain.provisioning import ProductStatus, ServiceOfferingRecord
+from adapters.cache.derived import DerivedFromTwo
+from domain.provisioning import CatalogRecord, ProductRecord, ProductStatus, ServiceOfferingRecord
 from domain.reach import Reach
 from resolvers.context import Context
 
@@ -38,13 +40,23 @@ async def service_catalog(ctx: Context) -> list[ServiceView]:
     return [ServiceView(s, ServiceState.AVAILABLE) for s in catalog.services]
 
 
-async def connected_services(ctx: Context, who: Reach) -> list[ServiceView]:
+async def connected_services(ctx: Context, who: Reach) -> Sequence[ServiceView]:
     products = await ctx.loaders.products_by_msisdn.load(who.msisdn)
     catalog = await ctx.ports.provisioning.catalog()
+    return _CONNECTED(products, catalog)
+
+
+def _connected(
+    products: Sequence[ProductRecord], catalog: CatalogRecord
+) -> tuple[ServiceView, ...]:
     found: list[ServiceView] = []
     for product in products:
         state = _STATE_OF_PRODUCT.get(product.status)
         offering = catalog.service(product.offering_id)
         if state is not None and offering is not None:
             found.append(ServiceView(offering, state))
-    return found
+    return tuple(found)
+
+
+# Once per products and catalog read (adapters/cache/derived.py): every screen shows them.
+_CONNECTED = DerivedFromTwo(_connected)

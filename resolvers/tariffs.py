@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 
+from adapters.cache.derived import DerivedFromTwo
 from domain.provisioning import CatalogRecord, ProductRecord, ProductStatus, TariffRecord
 from domain.reach import Reach
 from resolvers.context import Context
@@ -21,27 +22,22 @@ async def tariffs(ctx: Context) -> Sequence[TariffRecord]:
 async def current_tariff(ctx: Context, who: Reach) -> TariffRecord | None:
     products = await ctx.loaders.products_by_msisdn.load(who.msisdn)
     catalog = await ctx.ports.provisioning.catalog()
-    # A screen asks twice (the tariff, the balance's next charge): worked out once per
-    # request, again only if the products or the catalog read are other records.
-    derived = ctx.loaders.derived
-    kept = derived.get(("tariff", who.msisdn))
-    if kept is not None and kept[0] is products and kept[1] is catalog:
-        tariff: TariffRecord | None = kept[2]
-        return tariff
-    tariff = _tariff_of(who, products, catalog)
-    derived[("tariff", who.msisdn)] = (products, catalog, tariff)
+    tariff = _TARIFF_OF(products, catalog)
+    if tariff is None and products:
+        log.warning("number %s has no tariff known to the catalog", who.msisdn)
     return tariff
 
 
-def _tariff_of(
-    who: Reach, products: Sequence[ProductRecord], catalog: CatalogRecord
-) -> TariffRecord | None:
+def _tariff_of(products: Sequence[ProductRecord], catalog: CatalogRecord) -> TariffRecord | None:
     for product in products:
         if product.status in _GONE:
             continue
         tariff = catalog.tariff(product.offering_id)
         if tariff is not None:
             return tariff.configured(dict(product.characteristics))
-    if products:
-        log.warning("number %s has no tariff known to the catalog", who.msisdn)
     return None
+
+
+# A screen asks twice (the tariff, the balance's next charge), and every screen of the
+# number again: worked out once per products and catalog read (adapters/cache/derived.py).
+_TARIFF_OF = DerivedFromTwo(_tariff_of)

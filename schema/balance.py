@@ -9,6 +9,7 @@ import strawberry
 from domain.billing import BalanceRecord, QuotaRecord
 from domain.reach import Reach
 from resolvers import balances
+from schema.converted import each, one
 from schema.enums import QuotaKind
 from schema.info import Info
 from schema.loaded_reads import READS_LOADED_FROM_CONTEXT
@@ -47,6 +48,12 @@ class Quota:
         )
 
 
+# Converted once per record read (schema/converted.py): a balance decoded from the cache
+# is the same record on every screen until it changes.
+_money = one(Money.from_record)
+_quotas = each(Quota.from_record)
+
+
 @strawberry.type
 class Balance:
     record: strawberry.Private[BalanceRecord]
@@ -54,11 +61,11 @@ class Balance:
 
     @strawberry.field
     def money(self) -> Money:
-        return Money.from_record(self.record.money)
+        return _money(self.record.money)
 
     @strawberry.field
     def quotas(self) -> list[Quota]:
-        return [Quota.from_record(q) for q in self.record.quotas]
+        return _quotas(self.record.quotas)
 
     @strawberry.field(description="When the monthly fee is charged next.")
     def next_charge_at(self) -> datetime | None:
@@ -70,7 +77,7 @@ class Balance:
     )
     async def next_charge_amount(self, info: Info) -> Money | None:
         amount = await balances.next_charge_amount(info.context, self.reach)
-        return Money.from_record(amount) if amount else None
+        return _money(amount) if amount else None
 
     @strawberry.field(description="When billing reported these figures.")
     def updated_at(self) -> datetime:

@@ -25,6 +25,7 @@ from resolvers.actions import orders as action_orders
 from resolvers.actions import payments
 from resolvers.linking import LinkView
 from schema.balance import Balance
+from schema.converted import each, one
 from schema.expense import Expense
 from schema.history import Statement, TopUp
 from schema.info import Info
@@ -37,6 +38,12 @@ from schema.scalars import Msisdn
 from schema.selection import asked_fields, asked_first
 from schema.service import Service
 from schema.tariff import Tariff
+
+# What every screen of a number shows, converted once per record read (schema/converted.py).
+_tariff = one(Tariff.from_record)
+_services = each(Service.from_record)
+_expenses = each(Expense.from_record)
+_offers = each(Offer.from_record)
 
 
 @strawberry.enum
@@ -71,16 +78,13 @@ class Subscriber:
     @strawberry.field(metadata=READS_LOADED_FROM_CONTEXT)
     async def tariff(self, info: Info) -> Tariff | None:
         record = await tariffs.current_tariff(info.context, self.reach)
-        return Tariff.from_record(record) if record else None
+        return _tariff(record) if record else None
 
     @strawberry.field(
         description="Services connected on this number.", metadata=READS_LOADED_FROM_CONTEXT
     )
     async def services(self, info: Info) -> list[Service] | None:
-        return [
-            Service.from_record(v)
-            for v in await services.connected_services(info.context, self.reach)
-        ]
+        return _services(await services.connected_services(info.context, self.reach))
 
     @strawberry.field(
         description="Spending by category, biggest first. Default: this month.",
@@ -92,8 +96,7 @@ class Subscriber:
         from_: Annotated[date | None, strawberry.argument(name="from")] = None,
         to: date | None = None,
     ) -> list[Expense] | None:
-        records = await expenses.expenses(info.context, self.reach, from_, to)
-        return [Expense.from_record(r) for r in records]
+        return _expenses(await expenses.expenses(info.context, self.reach, from_, to))
 
     @strawberry.field(metadata=READS_LOADED_FROM_CONTEXT)
     async def linked_numbers(self, info: Info) -> list[LinkedNumber] | None:
@@ -110,7 +113,7 @@ class Subscriber:
         metadata=READS_LOADED_FROM_CONTEXT,
     )
     async def offers(self, info: Info) -> list[Offer] | None:
-        return [Offer.from_record(v) for v in await offers.offers_of(info.context, self.reach)]
+        return _offers(await offers.offers_of(info.context, self.reach))
 
     @strawberry.field(description="Product orders (changes of services, tariff, packages).")
     async def orders(self, info: Info) -> list[Order] | None:

@@ -4,6 +4,10 @@ A home screen's dataloaders (balance, products, customer, links, offers, charges
 read the cache in the same turn: six round trips to Redis, each costing the gateway more
 CPU in redis-py than the lookup costs Redis. Coalesced, they are one command. A read
 waits at most one turn of the loop for the others.
+
+A read that already holds every key of its turn (a screen's read-ahead, which gathers all
+its fields' keys first) goes to the cache under it (`uncoalesced`): waiting a turn, a task
+and a future would only cost it.
 """
 
 from __future__ import annotations
@@ -21,6 +25,10 @@ class CoalescingCache:
         self._inner = inner
         self._waiting: list[_Waiting] = []
         self._tasks: set[asyncio.Task[None]] = set()
+
+    @property
+    def inner(self) -> Cache:
+        return self._inner
 
     async def get_many(self, keys: Sequence[str]) -> list[bytes | None]:
         if not keys:
@@ -71,3 +79,8 @@ class CoalescingCache:
 
     async def close(self) -> None:
         await self._inner.close()
+
+
+def uncoalesced(cache: Cache) -> Cache:
+    """The cache under any coalescing: for a read that holds all of its turn's keys."""
+    return cache.inner if isinstance(cache, CoalescingCache) else cache

@@ -52,6 +52,7 @@ from enum import Enum
 from typing import Any, Protocol
 
 from adapters.cache.answers import AnswerCache
+from adapters.cache.coalescing import uncoalesced
 from adapters.cache.reads import ReadCaches
 from adapters.cache.refresher import Refresher
 
@@ -168,7 +169,7 @@ class NumberReads:
             parts.append((kind, msisdns, subjects, len(keys), len(wanted), take))
             keys.extend(wanted)
         try:
-            raw = await self._caches.cache.get_many(keys) if keys else []
+            raw = await uncoalesced(self._caches.cache).get_many(keys) if keys else []
         except Exception:
             log.warning("reading ahead from the cache failed; read one by one", exc_info=True)
             raw = [None] * len(keys)

@@ -40,16 +40,18 @@ def coercer(type_: GraphQLLeafType) -> Callable[[Any], Any]:
     ):
         return slow
     # The name strawberry would answer for each member: the first whose value equals it.
-    names: dict[Enum, str] = {}
+    # By the member's identity: an enum's hash is a Python call (`Enum.__hash__`), and a
+    # value of the enum's own class is one of its members, which live as long as it does.
+    names: dict[int, str] = {}
     for member in members:
         for name, value in type_.values.items():
             if member.value == value.value:
-                names[member] = name
+                names[id(member)] = name
                 break
 
     def coerce(value: Any) -> Any:
         if type(value) is members:
-            name = names.get(value)
+            name = names.get(id(value))
             if name is not None:
                 return name
         return slow(value)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import aiohttp
 import pytest
@@ -125,3 +126,35 @@ async def test_activate_an_offer_the_first_time_with_an_email(gateway: GatewayCl
     assert [e["code"] for e in twice.data["activateOffer"]["userErrors"]] == [
         "OFFER_ALREADY_ACTIVE"
     ]
+
+
+async def test_an_activation_shows_on_its_own_number_only(gateway: GatewayClient) -> None:
+    # Two numbers with nothing activated share one converted list of offers (kept by the
+    # records they came from: schema/converted.py); activating on one must not show on
+    # the other, before or after, on a screen reading both.
+    screen = """query($m: [Msisdn!]!) {
+      subscribers(msisdns: $m) { msisdn offers { id activated promoCode } } }"""
+    agent = gateway.agent_token()
+
+    async def offers(numbers: list[str]) -> dict[str, dict[str, Any]]:
+        answer = await gateway.query(screen, {"m": numbers}, token=agent)
+        assert answer.errors == []
+        return {s["msisdn"]: {o["id"]: o for o in s["offers"]} for s in answer.data["subscribers"]}
+
+    candidates = await offers([f"+790000000{n}" for n in range(70, 90)])
+    mine, other = [
+        n for n, shown in candidates.items() if not any(o["activated"] for o in shown.values())
+    ][:2]
+    before = await offers([mine, other])
+    assert before[mine] == before[other]
+    offer = next(o for o in before[mine].values() if not o["activated"])
+    done = await gateway.query(
+        """mutation($o: ID!, $e: String, $k: String) {
+          activateOffer(offerId: $o, email: $e, idempotencyKey: $k) { promoCode } }""",
+        {"o": offer["id"], "e": "kept@example.ru", "k": key()},
+        token=gateway.subscriber_token(mine),
+    )
+    code = done.data["activateOffer"]["promoCode"]
+    after = await offers([mine, other])
+    assert after[mine][offer["id"]] == {"id": offer["id"], "activated": True, "promoCode": code}
+    assert after[other] == before[other]
