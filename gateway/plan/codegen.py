@@ -17,7 +17,6 @@ their plain resolvers), so reading twice changes nothing."""
 from __future__ import annotations
 
 import inspect
-from asyncio import get_running_loop
 from collections.abc import Callable
 from keyword import iskeyword
 from types import CoroutineType
@@ -25,9 +24,9 @@ from typing import Any
 
 from graphql.pyutils import Undefined, is_awaitable, is_iterable
 
-from gateway.plan.leaves import passed_as_is
+from gateway.plan.leaves import CONDITION_NAMES, EnumNames, passed_as_is
 from gateway.plan.nodes import LEAF, LIST, NON_NULL, OBJECT, Completion, PlannedField
-from gateway.plan.steps import Resumed, step
+from gateway.plan.steps import leave_task, reenter
 
 
 class Unusual(Exception):  # noqa: N818 -- a signal to take the careful path, not a failure
@@ -37,10 +36,6 @@ class Unusual(Exception):  # noqa: N818 -- a signal to take the careful path, no
 _UNUSUAL = Unusual()
 # Values most resolvers answer, never awaitable: tested by type before graphql-core's test.
 _PLAIN = frozenset({str, int, float, bool, type(None), dict, list, tuple})
-
-
-def _awaitable(value: Any) -> bool:
-    return type(value) not in _PLAIN and is_awaitable(value)
 
 
 class ContextInfo:
@@ -55,17 +50,23 @@ class ContextInfo:
 
 
 def _settled(value: Any) -> Any:
-    """A resolver's value, its coroutine stepped inline (gateway/plan/steps.py) when it is
-    one; when it would wait (a record not read ahead), the coroutine is closed and the
-    careful path answers: it calls the resolver again and awaits it. Such resolvers only
-    read, so calling twice changes nothing."""
+    """A resolver's value, its coroutine run inline up to its first wait, as
+    gateway/plan/steps.py `step` runs one: outside the request's task, which the generated
+    function left once for all its fields (`leave_task`). When it would wait (a record not
+    read ahead), the coroutine is closed and the careful path answers: it calls the
+    resolver again and awaits it. Such resolvers only read, so calling twice changes
+    nothing."""
     if type(value) is not CoroutineType:
         return value
-    done = step(get_running_loop(), value)
-    if type(done) is Resumed:
-        done.coroutine.close()
-        raise _UNUSUAL
-    return done
+    try:
+        waiting_on = value.send(None)
+    except StopIteration as done:
+        return done.value
+    if getattr(waiting_on, "_asyncio_future_blocking", False):
+        # No task takes this future from here (see `step`): its handshake flag cleared.
+        waiting_on._asyncio_future_blocking = False
+    value.close()
+    raise _UNUSUAL
 
 
 class _Writer:
@@ -74,13 +75,20 @@ class _Writer:
         self.names: dict[str, Any] = {
             "_U": Undefined,
             "_S": _UNUSUAL,
-            "_aw": _awaitable,
+            "_plain": _PLAIN,
+            "_isaw": is_awaitable,
             "_iterable": is_iterable,
             "_Exception": Exception,
             "_list": list,
             "_settled": _settled,
+            "_leave_task": leave_task,
+            "_reenter": reenter,
+            "_id": id,
+            **CONDITION_NAMES,
         }
         self.count = 0
+        # Whether any field is stepped inline (`_settled`): the function leaves the task.
+        self.settles = False
 
     def name(self, prefix: str, value: Any) -> str:
         self.count += 1
@@ -127,9 +135,16 @@ def compile_completion(completion: Completion) -> Callable[[Any, Any], Any] | No
         return None
     writer = _Writer()
     entry = writer.function("complete")
-    body: list[str] = [f"def {entry}(v, c):"]
-    _inline(writer, completion, "v", "r", body, 1)
-    body.append("    return r")
+    inner: list[str] = []
+    _inline(writer, completion, "v", "r", inner, 2)
+    body = [f"def {entry}(v, c):"]
+    if writer.settles:
+        # Fields stepped inline run outside the request's task (gateway/plan/steps.py),
+        # left once here rather than once per field.
+        body += ["    left = _leave_task()", "    try:", *inner, "        return r"]
+        body += ["    finally:", "        _reenter(left)"]
+    else:
+        body += [line[4:] for line in inner] + ["    return r"]
     writer.lines.extend(body)
     source = "\n".join(writer.lines)
     namespace = dict(writer.names)
@@ -176,13 +191,23 @@ def _inline(
         _inline(writer, completion.inner, value, result, out, depth)
         out.append(f"{pad}if {result} is None: raise _S")
         return
-    passed = passed_as_is(completion.coerce) if completion.kind is LEAF else None
+    coerce = completion.coerce if completion.kind is LEAF else None
+    passed = passed_as_is(coerce)
     if passed is not None:
         # What the serializer would answer anyway (gateway/plan/leaves.py): most leaves.
         exact, rest = passed
         test = f"{value}.__class__ is {writer.name('cls', exact)}" + rest.format(v=value)
         out.append(f"{pad}if {test}:")
         out.append(f"{pad}    {result} = {value}")
+        out.append(f"{pad}elif {value} is None or {value} is _U:")
+    elif isinstance(coerce, EnumNames):
+        # A member's name looked up here, as the serializer would (gateway/plan/leaves.py);
+        # a value not a member, or a member without a name, goes through it.
+        members = writer.name("cls", coerce.members)
+        names = writer.name("names", coerce.names)
+        found = f"({result} := {names}.get(_id({value})))"
+        out.append(f"{pad}if {value}.__class__ is {members} and {found} is not None:")
+        out.append(f"{pad}    pass")
         out.append(f"{pad}elif {value} is None or {value} is _U:")
     else:
         out.append(f"{pad}if {value} is None or {value} is _U:")
@@ -192,8 +217,8 @@ def _inline(
     out.append(f"{pad}else:")
     inner = pad + "    "
     if completion.kind is LEAF:
-        coerce = writer.name("coerce", completion.coerce)
-        out.append(f"{inner}{result} = {coerce}({value})")
+        serializer = writer.name("coerce", completion.coerce)
+        out.append(f"{inner}{result} = {serializer}({value})")
         out.append(f"{inner}if {result} is None or {result} is _U: raise _S")
     elif completion.kind is OBJECT:
         out.append(f"{inner}{result} = {_object(writer, completion)}({value}, c)")
@@ -214,7 +239,10 @@ def _object(writer: _Writer, completion: Completion) -> str:
             body.append(f"    {value} = {_read(writer, field)}")
             if field.attribute is None:
                 # A resolver might hand back an awaitable: the careful path awaits it.
-                body.append(f"    if _aw({value}): raise _S")
+                # Tested by type first: most values are plain, and this is asked of every
+                # resolved field.
+                test = f"type({value}) not in _plain and _isaw({value})"
+                body.append(f"    if {test}: raise _S")
             _inline(writer, field.complete, value, result, body, 1)
         keys.append(f"{field.response_name!r}: {result}")
     body.append("    return {" + ", ".join(keys) + "}")
@@ -231,6 +259,11 @@ def _read(writer: _Writer, field: PlannedField) -> str:
     direct = field.direct
     assert direct is not None
     if field.inline and field.context_only:
+        writer.settles = True
+        if direct.source_first and not direct.source_names and not direct.renames:
+            # Called as `call_with` would call it, without building its keywords each time.
+            given = f"{direct.info_name}=c" if direct.info_name is not None else ""
+            return f"_settled({writer.name('resolver', direct.function)}(src, {given}))"
         arguments = writer.name("arguments", field.arguments) if direct.renames else "None"
         call = f"{writer.name('direct', direct)}.call_with(src, c, {arguments})"
         return f"_settled({call})"

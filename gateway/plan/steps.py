@@ -4,7 +4,7 @@ for the careful walk, gateway/plan/codegen.py for generated code)."""
 
 from __future__ import annotations
 
-from asyncio import AbstractEventLoop
+from asyncio import AbstractEventLoop, Task, get_running_loop
 from asyncio.tasks import _enter_task, _leave_task, current_task
 from collections.abc import Generator
 from types import CoroutineType
@@ -51,6 +51,25 @@ class Resumed:
                     waiting_on = coroutine.send(sent)
                 except StopIteration as done:
                     return done.value
+
+
+Left = tuple[AbstractEventLoop, "Task[Any] | None"]
+
+
+def leave_task() -> Left:
+    """Leave the current task (if any) until `reenter`: what runs between cannot open a
+    timeout scope or otherwise act for the task (see `step`)."""
+    loop = get_running_loop()
+    task = current_task(loop)
+    if task is not None:
+        _leave_task(loop, task)
+    return loop, task
+
+
+def reenter(left: Left) -> None:
+    loop, task = left
+    if task is not None:
+        _enter_task(loop, task)
 
 
 def step(loop: AbstractEventLoop, coroutine: CoroutineType[Any, Any, Any]) -> Any:

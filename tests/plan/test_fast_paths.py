@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import asyncio
+import enum
 from collections.abc import Iterator
 from typing import Any
 
@@ -27,10 +28,22 @@ from tests.plan.executors import reference, request_context
 from tests.plan.operations import AGENT, Cast
 
 
+@strawberry.enum
+class Tone(enum.Enum):
+    LIGHT = "light"
+    DARK = "dark"
+
+
+class _OtherTone(enum.Enum):
+    LIGHT = "light"
+
+
 @strawberry.type
 class Leaf:
     name: str
     size: int | None
+    weight: float | None = None
+    tone: Tone | None = None
 
     @strawberry.field
     def label(self) -> str:
@@ -76,6 +89,12 @@ class Desk:
     @strawberry.field(metadata=READS_LOADED_FROM_CONTEXT)  # type: ignore[untyped-decorator]
     async def size(self, info: Info, times: int = 1) -> int:
         return len(self.case) * times
+
+    @strawberry.field(metadata=READS_LOADED_FROM_CONTEXT)  # type: ignore[untyped-decorator]
+    async def outside_task(self, info: Info) -> bool:
+        # Generated code runs these outside the request's task (a timeout scope here would
+        # fail loudly); graphql-core runs them in one.
+        return asyncio.current_task() is None
 
     @strawberry.field(metadata=READS_LOADED_FROM_CONTEXT)  # type: ignore[untyped-decorator]
     async def shelf(self, info: Info) -> Shelf | None:
@@ -186,6 +205,29 @@ _SHELVES: dict[str, Any] = {
     "an Int beyond 32 bits": lambda: _Shelf(
         leaves=[_Leaf(name="a", size=2**31)], maybe=[], title="t"
     ),
+    # Floats and enums: passed through and looked up in generated code (leaves.py).
+    "floats and enum members": lambda: _Shelf(
+        leaves=[
+            _Leaf(name="a", size=1, weight=0.5, tone=Tone.DARK),
+            _Leaf(name="b", size=1, weight=-0.0, tone=Tone.LIGHT),
+            _Leaf(name="c", size=1, weight=3, tone=None),
+            _Leaf(name="d", size=1, weight=True, tone=Tone.DARK),
+        ],
+        maybe=[],
+        title="t",
+    ),
+    "an infinite float": lambda: _Shelf(
+        leaves=[_Leaf(name="a", size=1, weight=float("inf"))], maybe=[], title="t"
+    ),
+    "a NaN float": lambda: _Shelf(
+        leaves=[_Leaf(name="a", size=1, weight=float("nan"))], maybe=[], title="t"
+    ),
+    "an enum's value, not its member": lambda: _Shelf(
+        leaves=[_Leaf(name="a", size=1, tone="DARK")], maybe=[], title="t"
+    ),
+    "another enum's member": lambda: _Shelf(
+        leaves=[_Leaf(name="a", size=1, tone=_OtherTone.LIGHT)], maybe=[], title="t"
+    ),
     "an Int at the 32-bit edges": lambda: _Shelf(
         leaves=[_Leaf(name="a", size=2**31 - 1), _Leaf(name="b", size=-(2**31))],
         maybe=[],
@@ -199,11 +241,12 @@ _ANSWERED = {
     "empty",
     "a str of a subclass, a float for an Int",
     "an Int at the 32-bit edges",
+    "floats and enum members",
 }
 
 SCHEMA = strawberry.Schema(Query)._schema
 SHELF_QUERY = """query ($case: String!) { shelf(case: $case) {
-  title leaves { name size label __typename } maybe { name } first { label } } }"""
+  title leaves { name size weight tone label __typename } maybe { name } first { label } } }"""
 
 
 def _completions(fields: tuple[PlannedField, ...]) -> Iterator[Completion]:
@@ -265,6 +308,24 @@ async def test_fields_reading_only_the_context_are_generated_and_answer_as_graph
     assert desks["raising"]["owner"] is None
     assert desks["loaded"]["twice"] == 2 * desks["loaded"]["size"] == 12
     assert [e.path for e in got.errors or []] == [["desks", 1, "owner"]]
+
+
+async def test_generated_fields_run_outside_the_task_and_the_task_is_entered_again() -> None:
+    document = graphql.parse("{ desks { outsideTask owner } }")
+    plan = compile_plan(SCHEMA, document, None)
+    assert isinstance(plan, Plan)
+    assert plan.fields[0].complete.fast is not None
+    task = asyncio.current_task()
+    got = await run_compiled(
+        plan, SCHEMA, document, variables={}, operation_name=None, context="ctx"
+    )
+    assert asyncio.current_task() is task
+    desks = got.data["desks"]  # type: ignore[index]
+    # Outside the task in generated code, and in the careful walk's inline steps too (the
+    # desks whose generated code gave up: a field waiting, raising or reading the path).
+    assert [d["outsideTask"] for d in desks] == [True] * 4
+    expected = await reference(SCHEMA, document, {}, None, "ctx")  # type: ignore[arg-type]
+    assert [d["outsideTask"] for d in expected.data["desks"]] == [False] * 4  # type: ignore[index]
 
 
 async def test_a_loaded_read_runs_inline_and_one_breaking_the_promise_fails_loudly() -> None:
