@@ -3,7 +3,10 @@ backend is still asked once per request, and its error still reaches the field."
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
+
+import pytest
 
 from adapters.cache.coalescing import uncoalesced
 from bench.queries import HOME_SCREEN as HOME
@@ -106,3 +109,25 @@ async def test_damaged_cache_entries_are_read_again_not_failed(
     assert cold.errors == []
     assert damaged.errors == []
     assert damaged.data == cold.data
+
+
+async def test_a_linked_numbers_screen_reads_ahead_in_its_own_cache_call(
+    start_gateway: GatewayFactory, caplog: pytest.LogCaptureFixture
+) -> None:
+    # A linked number's data is read ahead inside a field the plan steps inline, outside
+    # the request's task: its cache call must still be made (through the coalescing's own
+    # task), not fail there and fall back to a read per field.
+    linked = """query { me { linkedNumbers { msisdn subscriber {
+      name balance { money { amount } } tariff { name } } } } }"""
+    async with start_gateway(FakeClock(), answer_ttl=0) as gateway:
+        token = gateway.subscriber_token(NUMBER)
+        cold = await gateway.query(linked, token=token)
+        caplog.clear()
+        with caplog.at_level(logging.WARNING, logger="adapters.cache.number_reads"):
+            warm = await gateway.query(linked, token=token)
+
+    assert cold.errors == []
+    assert warm.errors == []
+    assert warm.data == cold.data
+    assert [s for s in warm.data["me"]["linkedNumbers"] if s["subscriber"]], "a linked number"
+    assert [r.getMessage() for r in caplog.records] == []
