@@ -5,9 +5,10 @@ read the cache in the same turn: six round trips to Redis, each costing the gate
 CPU in redis-py than the lookup costs Redis. Coalesced, they are one command. A read
 waits at most one turn of the loop for the others.
 
-A read that already holds every key of its turn (a screen's read-ahead, which gathers all
-its fields' keys first) goes to the cache under it (`uncoalesced`): waiting a turn, a task
-and a future would only cost it.
+Under load the reads of a turn are also other requests': concurrent screens share one MGET.
+A screen's read ahead holds all of its own keys, and sending them straight to Redis saved
+a sequential request a turn and a task, but at 32 connections the home screen then cost
+0.70 ms of CPU against 0.49-0.51 (bench/RESULTS.md): it goes through here too.
 """
 
 from __future__ import annotations
@@ -25,10 +26,6 @@ class CoalescingCache:
         self._inner = inner
         self._waiting: list[_Waiting] = []
         self._tasks: set[asyncio.Task[None]] = set()
-
-    @property
-    def inner(self) -> Cache:
-        return self._inner
 
     async def get_many(self, keys: Sequence[str]) -> list[bytes | None]:
         if not keys:
@@ -79,8 +76,3 @@ class CoalescingCache:
 
     async def close(self) -> None:
         await self._inner.close()
-
-
-def uncoalesced(cache: Cache) -> Cache:
-    """The cache under any coalescing: for a read that holds all of its turn's keys."""
-    return cache.inner if isinstance(cache, CoalescingCache) else cache

@@ -45,7 +45,6 @@ action's payload shows the state after the change.
 from __future__ import annotations
 
 import logging
-from asyncio import current_task
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -53,7 +52,6 @@ from enum import Enum
 from typing import Any, Protocol
 
 from adapters.cache.answers import AnswerCache
-from adapters.cache.coalescing import uncoalesced
 from adapters.cache.reads import ReadCaches
 from adapters.cache.refresher import Refresher
 
@@ -169,13 +167,10 @@ class NumberReads:
             assert subjects is not None
             parts.append((kind, msisdns, subjects, len(keys), len(wanted), take))
             keys.extend(wanted)
-        # In a task, straight to the cache under the coalescing: this read holds all of its
-        # turn's keys. Outside one (a linked number's read ahead in a field the plan steps
-        # inline, gateway/plan/steps.py) a Redis call's bound cannot start: the
-        # coalescing's own task makes the call.
-        cache = self._caches.cache if current_task() is None else uncoalesced(self._caches.cache)
         try:
-            raw = await cache.get_many(keys) if keys else []
+            # Through the coalescing (adapters/cache/coalescing.py), even though this read
+            # holds all of its screen's keys: concurrent screens share the call.
+            raw = await self._caches.cache.get_many(keys) if keys else []
         except Exception:
             log.warning("reading ahead from the cache failed; read one by one", exc_info=True)
             raw = [None] * len(keys)

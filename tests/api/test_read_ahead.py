@@ -8,7 +8,6 @@ from collections.abc import Sequence
 
 import pytest
 
-from adapters.cache.coalescing import uncoalesced
 from bench.queries import HOME_SCREEN as HOME
 from tests.conftest import GatewayFactory
 from tests.harness.backends import BackendAdmin
@@ -69,8 +68,7 @@ async def test_a_warm_screen_reads_the_cache_once(start_gateway: GatewayFactory)
     # per loader: balance, charges, products, customer, links, pending links, offers.
     async with start_gateway(FakeClock(), answer_ttl=0) as gateway:
         token = gateway.subscriber_token(NUMBER)
-        # Under the coalescing: the read ahead holds all its turn's keys and goes there.
-        cache = uncoalesced(gateway.runtime.stores.cache)
+        cache = gateway.runtime.stores.cache
         calls: list[int] = []
         read = cache.get_many
 
@@ -115,8 +113,9 @@ async def test_a_linked_numbers_screen_reads_ahead_in_its_own_cache_call(
     start_gateway: GatewayFactory, caplog: pytest.LogCaptureFixture
 ) -> None:
     # A linked number's data is read ahead inside a field the plan steps inline, outside
-    # the request's task: its cache call must still be made (through the coalescing's own
-    # task), not fail there and fall back to a read per field.
+    # the request's task: its cache call must still be made (by the coalescing's own
+    # task; a Redis call's bound cannot start outside one), not fail there and fall back
+    # to a read per field.
     linked = """query { me { linkedNumbers { msisdn subscriber {
       name balance { money { amount } } tariff { name } } } } }"""
     async with start_gateway(FakeClock(), answer_ttl=0) as gateway:

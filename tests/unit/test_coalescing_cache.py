@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 
 import pytest
 
-from adapters.cache.coalescing import CoalescingCache, uncoalesced
+from adapters.cache.coalescing import CoalescingCache
 from adapters.cache.memory import MemoryCache
 from tests.harness.clock import FakeClock
 
@@ -72,13 +72,3 @@ async def test_a_cancelled_caller_leaves_the_others_their_answer() -> None:
     assert await kept == [b"2"]
     with pytest.raises(asyncio.CancelledError):
         await gone
-
-
-async def test_a_read_holding_its_whole_turn_goes_under_the_coalescing() -> None:
-    inner = CountingCache()
-    await inner.set_many({"a": b"1"}, ttl=60)
-    cache = CoalescingCache(inner)
-    assert uncoalesced(cache) is inner
-    assert uncoalesced(inner) is inner
-    assert await uncoalesced(cache).get_many(["a", "b"]) == [b"1", None]
-    assert inner.reads == [["a", "b"]]
