@@ -150,21 +150,16 @@ class NumberReads:
         keys: list[str] = []
         kept: dict[str, Kept] = {}
         for kind, msisdns in asks.items():
-            subjects: Sequence[str] | None = msisdns
-            if kind == BALANCES:
-                take: _Take = self._balances.take_balances
-                wanted = self._balances.balance_keys(msisdns)
+            subjects = self._subjects(kind, msisdns, period)
+            reads = None if kind == BALANCES else self._caches.made.get(kind)
+            if subjects is None or (reads is None and kind != BALANCES):
+                kept[kind] = Kept({}, list(msisdns))
+                continue
+            take: _Take
+            if reads is None:
+                take, wanted = self._balances.take_balances, self._balances.balance_keys(msisdns)
             else:
-                reads = self._caches.made.get(kind)
-                if kind == CHARGES:
-                    subjects = (
-                        None if period is None else self._balances.charge_subjects(msisdns, *period)
-                    )
-                if reads is None or subjects is None:
-                    kept[kind] = Kept({}, list(msisdns))
-                    continue
                 take, wanted = reads.take, reads.keys(subjects)
-            assert subjects is not None
             parts.append((kind, msisdns, subjects, len(keys), len(wanted), take))
             keys.extend(wanted)
         try:
@@ -188,6 +183,15 @@ class NumberReads:
                 missing = [number[s] for s in missing]
             kept[kind] = Kept(found, missing)
         return kept
+
+    def _subjects(
+        self, kind: str, msisdns: Sequence[str], period: tuple[datetime, datetime] | None
+    ) -> Sequence[str] | None:
+        """What a kind's entries are kept by for these numbers: the numbers themselves, or
+        for charges, each number's billing period (None: charges asked without one)."""
+        if kind != CHARGES:
+            return msisdns
+        return None if period is None else self._balances.charge_subjects(msisdns, *period)
 
     async def settled(self) -> None:
         """Wait until no early refresh is running (tests move the clock, then wait)."""
