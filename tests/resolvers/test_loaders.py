@@ -9,7 +9,7 @@ from typing import Any
 
 from aiodataloader import DataLoader
 
-from resolvers.loaders import _Loader
+from resolvers.loaders import Reads, _Loader
 
 
 async def _double(keys: list[int]) -> list[int]:
@@ -45,3 +45,40 @@ async def test_a_lean_loader_batches_caches_and_primes() -> None:
     # Batches of at most two, each key read once.
     assert calls == [[1, 2], [3]]
     assert set(held) == {1, 2, 3, 9}
+
+
+async def test_reads_answer_held_keys_without_building_the_loader() -> None:
+    built: list[_Loader[int, int]] = []
+    fetched: list[list[int]] = []
+    held: dict[Any, Any] = {}
+
+    async def double(keys: list[int]) -> list[int]:
+        fetched.append(keys)
+        return [key * 2 for key in keys]
+
+    def make(owner: object) -> _Loader[int, int]:
+        loader: _Loader[int, int] = _Loader(double, 10, held)
+        built.append(loader)
+        return loader
+
+    reads: Reads[int, int] = Reads(make, None, held)
+    primed: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+    primed.set_result(70)
+    held[7] = primed
+    assert reads.load(7) is primed
+    assert await reads.load(7) == 70
+    assert built == [], "a held key needs no loader"
+
+    # A key to fetch builds the loader once; its loads batch as aiodataloader's do.
+    assert list(await asyncio.gather(reads.load(1), reads.load(2))) == [2, 4]
+    assert await reads.load(3) == 6
+    assert len(built) == 1
+    assert fetched == [[1, 2], [3]]
+
+    # Cleared keys are fetched again, as aiodataloader's `clear` would have them.
+    reads.clear(7)
+    assert await reads.load(7) == 14
+    reads.clear_all()
+    assert held == {}
+    assert await reads.load(1) == 2
+    assert fetched == [[1, 2], [3], [7], [1]]
