@@ -36,11 +36,11 @@ def create_app(
         runtime = await start_runtime(settings, clock, secret)
         edge = build_edge(runtime)
         app.state.running = Running(runtime, edge, LiveView(runtime, edge), event_claims(runtime))
-        heap.settle()
+        thresholds = heap.settle(settings.gc_young_threshold)
         try:
             yield
         finally:
-            heap.unsettle()
+            heap.unsettle(thresholds)
             await runtime.close()
 
     async def graphql_get(request: Request) -> Response:

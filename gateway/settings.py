@@ -103,6 +103,11 @@ class Settings(BaseSettings):
     )
     cache_namespace: str = "tgw"
     memory_cache_entries: int = Field(100_000, ge=100)
+    gc_young_threshold: int = Field(
+        10_000,
+        ge=100,
+        description="allocations between collections of the young generation (gateway/heap.py)",
+    )
 
     # Freshness.
     balance_ttl: float = Field(30.0, gt=0, description="seconds a cached balance is fresh")
