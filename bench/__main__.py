@@ -70,6 +70,13 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         help="py-spy on a worker during home-warm (auto: when the CPU target is missed)",
     )
     parser.add_argument(
+        "--ratio-rounds",
+        type=int,
+        default=1,
+        help="measure the floor and the scenarios against it this many times in turn; "
+        "the ratio targets take the median round",
+    )
+    parser.add_argument(
         "--noisy-retries",
         type=int,
         default=2,
@@ -118,6 +125,7 @@ def run_default(args: argparse.Namespace, workdir: Path) -> int:
         connections=args.connections,
         scenarios=chosen,
         noisy_retries=args.noisy_retries,
+        ratio_rounds=args.ratio_rounds,
     )
     stack = StackOptions(
         size=args.size,
@@ -158,7 +166,12 @@ def run_default(args: argparse.Namespace, workdir: Path) -> int:
         run_scenarios(bench, show, between)
         profile = profiles[0] if profiles else None
         verdicts = targets.evaluate(
-            bench.rows, args.workers, args.latency_ms, bench.rss_after_warmup, bench.rss_at_end
+            bench.rows,
+            args.workers,
+            args.latency_ms,
+            bench.rss_after_warmup,
+            bench.rss_at_end,
+            bench.ratio_rounds,
         )
         rows = list(bench.rows.values())
         print("\n" + report.text_table(rows))

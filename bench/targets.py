@@ -12,6 +12,9 @@
 
 from __future__ import annotations
 
+import statistics
+from collections.abc import Mapping, Sequence
+
 from bench.report import Row, Verdict
 
 CPU_LIMIT_MS = 1.0
@@ -91,7 +94,11 @@ def memory_target(
     return Verdict(target, f"peak {peak:.0f} MB; flatness not measured", peak < RSS_LIMIT_MB)
 
 
-def floor_targets(rows: dict[str, Row]) -> list[Verdict]:
+def floor_targets(
+    rows: dict[str, Row], rounds: Sequence[Mapping[str, float]] = ()
+) -> list[Verdict]:
+    """Each ratio from the run's rows; with rounds (`--ratio-rounds`), from each round's
+    floor and scenario measured one after the other, the verdict on their median."""
     floor = rows.get("floor")
     if floor is None or not floor.gateway_cpu_ms:
         return []
@@ -111,6 +118,16 @@ def floor_targets(rows: dict[str, Row]) -> list[Verdict]:
         measured = (
             f"{row.gateway_cpu_ms:.2f} vs {floor.gateway_cpu_ms:.2f} ms = {ratio:.1f}x the floor"
         )
+        each = [r[name] / r["floor"] for r in rounds if r.get(name) and r.get("floor")]
+        if len(each) > 1:
+            ratio = statistics.median(each)
+            listed = ", ".join(
+                f"{r[name]:.2f}/{r['floor']:.2f}" for r in rounds if r.get(name) and r.get("floor")
+            )
+            measured = (
+                f"median {ratio:.2f}x the floor over {len(each)} rounds "
+                f"({', '.join(f'{x:.2f}x' for x in each)}; ms {listed})"
+            )
         verdicts.append(Verdict(target, measured, ratio <= limit))
     return verdicts
 
@@ -121,11 +138,12 @@ def evaluate(
     latency_ms: float,
     after_warmup: dict[int, float],
     at_end: dict[int, float],
+    rounds: Sequence[Mapping[str, float]] = (),
 ) -> list[Verdict]:
     return [
         cpu_target(rows),
         latency_target(rows, latency_ms),
         scaling_target(rows, workers),
         memory_target(rows, after_warmup, at_end),
-        *floor_targets(rows),
+        *floor_targets(rows, rounds),
     ]
