@@ -100,13 +100,13 @@ class Reads(Generic[K, V]):
     records all read ahead, builds none (building seven was a tenth of what reading ahead
     cost). `clear` and `clear_all` drop held keys, as aiodataloader's do."""
 
-    __slots__ = ("_held", "_loader", "_make", "_owner")
+    __slots__ = ("_held", "_loader", "_make", "_source")
 
     def __init__(
-        self, make: Callable[[Any], DataLoader[K, V]], owner: Any, held: dict[Any, Any]
+        self, make: Callable[[Any], DataLoader[K, V]], source: Any, held: dict[Any, Any]
     ) -> None:
         self._make = make
-        self._owner = owner
+        self._source = source
         self._held = held
         self._loader: DataLoader[K, V] | None = None
 
@@ -116,7 +116,7 @@ class Reads(Generic[K, V]):
             return held
         loader = self._loader
         if loader is None:
-            loader = self._loader = self._make(self._owner)
+            loader = self._loader = self._make(self._source)
         return loader.load(key)
 
     def clear(self, key: K) -> None:
@@ -149,9 +149,23 @@ class _reads(Generic[K, V]):  # noqa: N801 -- used as a decorator, as cached_pro
     ) -> Reads[K, V] | _reads[K, V]:
         if instance is None:
             return self
-        reads = Reads(self._make, instance, instance._held[self._name])
+        # Given what the loaders are built from, not the `Loaders` keeping this `Reads`: a
+        # cycle would hold the request's records until the collector's next pass.
+        reads = Reads(self._make, instance._source, instance._held[self._name])
         instance.__dict__[self._name] = reads
         return reads
+
+
+class _Source:
+    """What the loaders are built from (the decorated methods of `Loaders` read these
+    three attributes of their first argument)."""
+
+    __slots__ = ("_held", "_max_batch", "_ports")
+
+    def __init__(self, ports: Ports, max_batch: int, held: dict[str, dict[Any, Any]]) -> None:
+        self._ports = ports
+        self._max_batch = max_batch
+        self._held = held
 
 
 class Loaders:
@@ -164,6 +178,7 @@ class Loaders:
         # Each loader's futures by key, held here rather than inside aiodataloader: what a
         # request has read is then known without reaching into the library.
         self._held: dict[str, dict[Any, Any]] = defaultdict(dict)
+        self._source = _Source(ports, max_batch, self._held)
 
     def unread(self, name: str, keys: Sequence[K]) -> list[K]:
         """The keys loader `name` holds nothing for yet."""

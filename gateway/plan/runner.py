@@ -126,6 +126,8 @@ async def run_compiled(
     except GraphQLError as error:
         run.errors.add(error, None)
         data = None
+    finally:
+        run.release()
     return ExecutionResult(data, run.errors.errors or None)
 
 
@@ -164,11 +166,21 @@ class _Run:
         self.errors = CollectedErrors()
         self.loop = get_running_loop()
         self.background: set[Any] = set()
-        self.helpers = GraphQLResolveInfoHelpers(gather=self.gather, track=self.track)
+        # Built with the first info (`info`), dropped when the run ends (`release`): its
+        # bound methods refer back to this run, a cycle that held the whole request (its
+        # context, loaders and records) until the collector's next pass.
+        self.helpers: GraphQLResolveInfoHelpers | None = None
         self.stand_in = ContextInfo(context)
+
+    def release(self) -> None:
+        """The run is over: its infos keep their helpers, it no longer does."""
+        self.helpers = None
 
     def info(self, field: PlannedField, path: Path) -> GraphQLResolveInfo[Any]:
         plan = self.plan
+        helpers = self.helpers
+        if helpers is None:
+            helpers = self.helpers = GraphQLResolveInfoHelpers(gather=self.gather, track=self.track)
         return GraphQLResolveInfo(
             field.field_name,
             field.nodes,
@@ -183,7 +195,7 @@ class _Run:
             self.context,
             is_awaitable,
             None,
-            self.helpers,
+            helpers,
         )
 
     def gather(self, values: Sequence[Awaitable[Any]]) -> Awaitable[list[Any]]:
