@@ -6,14 +6,15 @@ collection walks them again: the benchmark measured 18 full collections in 20 s 
 load, ~60 ms each, every request in flight waiting (bench/RESULTS.md). Frozen, they are
 out of the collector's way and full collections walk only what requests allocate.
 
-The young generation is collected every `TGW_GC_YOUNG_THRESHOLD` allocations (10,000;
+The young generation is collected every `TGW_GC_YOUNG_THRESHOLD` allocations (5,000;
 Python's default is 700). A young collection walks every young object still alive, and
 under load that is mostly the requests in flight, whatever the threshold: at 700 the
-same in-flight objects were walked over and over, and promoted to older generations
-whose collections walked them again. On the 2-core machine at 32 connections the
-executed home screen cost 0.39-0.41 ms against 0.42-0.48 and its p99 fell from 31-42 ms
-to 18-19 ms (bench/RESULTS.md). Only cyclic garbage waits longer for it: what reference
-counting frees is freed at once as before.
+same in-flight objects were walked over and over. On the 2-core machine at 32
+connections (one worker, answers off) the executed home screen cost 0.40-0.47 ms against
+0.46-0.51 at 700, the 50-number dashboard 4.5 ms against 5.0-5.7, and their p99 halved
+(bench/RESULTS.md). The price is memory: garbage in cycles waits longer (a request makes
+none, tests/api/test_request_garbage.py; failures under overload do), and the default
+bench run peaked at 191 MB a worker (203 MB with 10,000; 167 MB before this session).
 """
 
 from __future__ import annotations

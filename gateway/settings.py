@@ -104,7 +104,7 @@ class Settings(BaseSettings):
     cache_namespace: str = "tgw"
     memory_cache_entries: int = Field(100_000, ge=100)
     gc_young_threshold: int = Field(
-        10_000,
+        5_000,
         ge=100,
         description="allocations between collections of the young generation (gateway/heap.py)",
     )

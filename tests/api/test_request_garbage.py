@@ -1,7 +1,7 @@
 """A request leaves nothing of the gateway's to the cyclic garbage collector: each is freed
 by reference counting as it ends. A cycle through a request's context held all it read (its
 loaders, records, plan run) until the collector's next pass, and with the young generation
-collected every 10,000 allocations (gateway/heap.py) that was a worker's memory doubling
+collected less often (gateway/heap.py) that was a worker's memory doubling
 under batched screens (bench/RESULTS.md)."""
 
 from __future__ import annotations
