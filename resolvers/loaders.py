@@ -97,8 +97,8 @@ class Reads(Generic[K, V]):
     """A loader as the request uses it. `load` answers a key the request already holds (read
     ahead, or loaded before) with its held future, as aiodataloader's `load` would, and
     builds the aiodataloader loader only for a key it must fetch: a warm screen, its
-    records all read ahead, builds none (building seven was a tenth of what reading ahead
-    cost). `clear` and `clear_all` drop held keys, as aiodataloader's do."""
+    records all read ahead, builds none (building seven was a third of what reading ahead
+    cost, bench/RESULTS.md). `clear` and `clear_all` drop held keys, as aiodataloader's do."""
 
     __slots__ = ("_held", "_loader", "_make", "_source")
 
