@@ -6,10 +6,11 @@ from datetime import datetime
 
 import strawberry
 
+from adapters.cache.derived import Derived
 from domain.billing import BalanceRecord, QuotaRecord
 from domain.reach import Reach
 from resolvers import balances
-from schema.converted import each, one
+from schema.converted import each
 from schema.enums import QuotaKind
 from schema.info import Info
 from schema.loaded_reads import READS_LOADED_FROM_CONTEXT
@@ -50,7 +51,7 @@ class Quota:
 
 # Converted once per record read (schema/converted.py): a balance decoded from the cache
 # is the same record on every screen until it changes.
-_money = one(Money.from_record)
+_money = Derived(Money.from_record)
 _quotas = each(Quota.from_record)
 
 

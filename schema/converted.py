@@ -7,7 +7,7 @@ shared by every request: nothing changes them once built."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from adapters.cache.derived import Derived
 
@@ -24,10 +24,3 @@ def each(convert: Callable[[R], T]) -> Callable[[Sequence[R]], list[T]]:
         return list(kept(records))
 
     return converted
-
-
-def one(convert: Callable[[R], T]) -> Callable[[R], T]:
-    """`convert` of one record, kept by the record's identity."""
-    kept: Derived[T] = Derived(convert)
-    call: Callable[[Any], T] = kept
-    return call

@@ -9,6 +9,7 @@ from typing import Annotated
 
 import strawberry
 
+from adapters.cache.derived import Derived
 from domain.reach import Reach
 from resolvers import (
     balances,
@@ -25,7 +26,7 @@ from resolvers.actions import orders as action_orders
 from resolvers.actions import payments
 from resolvers.linking import LinkView
 from schema.balance import Balance
-from schema.converted import each, one
+from schema.converted import each
 from schema.expense import Expense
 from schema.history import Statement, TopUp
 from schema.info import Info
@@ -40,7 +41,7 @@ from schema.service import Service
 from schema.tariff import Tariff
 
 # What every screen of a number shows, converted once per record read (schema/converted.py).
-_tariff = one(Tariff.from_record)
+_tariff = Derived(Tariff.from_record)
 _services = each(Service.from_record)
 _expenses = each(Expense.from_record)
 _offers = each(Offer.from_record)

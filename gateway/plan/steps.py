@@ -59,7 +59,10 @@ Left = tuple[AbstractEventLoop, "Task[Any] | None"]
 def leave_task() -> Left:
     """Leave the current task (if any) until `reenter`: what runs between cannot open a
     timeout scope or otherwise act for the task (see `step`)."""
-    loop = get_running_loop()
+    return _leave(get_running_loop())
+
+
+def _leave(loop: AbstractEventLoop) -> Left:
     task = current_task(loop)
     if task is not None:
         _leave_task(loop, task)
@@ -81,16 +84,13 @@ def step(loop: AbstractEventLoop, coroutine: CoroutineType[Any, Any, Any]) -> An
     current task, so a resolver breaking that promise by opening a timeout scope (which
     would later cancel the wrong task) fails loudly instead: asyncio's and aiohttp's
     timeouts refuse to start outside a task."""
-    task = current_task(loop)
-    if task is not None:
-        _leave_task(loop, task)
+    left = _leave(loop)
     try:
         waiting_on = coroutine.send(None)
     except StopIteration as done:
         return done.value
     finally:
-        if task is not None:
-            _enter_task(loop, task)
+        reenter(left)
     if getattr(waiting_on, "_asyncio_future_blocking", False):
         # A future's `_asyncio_future_blocking` is its handshake with the one task that
         # takes it next: set by `await future`, cleared by that task. No task takes it here,
